@@ -1,0 +1,30 @@
+import { existsSync, readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { parseEnv } from "node:util";
+
+export type Environment = Readonly<Record<string, string>>;
+
+export interface EnvironmentSnapshot {
+  readonly variables: Environment;
+  /** The `.env` file that was read, if any. */
+  readonly envFile: string | null;
+}
+
+/**
+ * The only place that reads `process.env`. Variables already set in the process win over the
+ * `.env` file, as with dotenv, so a one-off `GURU_MODEL=… guru ask` overrides it.
+ */
+export function readEnvironment(cwd: string = process.cwd()): EnvironmentSnapshot {
+  const envPath = resolve(cwd, ".env");
+  const fromFile = existsSync(envPath) ? parseEnv(readFileSync(envPath, "utf8")) : {};
+  const variables: Record<string, string> = {};
+  for (const source of [fromFile, process.env]) {
+    for (const [name, value] of Object.entries(source)) {
+      if (value !== undefined) variables[name] = value;
+    }
+  }
+  return {
+    variables,
+    envFile: existsSync(envPath) ? envPath : null,
+  };
+}
