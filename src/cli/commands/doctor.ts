@@ -1,0 +1,113 @@
+import { accessSync, constants, mkdirSync } from "node:fs";
+import type { Command } from "commander";
+import { readEnvironment } from "../../config/environment.js";
+import { loadConfig } from "../../config/loadConfig.js";
+import { Engine } from "../../engine/engine.js";
+import { openLlamaBackend } from "../../engine/llamaBackend.js";
+import { locateModel } from "../../engine/modelSource.js";
+import { isGuruError } from "../../errors.js";
+import { silentLogger } from "../../log/logger.js";
+
+interface Check {
+  readonly name: string;
+  readonly ok: boolean;
+  readonly detail: string;
+  readonly fix?: string;
+}
+
+export function registerDoctor(program: Command): void {
+  program
+    .command("doctor")
+    .description("Check the config, the model, the GPU and the data folder, and say how to fix each problem")
+    .option("-m, --model <path-or-uri>", "check this model instead of the configured one")
+    .action(async (flags: { model?: string }) => {
+      const checks = await runChecks(flags.model);
+      for (const check of checks) {
+        process.stdout.write(`${check.ok ? "ok  " : "FAIL"}  ${check.name}: ${check.detail}\n`);
+        if (!check.ok && check.fix) process.stdout.write(`      fix: ${check.fix}\n`);
+      }
+      if (checks.some((check) => !check.ok)) process.exitCode = 1;
+    });
+}
+
+async function runChecks(model: string | undefined): Promise<Check[]> {
+  let loaded: ReturnType<typeof loadConfig>;
+  try {
+    loaded = loadConfig({ environment: readEnvironment().variables, overrides: { model } });
+  } catch (error) {
+    return [
+      {
+        name: "config",
+        ok: false,
+        detail: error instanceof Error ? error.message : String(error),
+        fix: "correct the value named above in the config file, .env or environment",
+      },
+    ];
+  }
+  const { config } = loaded;
+  const checks: Check[] = [
+    {
+      name: "config",
+      ok: true,
+      detail: loaded.configFile ? `valid (${loaded.configFile})` : "valid (defaults)",
+    },
+  ];
+  checks.push(dataDirCheck(config.dataDir));
+  const backend = await openLlamaBackend(config.engine.gpu, silentLogger);
+  const gpu =
+    backend.info.kind === "cpu"
+      ? "none: answers run on the CPU"
+      : `${backend.info.kind} ${backend.info.deviceNames.join(", ")}`;
+  checks.push({
+    name: "gpu",
+    ok: true,
+    detail: `${gpu} (${backend.info.cpuMathCores} CPU math cores)`,
+  });
+  const location = await locateModel(config.model, config.modelsDir);
+  if (!location.path) {
+    checks.push({
+      name: "model",
+      ok: false,
+      detail: `${config.model} is not on this machine`,
+      fix: "run `guru model pull`, or set GURU_MODEL to a GGUF file",
+    });
+    return checks;
+  }
+  try {
+    const engine = await Engine.open({
+      modelPath: location.path,
+      config: { ...config.engine, slots: 1, contextSize: 512 },
+      logger: silentLogger,
+      backend,
+    });
+    checks.push({
+      name: "model",
+      ok: true,
+      detail: `${location.path} loads (chat template: ${engine.chatWrapperName})`,
+    });
+    await engine.close();
+  } catch (error) {
+    checks.push({
+      name: "model",
+      ok: false,
+      detail: isGuruError(error) ? error.message : String(error),
+      fix: "download it again with `guru model pull`, or point GURU_MODEL at another GGUF file",
+    });
+  }
+  return checks;
+}
+
+function dataDirCheck(dataDir: string): Check {
+  try {
+    mkdirSync(dataDir, { recursive: true });
+    accessSync(dataDir, constants.W_OK);
+    return { name: "data folder", ok: true, detail: `${dataDir} is writable` };
+  } catch (error) {
+    return {
+      name: "data folder",
+      ok: false,
+      detail: `${dataDir} is not writable (${String(error)})`,
+      fix: "set GURU_DATA_DIR to a folder you can write to",
+    };
+  }
+}

@@ -1,0 +1,30 @@
+#!/usr/bin/env node
+import { Command } from "commander";
+import { GuruError } from "../errors.js";
+import { registerAsk } from "./commands/ask.js";
+import { registerDoctor } from "./commands/doctor.js";
+import { registerModel } from "./commands/model.js";
+import { registerStart } from "./commands/start.js";
+
+const program = new Command()
+  .name("guru")
+  .description("Guru: a local-first assistant for Slack and Discord, thinking on your own machine")
+  .showHelpAfterError();
+
+registerStart(program);
+registerAsk(program);
+registerModel(program);
+registerDoctor(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof GuruError) {
+    process.stderr.write(`${error.label}: ${error.message}\n`);
+  } else {
+    process.stderr.write(
+      `GURU_INTERNAL: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+  }
+  process.exitCode = 1;
+}

@@ -1,0 +1,50 @@
+export type ChatRole = "system" | "user" | "assistant";
+
+export interface ChatTurn {
+  readonly role: ChatRole;
+  readonly text: string;
+}
+
+export interface GenerationRequest {
+  /** Who asked: the queue is fair across owners. */
+  readonly owner: string;
+  /** The whole chat, system first; the model answers the last user turn. */
+  readonly turns: readonly ChatTurn[];
+  readonly maxTokens?: number;
+  readonly temperature?: number;
+  readonly seed?: number;
+  /** Constrain the answer to this JSON schema (node-llama-cpp grammar); the text is then JSON. */
+  readonly jsonSchema?: object;
+  readonly signal?: AbortSignal;
+  readonly timeoutMs?: number;
+  /** Keep generating through end-of-text tokens until `maxTokens` (benchmarks only). */
+  readonly ignoreEndOfText?: boolean;
+  /** Prefer the slot that served this conversation last (its tokens may still be cached). */
+  readonly conversation?: string;
+}
+
+export interface GenerationUsage {
+  readonly promptTokens: number;
+  /** Prompt tokens that were already in the slot's cache and were not evaluated again. */
+  readonly cachedPromptTokens: number;
+  readonly generatedTokens: number;
+  readonly queueMs: number;
+  readonly timeToFirstTokenMs: number;
+  readonly totalMs: number;
+  /** Decode speed after the first token. */
+  readonly tokensPerSecond: number;
+}
+
+export interface GenerationResult {
+  readonly text: string;
+  readonly usage: GenerationUsage;
+  /** The probability the sampler gave each generated token, in order. */
+  readonly tokenConfidences: readonly number[];
+  readonly stopReason: "endOfText" | "maxTokens";
+}
+
+export type GenerationEvent =
+  | { readonly type: "queued"; readonly position: number }
+  | { readonly type: "started"; readonly slot: number }
+  | { readonly type: "text"; readonly delta: string }
+  | { readonly type: "done"; readonly result: GenerationResult };

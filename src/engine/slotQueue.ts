@@ -1,0 +1,227 @@
+import { GuruError } from "../errors.js";
+import { abortReason } from "./abortReason.js";
+
+export interface SlotLease {
+  readonly slot: number;
+  /** Gives the slot back; calling it again does nothing. */
+  release(): void;
+}
+
+export interface AcquireOptions {
+  readonly signal?: AbortSignal;
+  /** Called with the 1-based place in line whenever it changes (1 = served next). */
+  readonly onPosition?: (position: number) => void;
+  /** A slot to take if it is free when this request's turn comes (warm conversations). */
+  readonly preferredSlot?: number;
+}
+
+export interface SlotQueueOptions {
+  readonly slots: number;
+  readonly maxWaiting: number;
+  readonly maxWaitingPerUser: number;
+}
+
+export interface SlotQueueStats {
+  readonly slots: number;
+  readonly busy: number;
+  readonly waiting: number;
+}
+
+interface Waiter {
+  readonly owner: string;
+  readonly options: AcquireOptions;
+  readonly grant: (lease: SlotLease) => void;
+  readonly refuse: (error: GuruError) => void;
+  position: number;
+}
+
+/**
+ * Admits at most `slots` holders at a time. Waiting requests are served round-robin across
+ * owners (users), so one user's flood cannot starve another user's single request; the line
+ * and each owner's share of it are bounded, and a request past either bound is refused at once.
+ */
+export class SlotQueue {
+  /** Free slots, least recently used first, so a warm slot stays warm as long as possible. */
+  private readonly free: number[];
+  private readonly lines = new Map<string, Waiter[]>();
+  /** Owners with someone waiting, in serving order; `cursor` is whose turn is next. */
+  private ring: string[] = [];
+  private cursor = 0;
+  private waitingCount = 0;
+  private closed = false;
+  private idleWaiters: (() => void)[] = [];
+
+  constructor(private readonly options: SlotQueueOptions) {
+    this.free = Array.from({ length: options.slots }, (_, slot) => slot);
+  }
+
+  acquire(owner: string, options: AcquireOptions = {}): Promise<SlotLease> {
+    if (this.closed) return Promise.reject(shuttingDown());
+    if (options.signal?.aborted) return Promise.reject(abortReason(options.signal));
+    if (this.waitingCount === 0 && this.free.length > 0) {
+      return Promise.resolve(this.lease(this.takeSlot(options.preferredSlot)));
+    }
+    if (this.waitingCount >= this.options.maxWaiting) {
+      return Promise.reject(
+        new GuruError(
+          "QUEUE_FULL",
+          "Guru is busy: too many requests are waiting. Please try again in a minute.",
+        ),
+      );
+    }
+    const line = this.lines.get(owner) ?? [];
+    if (line.length >= this.options.maxWaitingPerUser) {
+      return Promise.reject(
+        new GuruError(
+          "USER_QUEUE_FULL",
+          `You already have ${line.length} requests waiting. Wait for an answer before asking more.`,
+        ),
+      );
+    }
+    return new Promise<SlotLease>((resolve, reject) => {
+      const onAbort = () => {
+        if (this.remove(waiter)) {
+          reject(abortReason(options.signal as AbortSignal));
+          this.publishPositions();
+        }
+      };
+      const waiter: Waiter = {
+        owner,
+        options,
+        position: 0,
+        grant: (lease) => {
+          options.signal?.removeEventListener("abort", onAbort);
+          resolve(lease);
+        },
+        refuse: (error) => {
+          options.signal?.removeEventListener("abort", onAbort);
+          reject(error);
+        },
+      };
+      options.signal?.addEventListener("abort", onAbort, { once: true });
+      if (line.length === 0) {
+        this.lines.set(owner, line);
+        this.joinRing(owner);
+      }
+      line.push(waiter);
+      this.waitingCount += 1;
+      this.publishPositions();
+    });
+  }
+
+  stats(): SlotQueueStats {
+    return {
+      slots: this.options.slots,
+      busy: this.options.slots - this.free.length,
+      waiting: this.waitingCount,
+    };
+  }
+
+  /** Stops admitting: everyone waiting is refused; running leases keep their slots. */
+  close(): void {
+    this.closed = true;
+    const refused = [...this.lines.values()].flat();
+    this.lines.clear();
+    this.ring = [];
+    this.waitingCount = 0;
+    for (const waiter of refused) waiter.refuse(shuttingDown());
+  }
+
+  /** Resolves once no slot is held. */
+  whenIdle(): Promise<void> {
+    if (this.free.length === this.options.slots) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private lease(slot: number): SlotLease {
+    let released = false;
+    return {
+      slot,
+      release: () => {
+        if (released) return;
+        released = true;
+        this.free.push(slot);
+        this.dispatch();
+        if (this.free.length === this.options.slots) {
+          const waiters = this.idleWaiters;
+          this.idleWaiters = [];
+          for (const resolve of waiters) resolve();
+        }
+      },
+    };
+  }
+
+  private takeSlot(preferred: number | undefined): number {
+    const index = preferred === undefined ? -1 : this.free.indexOf(preferred);
+    const [slot] = this.free.splice(Math.max(index, 0), 1);
+    if (slot === undefined) throw new Error("takeSlot called with no free slot");
+    return slot;
+  }
+
+  private dispatch(): void {
+    let granted = false;
+    while (this.free.length > 0 && this.waitingCount > 0) {
+      const waiter = this.nextWaiter();
+      waiter.grant(this.lease(this.takeSlot(waiter.options.preferredSlot)));
+      granted = true;
+    }
+    if (granted) this.publishPositions();
+  }
+
+  private nextWaiter(): Waiter {
+    const owner = this.ring[this.cursor] as string;
+    const line = this.lines.get(owner) as Waiter[];
+    const waiter = line.shift() as Waiter;
+    this.waitingCount -= 1;
+    if (line.length === 0) this.leaveRing(owner);
+    else this.cursor = (this.cursor + 1) % this.ring.length;
+    return waiter;
+  }
+
+  /** A newcomer is served last in the current round, after everyone already waiting once. */
+  private joinRing(owner: string): void {
+    this.ring.splice(this.cursor, 0, owner);
+    this.cursor = (this.cursor + 1) % this.ring.length;
+  }
+
+  private leaveRing(owner: string): void {
+    const index = this.ring.indexOf(owner);
+    this.ring.splice(index, 1);
+    this.lines.delete(owner);
+    if (index < this.cursor) this.cursor -= 1;
+    if (this.cursor >= this.ring.length) this.cursor = 0;
+  }
+
+  private remove(waiter: Waiter): boolean {
+    const line = this.lines.get(waiter.owner);
+    const index = line ? line.indexOf(waiter) : -1;
+    if (!line || index < 0) return false;
+    line.splice(index, 1);
+    this.waitingCount -= 1;
+    if (line.length === 0) this.leaveRing(waiter.owner);
+    return true;
+  }
+
+  /** Serving order is round-robin from the cursor: one per owner per round. */
+  private publishPositions(): void {
+    let position = 0;
+    const ordered =
+      this.ring.length === 0 ? [] : [...this.ring.slice(this.cursor), ...this.ring.slice(0, this.cursor)];
+    const depth = Math.max(0, ...ordered.map((owner) => this.lines.get(owner)?.length ?? 0));
+    for (let round = 0; round < depth; round += 1) {
+      for (const owner of ordered) {
+        const waiter = this.lines.get(owner)?.[round];
+        if (!waiter) continue;
+        position += 1;
+        if (waiter.position !== position) {
+          waiter.position = position;
+          waiter.options.onPosition?.(position);
+        }
+      }
+    }
+  }
+}
+
+function shuttingDown(): GuruError {
+  return new GuruError("SHUTTING_DOWN", "Guru is shutting down and is not taking new requests right now.");
+}

@@ -1,0 +1,62 @@
+import type { EngineConfig } from "../../src/config/configSchema.js";
+import { configSchema } from "../../src/config/configSchema.js";
+import { Engine } from "../../src/engine/engine.js";
+import type { GenerationEvent, GenerationRequest } from "../../src/engine/generationTypes.js";
+import { type LlamaBackend, openLlamaBackend } from "../../src/engine/llamaBackend.js";
+import { silentLogger } from "../../src/log/logger.js";
+import { tinyModelPath } from "./tinyModel.js";
+
+let backend: Promise<LlamaBackend> | undefined;
+
+/** One CPU binding per test worker, as Guru itself opens one per process. */
+export function sharedBackend(): Promise<LlamaBackend> {
+  backend ??= openLlamaBackend("cpu", silentLogger);
+  return backend;
+}
+
+export function engineConfig(overrides: Partial<EngineConfig> = {}): EngineConfig {
+  const defaults = configSchema.parse({}).engine;
+  return { ...defaults, gpu: "cpu", threads: 1, contextSize: 1024, slots: 2, ...overrides };
+}
+
+export async function openTinyEngine(overrides: Partial<EngineConfig> = {}): Promise<Engine> {
+  return Engine.open({
+    modelPath: await tinyModelPath(),
+    config: engineConfig(overrides),
+    logger: silentLogger,
+    backend: await sharedBackend(),
+  });
+}
+
+export function chat(question: string, owner = "user-1"): GenerationRequest {
+  return {
+    owner,
+    turns: [
+      { role: "system", text: "You are Guru." },
+      { role: "user", text: question },
+    ],
+    maxTokens: 24,
+    seed: 7,
+  };
+}
+
+export interface Collected {
+  readonly events: GenerationEvent[];
+  readonly text: string;
+  readonly error: unknown;
+}
+
+/** Reads a whole event stream, keeping what streamed before any failure. */
+export async function collect(events: AsyncIterable<GenerationEvent>): Promise<Collected> {
+  const seen: GenerationEvent[] = [];
+  let text = "";
+  try {
+    for await (const event of events) {
+      seen.push(event);
+      if (event.type === "text") text += event.delta;
+    }
+    return { events: seen, text, error: undefined };
+  } catch (error) {
+    return { events: seen, text, error };
+  }
+}
