@@ -2,6 +2,7 @@
 import { Command } from "commander";
 import { GuruError } from "../errors.js";
 import { registerAsk } from "./commands/ask.js";
+import { registerChat } from "./commands/chat.js";
 import { registerDoctor } from "./commands/doctor.js";
 import { registerModel } from "./commands/model.js";
 import { registerStart } from "./commands/start.js";
@@ -13,6 +14,7 @@ const program = new Command()
 
 registerStart(program);
 registerAsk(program);
+registerChat(program);
 registerModel(program);
 registerDoctor(program);
 

@@ -11,13 +11,14 @@ export interface Runtime extends LoadedConfig {
 export interface CommonFlags {
   readonly model?: string;
   readonly logLevel?: string;
+  readonly maxTokens?: number;
 }
 
 /** Config, secrets and the redacting logger: what every command starts from. */
 export function createRuntime(flags: CommonFlags): Runtime {
   const loaded = loadConfig({
     environment: readEnvironment().variables,
-    overrides: { model: flags.model, logLevel: flags.logLevel },
+    overrides: { model: flags.model, logLevel: flags.logLevel, "engine.maxTokens": flags.maxTokens },
   });
   const logger = createLogger({
     level: loaded.config.logLevel,

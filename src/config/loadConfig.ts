@@ -8,16 +8,22 @@ import type { Environment } from "./environment.js";
 import { isRemoteModel } from "./modelReference.js";
 import { readSecrets, type Secrets } from "./secrets.js";
 
+type VariableKind = "text" | "scalar" | "list";
+
 /** Environment variables that set a config key; keep these names stable, scripts rely on them. */
-export const configVariables: Readonly<Record<string, readonly string[]>> = {
-  GURU_MODEL: ["model"],
-  GURU_MODELS_DIR: ["modelsDir"],
-  GURU_DATA_DIR: ["dataDir"],
-  GURU_LOG_LEVEL: ["logLevel"],
-  GURU_GPU: ["engine", "gpu"],
-  GURU_SLOTS: ["engine", "slots"],
-  GURU_THREADS: ["engine", "threads"],
-  GURU_CONTEXT_SIZE: ["engine", "contextSize"],
+export const configVariables: Readonly<Record<string, { path: readonly string[]; kind: VariableKind }>> = {
+  GURU_MODEL: { path: ["model"], kind: "text" },
+  GURU_MODELS_DIR: { path: ["modelsDir"], kind: "text" },
+  GURU_DATA_DIR: { path: ["dataDir"], kind: "text" },
+  GURU_LOG_LEVEL: { path: ["logLevel"], kind: "text" },
+  GURU_GPU: { path: ["engine", "gpu"], kind: "text" },
+  GURU_SLOTS: { path: ["engine", "slots"], kind: "scalar" },
+  GURU_THREADS: { path: ["engine", "threads"], kind: "scalar" },
+  GURU_CONTEXT_SIZE: { path: ["engine", "contextSize"], kind: "scalar" },
+  SLACK_API_URL: { path: ["slack", "apiUrl"], kind: "text" },
+  DISCORD_API_URL: { path: ["discord", "apiUrl"], kind: "text" },
+  DISCORD_CLIENT_ID: { path: ["discord", "clientId"], kind: "text" },
+  DISCORD_GUILD_IDS: { path: ["discord", "guildIds"], kind: "list" },
 };
 
 export const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -56,10 +62,12 @@ export function loadConfig(options: LoadConfigOptions): LoadedConfig {
       `GURU_CONFIG points to ${configFile}, which does not exist. Fix the path or unset GURU_CONFIG.`,
     );
   }
-  for (const [variable, path] of Object.entries(configVariables)) {
+  for (const [variable, { path, kind }] of Object.entries(configVariables)) {
     const value = env[variable];
     if (value !== undefined && value !== "") {
-      layers.push({ label: `environment variable ${variable}`, values: nest(path, fromEnvironment(value)) });
+      const typed =
+        kind === "list" ? splitList(value) : kind === "scalar" ? fromEnvironment(value) : value.trim();
+      layers.push({ label: `environment variable ${variable}`, values: nest(path, typed) });
     }
   }
   for (const [key, value] of Object.entries(options.overrides ?? {})) {
@@ -97,12 +105,17 @@ function readConfigFile(path: string): Record<string, unknown> {
   return parsed as Record<string, unknown>;
 }
 
-/** Numbers and booleans arrive as text; the schema then judges the typed value. */
+/** Numbers arrive as text; the schema then judges the typed value ("auto" stays text). */
 function fromEnvironment(value: string): unknown {
   const trimmed = value.trim();
-  if (/^-?\d+(\.\d+)?$/.test(trimmed)) return Number(trimmed);
-  if (trimmed === "true" || trimmed === "false") return trimmed === "true";
-  return trimmed;
+  return /^-?\d+(\.\d+)?$/.test(trimmed) ? Number(trimmed) : trimmed;
+}
+
+function splitList(value: string): string[] {
+  return value
+    .split(",")
+    .map((item) => item.trim())
+    .filter(Boolean);
 }
 
 function nest(path: readonly string[], value: unknown): Record<string, unknown> {

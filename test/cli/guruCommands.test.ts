@@ -95,7 +95,7 @@ describe("guru start", () => {
   it("says when no bot is configured and how to configure one", async () => {
     const run = await runGuru(["start", "--model", tiny, "--log-level", "silent"]);
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain("no bot is configured");
+    expect(run.stdout).toContain("No bot is configured");
     expect(run.stdout).toContain("SLACK_BOT_TOKEN");
     expect(run.stdout).toContain("DISCORD_TOKEN");
   });

@@ -97,3 +97,23 @@ describe("readEnvironment", () => {
     expect(variables.PATH).toBe(process.env.PATH);
   });
 });
+
+describe("platform settings from the environment", () => {
+  it("reads API URLs, the Discord application id and guild list", () => {
+    const { config } = loadConfig({
+      environment: {
+        SLACK_API_URL: "http://127.0.0.1:9/api/",
+        DISCORD_API_URL: "http://127.0.0.1:9/api",
+        DISCORD_CLIENT_ID: "123456789012345678",
+        DISCORD_GUILD_IDS: "111, 222,,333",
+      },
+      cwd: tempDir(),
+    });
+    expect(config.slack.apiUrl).toBe("http://127.0.0.1:9/api/");
+    expect(config.discord).toMatchObject({
+      apiUrl: "http://127.0.0.1:9/api",
+      clientId: "123456789012345678",
+      guildIds: ["111", "222", "333"],
+    });
+  });
+});

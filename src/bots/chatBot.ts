@@ -1,0 +1,24 @@
+import type { GuruConfig } from "../config/configSchema.js";
+import type { Secrets } from "../config/secrets.js";
+import type { Logger } from "../log/logger.js";
+import type { ConversationService } from "../service/conversationService.js";
+
+/** What a platform adapter is given: the service to call, its settings, its credentials. */
+export interface BotContext {
+  readonly service: ConversationService;
+  readonly config: GuruConfig;
+  readonly secrets: Secrets;
+  readonly logger: Logger;
+}
+
+/** A running platform adapter, as `guru start` sees it. */
+export interface ChatBot {
+  readonly name: string;
+  /** Connects and starts answering; rejects with a coded error when it cannot. */
+  start(): Promise<void>;
+  /** Stops taking new events; answers in flight finish (the service drains them). */
+  stop(): Promise<void>;
+}
+
+/** A platform's entry point: a bot when its credentials are configured, else null. */
+export type ChatBotFactory = (context: BotContext) => ChatBot | null;

@@ -1,0 +1,90 @@
+import { createInterface } from "node:readline";
+import type { ConversationService } from "../../service/conversationService.js";
+import { terminalAuthor, terminalChat, terminalRequest } from "./terminalAddress.js";
+import { renderToTerminal, type TerminalOutput } from "./terminalRenderer.js";
+
+export interface TerminalChatOptions {
+  readonly input: NodeJS.ReadableStream;
+  readonly output: TerminalOutput;
+  readonly prompt: boolean;
+}
+
+const help = [
+  "Type a question and press Enter. Commands:",
+  "  /analyze <question>  a structured cognitive analysis",
+  "  /memory              what Guru remembers of this chat",
+  "  /forget              forget this chat",
+  "  /status              model, backend and queue",
+  "  /quit                leave (Ctrl-D works too)",
+].join("\n");
+
+/**
+ * `guru chat`: the same conversation service as the bots, on the workstation's terminal. Works on
+ * a TTY and on piped stdin (one question per line). Ctrl-C cancels the answer in progress.
+ */
+export async function runTerminalChat(
+  service: ConversationService,
+  options: TerminalChatOptions,
+): Promise<void> {
+  const { output } = options;
+  const lines = createInterface({ input: options.input, terminal: false });
+  let current: AbortController | null = null;
+  const onInterrupt = () => {
+    if (current) current.abort();
+    else lines.close();
+  };
+  process.on("SIGINT", onInterrupt);
+  const showPrompt = () => {
+    if (options.prompt) output.status("you> ");
+  };
+  output.status(`Guru chat — /help for commands.\n`);
+  showPrompt();
+  try {
+    for await (const raw of lines) {
+      const line = raw.trim();
+      if (line === "/quit" || line === "/exit") break;
+      if (line === "/help") output.out(`${help}\n`);
+      else if (line === "/status") output.out(`${statusLine(service)}\n`);
+      else if (line === "/forget") {
+        const forgotten = service.forgetConversation(terminalChat);
+        output.out(
+          forgotten ? "Forgotten: this chat's messages and analyses are deleted.\n" : "Nothing to forget.\n",
+        );
+      } else if (line === "/memory") output.out(`${memoryLine(service)}\n`);
+      else if (line.length > 0) {
+        const analyze = line.startsWith("/analyze");
+        const text = analyze ? line.slice("/analyze".length).trim() : line;
+        current = new AbortController();
+        await renderToTerminal(
+          service.handle(terminalRequest(terminalChat, text, analyze ? "analyze" : "ask"), {
+            signal: current.signal,
+          }),
+          output,
+        );
+        current = null;
+      }
+      showPrompt();
+    }
+  } finally {
+    process.off("SIGINT", onInterrupt);
+    lines.close();
+  }
+}
+
+function statusLine(service: ConversationService): string {
+  const s = service.status();
+  const backend = s.backend.kind === "cpu" ? "CPU" : `${s.backend.kind} ${s.backend.deviceNames.join(", ")}`;
+  return `model ${s.model} on ${backend}; slots ${s.busy}/${s.slots} busy, ${s.waiting} waiting; recent ${s.recentTokensPerSecond.toFixed(1)} tok/s`;
+}
+
+function memoryLine(service: ConversationService): string {
+  const memory = service.remembered(terminalChat);
+  if (!memory) return "I remember nothing of this chat yet.";
+  const mine = memory.messages.filter((m) => m.author === terminalAuthor()).length;
+  return [
+    `This chat: ${memory.messages.length} messages (${mine} from you), ${memory.analyses.length} analyses.`,
+    memory.summary ? `Summary of older turns: ${memory.summary.text}` : "",
+  ]
+    .filter(Boolean)
+    .join("\n");
+}

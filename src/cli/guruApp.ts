@@ -1,0 +1,57 @@
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { Engine } from "../engine/engine.js";
+import { Memory } from "../memory/memory.js";
+import { ConversationService } from "../service/conversationService.js";
+import { ensureModelFile, isInteractive } from "./modelAvailability.js";
+import type { Runtime } from "./runtime.js";
+
+export interface GuruApp {
+  readonly engine: Engine;
+  readonly memory: Memory;
+  readonly service: ConversationService;
+  /** Drains the engine (running answers get the grace period), then closes the database. */
+  close(): Promise<void>;
+}
+
+/** The composition root: model, memory and the conversation service, built once per process. */
+export async function openGuruApp(runtime: Runtime, options: { pull: boolean }): Promise<GuruApp> {
+  const { config, secrets, logger } = runtime;
+  const modelPath = await ensureModelFile(config, secrets, {
+    pull: options.pull,
+    interactive: isInteractive(),
+  });
+  const engine = await Engine.open({ modelPath, config: config.engine, logger: logger.child("engine") });
+  let memory: Memory;
+  try {
+    mkdirSync(config.dataDir, { recursive: true });
+    memory = new Memory({
+      path: join(config.dataDir, "guru.db"),
+      scope: config.memory.scope,
+      retentionDays: config.memory.retentionDays,
+      countTokens: (text) => engine.countTokens(text),
+      summarize: ConversationService.summarizer(engine),
+    });
+  } catch (error) {
+    await engine.close();
+    throw error;
+  }
+  const service = new ConversationService({
+    engine,
+    memory,
+    assistant: config.assistant,
+    memoryConfig: config.memory,
+    contextSize: config.engine.contextSize,
+    maxTokens: config.engine.maxTokens,
+    logger: logger.child("service"),
+  });
+  return {
+    engine,
+    memory,
+    service,
+    close: async () => {
+      await engine.close();
+      memory.close();
+    },
+  };
+}

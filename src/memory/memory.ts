@@ -1,0 +1,207 @@
+import { type Database, SqliteError } from "better-sqlite3";
+import { z } from "zod";
+import type { ConversationAddress } from "../conversation/conversationAddress.js";
+import { GuruError } from "../errors.js";
+import { type AnalysisInput, AnalysisStore } from "./analysisStore.js";
+import { type Context, ContextBuilder } from "./contextBuilder.js";
+import { ConversationStore } from "./conversationStore.js";
+import { openDatabase } from "./database.js";
+import { EventLedger } from "./eventLedger.js";
+import { HistoryFolder, type Summarize } from "./historyFolder.js";
+import { MessageStore, type ReplyInput, type UserMessageInput } from "./messageStore.js";
+import { type PruneResult, Retention } from "./retention.js";
+import type { StoredAnalysis, StoredMessage } from "./rows.js";
+import { SummaryStore } from "./summaryStore.js";
+import {
+  type ConversationMemory,
+  type ForgetResult,
+  UserData,
+  type UserExport,
+  type UserRef,
+} from "./userData.js";
+
+export type { AnalysisInput } from "./analysisStore.js";
+export type { Context, ContextAnalysis, ContextTurn, MemoryScope } from "./contextBuilder.js";
+export type { Summarize } from "./historyFolder.js";
+export type { ReplyInput, UserMessageInput } from "./messageStore.js";
+export type { PruneResult } from "./retention.js";
+export type { MessageStatus, StoredAnalysis, StoredMessage, StoredSummary } from "./rows.js";
+export type {
+  ConversationMemory,
+  ExportedConversation,
+  ForgetResult,
+  UserExport,
+  UserRef,
+} from "./userData.js";
+
+export const defaultDatabasePath = "data/guru.db";
+
+const settingsSchema = z.object({
+  path: z.string().min(1).default(defaultDatabasePath),
+  busyTimeoutMs: z.number().int().nonnegative().default(5000),
+  // Only ever narrower than the channel: there is deliberately no wider option to configure.
+  scope: z.enum(["channel", "thread"]).default("channel"),
+  /** null keeps everything. */
+  retentionDays: z.number().positive().nullable().default(null),
+});
+
+export type MemorySettings = z.input<typeof settingsSchema>;
+
+export interface MemoryOptions extends MemorySettings {
+  countTokens: (text: string) => number;
+  summarize: Summarize;
+  now?: () => number;
+}
+
+export interface InboundInput extends UserMessageInput {
+  address: ConversationAddress;
+  /** The platform event that delivered the message: claimed in the same transaction as the insert. */
+  eventId?: string;
+}
+
+/** `isNew` false: a redelivery, whose message is the one already stored (null if since forgotten). */
+export type InboundResult =
+  | { isNew: true; message: StoredMessage }
+  | { isNew: false; message: StoredMessage | null };
+
+/**
+ * Guru's memory: one SQLite file holding conversations, messages, analyses and handled event ids.
+ * Everything is synchronous except folding history, which waits on the summarizer.
+ */
+export class Memory {
+  private readonly db: Database;
+  private readonly now: () => number;
+  private readonly conversations: ConversationStore;
+  private readonly messages: MessageStore;
+  private readonly analyses: AnalysisStore;
+  private readonly events: EventLedger;
+  private readonly contextBuilder: ContextBuilder;
+  private readonly folder: HistoryFolder;
+  private readonly retention: Retention;
+  private readonly userData: UserData;
+
+  /** Opens the database (migrating it) and prunes what the retention period has expired. */
+  constructor(options: MemoryOptions) {
+    const parsed = settingsSchema.safeParse(options);
+    if (!parsed.success) {
+      throw new GuruError("CONFIG_INVALID", `Invalid memory settings: ${z.prettifyError(parsed.error)}`);
+    }
+    const settings = parsed.data;
+    this.now = options.now ?? Date.now;
+    this.db = openDatabase(settings);
+    const { countTokens } = options;
+    this.conversations = new ConversationStore(this.db, this.now);
+    this.messages = new MessageStore(this.db, countTokens, this.now);
+    this.analyses = new AnalysisStore(this.db, countTokens, this.now);
+    this.events = new EventLedger(this.db, this.now);
+    const summaries = new SummaryStore(this.db, countTokens, this.now);
+    this.contextBuilder = new ContextBuilder(
+      this.conversations,
+      this.messages,
+      this.analyses,
+      summaries,
+      settings.scope,
+    );
+    this.folder = new HistoryFolder(this.db, this.conversations, this.messages, summaries, options.summarize);
+    this.retention = new Retention(this.db, this.conversations, this.events, settings.retentionDays);
+    this.userData = new UserData(this.db, this.conversations, this.messages, this.analyses, summaries);
+    this.pruneExpired();
+  }
+
+  /** True the first time a platform event id is seen, false for a redelivery. */
+  claimEvent(eventId: string): boolean {
+    return this.guard("record the event", () => this.events.claim(eventId));
+  }
+
+  /** Stores an accepted message before generation starts; a message or event seen before is not stored again. */
+  recordInbound(input: InboundInput): InboundResult {
+    return this.guard("store the message", () =>
+      this.db.transaction((): InboundResult => {
+        const conversation = this.conversations.ensure(input.address);
+        if (input.eventId !== undefined && !this.events.claim(input.eventId)) {
+          return {
+            isNew: false,
+            message: this.messages.findByPlatformId(conversation, input.platformMessageId),
+          };
+        }
+        return this.messages.insertUser(conversation, input);
+      })(),
+    );
+  }
+
+  /** Stores a reply, complete or cut short; null when the question has been forgotten meanwhile. */
+  recordReply(input: ReplyInput): StoredMessage | null {
+    return this.guard("store the reply", () => this.messages.insertReply(input));
+  }
+
+  /** Stores an analysis; null when the message it answered has been forgotten meanwhile. */
+  recordAnalysis(input: AnalysisInput): StoredAnalysis | null {
+    return this.guard("store the analysis", () => this.analyses.insert(input));
+  }
+
+  /** The history and relevant prior analyses for answering `question`, within `budget` tokens. */
+  buildContext(question: StoredMessage, budget: number, maxAnalyses = 5): Context {
+    return this.guard("read the conversation", () =>
+      this.contextBuilder.build(question, budget, maxAnalyses),
+    );
+  }
+
+  /** Folds turns that no longer fit `budget` into the rolling summary; resolves to how many were folded. */
+  async foldHistory(address: ConversationAddress, budget: number): Promise<number> {
+    try {
+      return await this.folder.fold(address, budget);
+    } catch (cause) {
+      // The summarizer's own failures (the engine's GuruErrors) pass through as they are.
+      if (cause instanceof SqliteError || cause instanceof z.ZodError) {
+        throw toGuruError("fold the conversation history", cause);
+      }
+      throw cause;
+    }
+  }
+
+  remembered(address: ConversationAddress): ConversationMemory | null {
+    return this.guard("read the conversation", () => this.userData.remembered(address));
+  }
+
+  forgetConversation(address: ConversationAddress): boolean {
+    return this.guard("forget the conversation", () => this.userData.forgetConversation(address));
+  }
+
+  forgetUser(user: UserRef): ForgetResult {
+    return this.guard("forget your data", () => this.userData.forgetUser(user));
+  }
+
+  exportUser(user: UserRef): UserExport {
+    return this.guard("export your data", () => this.userData.exportUser(user, this.now()));
+  }
+
+  pruneExpired(): PruneResult {
+    return this.guard("prune old memory", () => this.retention.prune(this.now()));
+  }
+
+  /** Runs several writes as one commit: all of them are kept, or none. */
+  transaction<T>(work: () => T): T {
+    return this.guard("store the changes", () => this.db.transaction(work)());
+  }
+
+  close(): void {
+    this.guard("close the database", () => {
+      this.db.pragma("optimize");
+      this.db.close();
+    });
+  }
+
+  private guard<T>(action: string, work: () => T): T {
+    try {
+      return work();
+    } catch (cause) {
+      throw toGuruError(action, cause);
+    }
+  }
+}
+
+function toGuruError(action: string, cause: unknown): GuruError {
+  return cause instanceof GuruError
+    ? cause
+    : new GuruError("DATABASE_FAILED", `Memory could not ${action}.`, { cause });
+}

@@ -1,0 +1,131 @@
+import type { Database, Statement } from "better-sqlite3";
+import { z } from "zod";
+import { messageColumns, messageSchema, type StoredConversation, type StoredMessage } from "./rows.js";
+
+export interface UserMessageInput {
+  author: string;
+  text: string;
+  platformMessageId: string;
+}
+
+/** A finished reply, or the part of it produced before it was cut short, and why. */
+export type ReplyInput = {
+  /** The id of the stored user message this answers. */
+  inReplyTo: number;
+  author: string;
+  text: string;
+} & ({ status: "complete" } | { status: "interrupted" | "failed"; reason: string });
+
+export class MessageStore {
+  private readonly insertUserMessage: Statement<[number, number, string, string, string, number, number]>;
+  private readonly byPlatformId: Statement<[number, string]>;
+  private readonly insertReplyMessage: Statement<
+    [string, string, string, string | null, number, number, number]
+  >;
+  private readonly newestFirstStatement: Statement<[number, number, number]>;
+  private readonly oldestFirstStatement: Statement<[number, number, number]>;
+  private readonly inConversation: Statement<[number]>;
+  private readonly countIds: Statement<[string]>;
+
+  constructor(
+    db: Database,
+    private readonly countTokens: (text: string) => number,
+    private readonly now: () => number,
+  ) {
+    this.insertUserMessage = db.prepare(
+      `INSERT INTO messages
+         (conversation_id, scope_id, role, author, text, platform_message_id, status, token_count, created_at)
+       VALUES (?, ?, 'user', ?, ?, ?, 'complete', ?, ?)
+       ON CONFLICT (scope_id, platform_message_id) DO NOTHING
+       RETURNING ${messageColumns}`,
+    );
+    this.byPlatformId = db.prepare(
+      `SELECT ${messageColumns} FROM messages WHERE scope_id = ? AND platform_message_id = ?`,
+    );
+    this.insertReplyMessage = db.prepare(
+      `INSERT INTO messages
+         (conversation_id, scope_id, role, author, text, reply_to, status, status_reason, token_count, created_at)
+       SELECT conversation_id, scope_id, 'assistant', ?, ?, id, ?, ?, ?, ?
+       FROM messages WHERE id = ?
+       RETURNING ${messageColumns}`,
+    );
+    this.newestFirstStatement = db.prepare(
+      `SELECT ${messageColumns} FROM messages
+       WHERE conversation_id = ? AND id > ? AND id < ? ORDER BY id DESC`,
+    );
+    this.oldestFirstStatement = db.prepare(
+      `SELECT ${messageColumns} FROM messages
+       WHERE conversation_id = ? AND id > ? AND id < ? ORDER BY id`,
+    );
+    this.countIds = db
+      .prepare("SELECT COUNT(*) FROM messages WHERE id IN (SELECT value FROM json_each(?))")
+      .pluck();
+    this.inConversation = db.prepare(
+      `SELECT ${messageColumns} FROM messages WHERE conversation_id = ? ORDER BY id`,
+    );
+  }
+
+  /** Stores a user's message once: a platform id seen before in this scope returns the stored row. */
+  insertUser(
+    conversation: StoredConversation,
+    input: UserMessageInput,
+  ): { message: StoredMessage; isNew: boolean } {
+    const inserted = this.insertUserMessage.get(
+      conversation.id,
+      conversation.scopeId,
+      input.author,
+      input.text,
+      input.platformMessageId,
+      this.countTokens(input.text),
+      this.now(),
+    );
+    if (inserted !== undefined) return { message: messageSchema.parse(inserted), isNew: true };
+    const existing = this.byPlatformId.get(conversation.scopeId, input.platformMessageId);
+    return { message: messageSchema.parse(existing), isNew: false };
+  }
+
+  findByPlatformId(conversation: StoredConversation, platformMessageId: string): StoredMessage | null {
+    const row = this.byPlatformId.get(conversation.scopeId, platformMessageId);
+    return row === undefined ? null : messageSchema.parse(row);
+  }
+
+  /** Stores a reply in its question's conversation; null when the question has been forgotten meanwhile. */
+  insertReply(input: ReplyInput): StoredMessage | null {
+    const reason = input.status === "complete" ? null : input.reason;
+    const inserted = this.insertReplyMessage.get(
+      input.author,
+      input.text,
+      input.status,
+      reason,
+      this.countTokens(input.text),
+      this.now(),
+      input.inReplyTo,
+    );
+    return inserted === undefined ? null : messageSchema.parse(inserted);
+  }
+
+  /** A conversation's messages strictly between two ids, newest first, read lazily so callers can stop early. */
+  *newestFirst(conversationId: number, afterId: number, beforeId: number): Generator<StoredMessage> {
+    for (const row of this.newestFirstStatement.iterate(conversationId, afterId, beforeId)) {
+      yield messageSchema.parse(row);
+    }
+  }
+
+  *oldestFirst(conversationId: number, afterId: number, beforeId: number): Generator<StoredMessage> {
+    for (const row of this.oldestFirstStatement.iterate(conversationId, afterId, beforeId)) {
+      yield messageSchema.parse(row);
+    }
+  }
+
+  /** How many of these message ids still exist. */
+  countExisting(ids: readonly number[]): number {
+    return z
+      .number()
+      .int()
+      .parse(this.countIds.get(JSON.stringify(ids)));
+  }
+
+  all(conversationId: number): StoredMessage[] {
+    return this.inConversation.all(conversationId).map((row) => messageSchema.parse(row));
+  }
+}

@@ -1,0 +1,153 @@
+import type { Database } from "better-sqlite3";
+import { z } from "zod";
+import { GuruError } from "../errors.js";
+
+export interface Migration {
+  readonly version: number;
+  readonly sql: string;
+}
+
+/**
+ * The schema, as an ordered list of steps; the version reached is kept in `PRAGMA user_version`.
+ * Never edit a step that has shipped: append a new one.
+ */
+export const migrations: readonly Migration[] = [
+  {
+    version: 1,
+    sql: `
+      -- A scope is a channel or a DM: the privacy boundary. AUTOINCREMENT so a forgotten scope's id
+      -- (and its search token) is never handed to another one.
+      CREATE TABLE scopes (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        key TEXT NOT NULL UNIQUE
+      );
+
+      CREATE TABLE conversations (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        key TEXT NOT NULL UNIQUE,
+        scope_id INTEGER NOT NULL REFERENCES scopes(id),
+        platform TEXT NOT NULL,
+        space TEXT,
+        channel TEXT NOT NULL,
+        thread TEXT,
+        created_at INTEGER NOT NULL
+      );
+      CREATE INDEX conversations_scope ON conversations(scope_id);
+
+      CREATE TABLE messages (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        conversation_id INTEGER NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+        scope_id INTEGER NOT NULL,
+        role TEXT NOT NULL CHECK (role IN ('user', 'assistant')),
+        author TEXT NOT NULL,
+        text TEXT NOT NULL,
+        platform_message_id TEXT,
+        reply_to INTEGER REFERENCES messages(id) ON DELETE CASCADE,
+        status TEXT NOT NULL CHECK (status IN ('complete', 'interrupted', 'failed')),
+        status_reason TEXT,
+        token_count INTEGER NOT NULL CHECK (token_count >= 0),
+        created_at INTEGER NOT NULL,
+        -- Platform message ids are unique per channel (Slack ts), so uniqueness is per scope.
+        UNIQUE (scope_id, platform_message_id),
+        CHECK ((role = 'user') = (platform_message_id IS NOT NULL)),
+        CHECK ((role = 'assistant') = (reply_to IS NOT NULL)),
+        CHECK ((status = 'complete') = (status_reason IS NULL))
+      );
+      CREATE INDEX messages_conversation ON messages(conversation_id, id);
+      CREATE INDEX messages_created ON messages(created_at);
+      CREATE INDEX messages_author ON messages(author);
+      CREATE INDEX messages_reply_to ON messages(reply_to);
+
+      CREATE TABLE analyses (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        conversation_id INTEGER NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+        answered_message_id INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+        schema_version INTEGER NOT NULL,
+        json TEXT NOT NULL CHECK (json_valid(json)),
+        summary TEXT NOT NULL,
+        confidence REAL NOT NULL CHECK (confidence BETWEEN 0 AND 1),
+        token_count INTEGER NOT NULL CHECK (token_count >= 0),
+        created_at INTEGER NOT NULL
+      );
+      CREATE INDEX analyses_conversation ON analyses(conversation_id);
+      CREATE INDEX analyses_answered_message ON analyses(answered_message_id);
+
+      -- rowid = analyses.id. body holds scope-prefixed words (see searchTerms.ts); conversation holds
+      -- c<conversation id>, which narrows a search to one thread when memory is scoped to threads.
+      CREATE VIRTUAL TABLE analyses_fts USING fts5(
+        conversation, body, tokenize = 'porter unicode61 remove_diacritics 2'
+      );
+      CREATE TRIGGER analyses_fts_delete AFTER DELETE ON analyses BEGIN
+        DELETE FROM analyses_fts WHERE rowid = old.id;
+      END;
+
+      -- The rolling summary of a conversation's older turns, up to and including through_message_id.
+      CREATE TABLE summaries (
+        conversation_id INTEGER PRIMARY KEY REFERENCES conversations(id) ON DELETE CASCADE,
+        text TEXT NOT NULL,
+        token_count INTEGER NOT NULL CHECK (token_count >= 0),
+        through_message_id INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+        created_at INTEGER NOT NULL
+      );
+      CREATE INDEX summaries_through_message ON summaries(through_message_id);
+
+      CREATE TABLE processed_events (
+        event_id TEXT PRIMARY KEY,
+        processed_at INTEGER NOT NULL
+      ) WITHOUT ROWID;
+      CREATE INDEX processed_events_time ON processed_events(processed_at);
+    `,
+  },
+];
+
+export function latestVersion(list: readonly Migration[]): number {
+  return list.at(-1)?.version ?? 0;
+}
+
+export function readSchemaVersion(db: Database): number {
+  return z
+    .number()
+    .int()
+    .nonnegative()
+    .parse(db.pragma("user_version", { simple: true }));
+}
+
+/** Refuses, without writing anything, a database that a newer Guru has migrated. */
+export function assertNotNewer(db: Database, list: readonly Migration[] = migrations): void {
+  const found = readSchemaVersion(db);
+  const known = latestVersion(list);
+  if (found > known) {
+    throw new GuruError(
+      "DATABASE_TOO_NEW",
+      `The memory database ${db.name} has schema version ${found}, but this Guru knows only up to ${known}. ` +
+        "Upgrade Guru, or point it at another data directory; the database was left untouched.",
+    );
+  }
+}
+
+/**
+ * Brings the schema to the latest version. All pending steps run in one IMMEDIATE transaction, so a
+ * failing step leaves the database at the version it had, and two processes starting together do not
+ * both migrate.
+ */
+export function migrate(db: Database, list: readonly Migration[] = migrations): void {
+  list.forEach((migration, index) => {
+    if (migration.version !== index + 1) {
+      throw new Error(`Migration versions must run 1, 2, 3…; found ${migration.version} at ${index + 1}.`);
+    }
+  });
+  const applyPending = db.transaction(() => {
+    assertNotNewer(db, list);
+    const current = readSchemaVersion(db);
+    for (const migration of list.slice(current)) {
+      db.exec(migration.sql);
+      db.pragma(`user_version = ${migration.version}`);
+    }
+  });
+  try {
+    applyPending.immediate();
+  } catch (cause) {
+    if (cause instanceof GuruError) throw cause;
+    throw new GuruError("DATABASE_FAILED", `Could not update the memory database ${db.name}.`, { cause });
+  }
+}

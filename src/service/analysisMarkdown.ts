@@ -1,0 +1,53 @@
+import type { CognitiveAnalysis } from "./cognitiveAnalysis.js";
+
+/** Renderer-neutral Markdown of an analysis; adapters turn it (or the object) into blocks/embeds. */
+export function analysisMarkdown(analysis: CognitiveAnalysis): string {
+  const sections = [`**Summary.** ${analysis.summary}`];
+  if (analysis.reasoningSteps.length > 0) {
+    sections.push(
+      `**Reasoning**\n${analysis.reasoningSteps.map((step, i) => `${i + 1}. ${step}`).join("\n")}`,
+    );
+  }
+  if (analysis.quantitativeInsights.length > 0) {
+    sections.push(
+      `**Quantitative insights**\n${analysis.quantitativeInsights.map((item) => `- ${item}`).join("\n")}`,
+    );
+  }
+  if (analysis.patterns.length > 0) {
+    const lines = analysis.patterns.map((p) => `- *${p.name}* (${percent(p.confidence)}): ${p.evidence}`);
+    sections.push(`**Patterns**\n${lines.join("\n")}`);
+  }
+  if (analysis.recommendations.length > 0) {
+    const lines = analysis.recommendations.map((r) => `- [${r.kind}] ${r.action}`);
+    sections.push(`**Recommendations**\n${lines.join("\n")}`);
+  }
+  sections.push(`**Confidence:** ${percent(analysis.confidence.overall)} (${confidenceNote(analysis)})`);
+  return sections.join("\n\n");
+}
+
+export function percent(value: number): string {
+  return `${Math.round(value * 100)}%`;
+}
+
+function confidenceNote(analysis: CognitiveAnalysis): string {
+  const c = analysis.confidence;
+  return `token probability ${percent(c.tokenProbability)}, self-assessed ${percent(c.selfAssessment)}, completeness ${percent(c.completeness)}`;
+}
+
+/** The short form later questions see as context, and the text full-text search matches. */
+export function analysisDigest(analysis: CognitiveAnalysis): string {
+  const recommendations = analysis.recommendations.map((r) => r.action).join("; ");
+  return [analysis.summary, recommendations ? `Recommended: ${recommendations}` : ""]
+    .filter(Boolean)
+    .join(" ");
+}
+
+export function analysisSearchText(analysis: CognitiveAnalysis): string {
+  return [
+    analysis.summary,
+    ...analysis.reasoningSteps,
+    ...analysis.quantitativeInsights,
+    ...analysis.patterns.flatMap((p) => [p.name, p.evidence]),
+    ...analysis.recommendations.map((r) => r.action),
+  ].join("\n");
+}

@@ -1,0 +1,252 @@
+import type { AssistantConfig, MemoryConfig } from "../config/configSchema.js";
+import type { ConversationAddress } from "../conversation/conversationAddress.js";
+import { conversationKey } from "../conversation/conversationAddress.js";
+import type { Engine, EngineStats } from "../engine/engine.js";
+import type { ChatTurn, GenerationResult } from "../engine/generationTypes.js";
+import { GuruError, isGuruError } from "../errors.js";
+import type { Logger } from "../log/logger.js";
+import type {
+  ConversationMemory,
+  ForgetResult,
+  Memory,
+  StoredMessage,
+  Summarize,
+  UserExport,
+  UserRef,
+} from "../memory/memory.js";
+import { analysisFromGeneration } from "./analysisResult.js";
+import { modelAnalysisJsonSchema } from "./cognitiveAnalysis.js";
+import {
+  type ConversationRequest,
+  conversationRequestSchema,
+  type RequestMode,
+} from "./conversationRequest.js";
+import { cleanInputText, isBlank } from "./inputText.js";
+import { systemPromptFor } from "./personas.js";
+import { assembleTurns, summaryInstruction } from "./promptAssembly.js";
+import type { Reply, ReplyUpdate } from "./replyUpdate.js";
+
+/** What the service needs of the engine (tests may wrap a real one to watch its requests). */
+export type AnswerEngine = Pick<Engine, "generate" | "countTokens" | "stats">;
+
+export interface ConversationServiceOptions {
+  readonly engine: AnswerEngine;
+  readonly memory: Memory;
+  readonly assistant: AssistantConfig;
+  readonly memoryConfig: MemoryConfig;
+  readonly contextSize: number;
+  readonly maxTokens: number;
+  readonly logger: Logger;
+}
+
+export interface HandleOptions {
+  readonly signal?: AbortSignal;
+}
+
+/** Tokens the chat template adds around each turn, with room to spare. */
+const perTurnOverhead = 8;
+
+export const helpText =
+  "Ask me anything — mention me with your question, or use `analyze` for a structured analysis " +
+  "(reasoning steps, patterns, recommendations and a computed confidence). " +
+  "I remember this conversation; `forget` clears it and `memory` shows what I keep.";
+
+/**
+ * The one entry point every adapter calls: a platform-neutral request in, a stream of reply
+ * updates out. It stores the question before generating, answers each platform event once,
+ * builds the context from the same scope's memory only, and stores the answer — or what there
+ * was of it, marked — whatever happens.
+ */
+export class ConversationService {
+  constructor(private readonly options: ConversationServiceOptions) {}
+
+  async *handle(raw: ConversationRequest, handleOptions: HandleOptions = {}): AsyncGenerator<ReplyUpdate> {
+    const request = conversationRequestSchema.parse(raw);
+    const { memory, assistant } = this.options;
+    const text = cleanInputText(request.text);
+    if (isBlank(text) || text.length > assistant.maxInputChars) {
+      if (!memory.claimEvent(request.eventId)) {
+        yield { type: "duplicate" };
+        return;
+      }
+      yield isBlank(text)
+        ? { type: "finished", reply: { kind: "notice", markdown: helpText } }
+        : failure(tooLong(text.length, assistant.maxInputChars), "");
+      return;
+    }
+    const inbound = memory.recordInbound({
+      address: request.address,
+      author: request.author,
+      text,
+      platformMessageId: request.messageId,
+      eventId: request.eventId,
+    });
+    if (!inbound.isNew) {
+      yield { type: "duplicate" };
+      return;
+    }
+    const question = inbound.message;
+    let partial = "";
+    let settled = false;
+    try {
+      const turns = await this.turnsFor(request, question, text);
+      let result: GenerationResult | undefined;
+      for await (const event of this.options.engine.generate({
+        owner: `${request.address.platform}:${request.author}`,
+        conversation: conversationKey(request.address),
+        turns,
+        ...(request.mode === "analyze"
+          ? { jsonSchema: modelAnalysisJsonSchema, maxTokens: assistant.analysisMaxTokens }
+          : { maxTokens: this.options.maxTokens }),
+        ...(handleOptions.signal ? { signal: handleOptions.signal } : {}),
+      })) {
+        if (event.type === "queued") yield { type: "queued", position: event.position };
+        else if (event.type === "started") yield { type: "started" };
+        else if (event.type === "text") {
+          partial += event.delta;
+          // An analysis streams raw JSON: renderers show progress, not the JSON.
+          if (request.mode === "ask") yield { type: "text", text: partial };
+        } else result = event.result;
+      }
+      if (!result)
+        throw new GuruError("GENERATION_FAILED", "The model stopped without an answer. Please try again.");
+      const reply = this.store(request, question, result);
+      settled = true;
+      yield { type: "finished", reply };
+    } catch (error) {
+      const guruError = toGuruError(error, this.options.logger);
+      this.storeCutShort(question, partial, guruError);
+      settled = true;
+      yield failure(guruError, request.mode === "ask" ? partial : "");
+    } finally {
+      // The reader stopped listening (the adapter gave up): keep what there was, marked.
+      if (!settled)
+        this.storeCutShort(question, partial, new GuruError("CANCELLED", "The request was cancelled."));
+    }
+  }
+
+  remembered(address: ConversationAddress): ConversationMemory | null {
+    return this.options.memory.remembered(address);
+  }
+
+  forgetConversation(address: ConversationAddress): boolean {
+    return this.options.memory.forgetConversation(address);
+  }
+
+  forgetUser(user: UserRef): ForgetResult {
+    return this.options.memory.forgetUser(user);
+  }
+
+  exportUser(user: UserRef): UserExport {
+    return this.options.memory.exportUser(user);
+  }
+
+  status(): EngineStats {
+    return this.options.engine.stats();
+  }
+
+  /** A summarizer for memory's rolling summary, generated through the same queue. */
+  static summarizer(engine: AnswerEngine): Summarize {
+    return async (previousSummary, turns) => {
+      const transcript = turns
+        .map((turn) => `${turn.role === "user" ? turn.author : "Guru"}: ${turn.text}`)
+        .join("\n");
+      const prompt = previousSummary
+        ? `Earlier summary:\n${previousSummary}\n\nLater turns:\n${transcript}`
+        : transcript;
+      let text = "";
+      for await (const event of engine.generate({
+        owner: "guru:summary",
+        turns: [
+          { role: "system", text: summaryInstruction },
+          { role: "user", text: prompt },
+        ],
+        maxTokens: 200,
+        temperature: 0.2,
+      })) {
+        if (event.type === "done") text = event.result.text;
+      }
+      return text.trim() || (previousSummary ?? "");
+    };
+  }
+
+  private async turnsFor(
+    request: ConversationRequest,
+    question: StoredMessage,
+    text: string,
+  ): Promise<ChatTurn[]> {
+    const { memory, assistant, memoryConfig } = this.options;
+    const systemPrompt = systemPromptFor(request.address, assistant);
+    const budget = this.historyBudget(systemPrompt, text, request.mode);
+    let context = memory.buildContext(question, budget, memoryConfig.maxAnalyses);
+    if (context.foldPending) {
+      await memory.foldHistory(request.address, budget);
+      context = memory.buildContext(question, budget, memoryConfig.maxAnalyses);
+    }
+    return assembleTurns(systemPrompt, context, text, request.mode);
+  }
+
+  /** What is left of the slot's context for history once the prompt and the answer have room. */
+  private historyBudget(systemPrompt: string, question: string, mode: RequestMode): number {
+    const { engine, assistant, contextSize, maxTokens } = this.options;
+    const answer = mode === "analyze" ? assistant.analysisMaxTokens : maxTokens;
+    const fixed = engine.countTokens(systemPrompt) + engine.countTokens(question) + 4 * perTurnOverhead + 200;
+    return Math.max(0, contextSize - answer - fixed);
+  }
+
+  private store(request: ConversationRequest, question: StoredMessage, result: GenerationResult): Reply {
+    const { memory } = this.options;
+    if (request.mode === "ask") {
+      const markdown = result.text.trim();
+      memory.recordReply({ inReplyTo: question.id, author: "guru", text: markdown, status: "complete" });
+      return { kind: "answer", markdown, usage: result.usage };
+    }
+    const { analysis, markdown, digest, searchText } = analysisFromGeneration(result);
+    memory.transaction(() => {
+      memory.recordReply({ inReplyTo: question.id, author: "guru", text: markdown, status: "complete" });
+      memory.recordAnalysis({
+        answeredMessageId: question.id,
+        schemaVersion: analysis.schemaVersion,
+        json: JSON.stringify(analysis),
+        confidence: analysis.confidence.overall,
+        summary: digest,
+        searchText,
+      });
+    });
+    return { kind: "analysis", markdown, analysis, usage: result.usage };
+  }
+
+  private storeCutShort(question: StoredMessage, partial: string, error: GuruError): void {
+    const interrupted = ["CANCELLED", "TIMEOUT", "SHUTTING_DOWN"].includes(error.code);
+    try {
+      this.options.memory.recordReply({
+        inReplyTo: question.id,
+        author: "guru",
+        text: partial,
+        status: interrupted ? "interrupted" : "failed",
+        reason: error.code,
+      });
+    } catch (storeError) {
+      this.options.logger.error("could not store a cut-short reply", { error: storeError });
+    }
+  }
+}
+
+function failure(error: GuruError, partialText: string): ReplyUpdate {
+  return { type: "failed", code: error.code, message: error.message, partialText };
+}
+
+function tooLong(length: number, limit: number): GuruError {
+  return new GuruError(
+    "INPUT_TOO_LONG",
+    `Your message is ${length.toLocaleString("en-US")} characters long; I read at most ${limit.toLocaleString("en-US")} at once. Please shorten it or split it into parts.`,
+  );
+}
+
+function toGuruError(error: unknown, logger: Logger): GuruError {
+  if (isGuruError(error)) return error;
+  logger.error("request failed", { error });
+  return new GuruError("GENERATION_FAILED", "Something went wrong while answering. Please try again.", {
+    cause: error,
+  });
+}

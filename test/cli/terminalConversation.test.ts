@@ -1,0 +1,55 @@
+import { readFileSync } from "node:fs";
+import { Ajv2020 } from "ajv/dist/2020.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import { publishedAnalysisSchemaPath } from "../../src/service/publishedSchema.js";
+import { emptyWorkdir, runGuru } from "../support/guruProcess.js";
+import { tinyModelPath } from "../support/tinyModel.js";
+
+let tiny: string;
+
+beforeAll(async () => {
+  tiny = await tinyModelPath();
+});
+
+describe("guru chat on piped stdin", () => {
+  it("answers each line, remembers the chat across runs, and forgets it on /forget", async () => {
+    const cwd = emptyWorkdir();
+    const first = await runGuru(["chat", "--model", tiny], {
+      cwd,
+      input: "hello there\n/analyze why is it slow\n/memory\n",
+    });
+    expect(first.code).toBe(0);
+    expect(first.stdout).toContain("**Summary.**");
+    expect(first.stdout).toContain("This chat: 4 messages (2 from you), 1 analyses.");
+    const second = await runGuru(["chat", "--model", tiny], {
+      cwd,
+      input: "/memory\n/forget\n/memory\n/quit\nnot read\n",
+    });
+    expect(second.stdout).toContain("This chat: 4 messages");
+    expect(second.stdout).toContain("Forgotten:");
+    expect(second.stdout).toContain("I remember nothing of this chat yet.");
+  });
+
+  it("shows the model and queue on /status", async () => {
+    const run = await runGuru(["chat", "--model", tiny], { input: "/status\n" });
+    expect(run.stdout).toMatch(/model .*tiny.* on CPU; slots 0\/4 busy, 0 waiting/);
+  });
+});
+
+describe("guru analyze", () => {
+  it("prints with --json an object that validates against the published schema file", async () => {
+    const run = await runGuru(["analyze", "--json", "--model", tiny, "Why", "do", "builds", "fail?"]);
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    const schema = JSON.parse(readFileSync(publishedAnalysisSchemaPath, "utf8")) as object;
+    const validate = new Ajv2020({ strict: false }).compile(schema);
+    const analysis: unknown = JSON.parse(run.stdout);
+    expect(validate(analysis), JSON.stringify(validate.errors)).toBe(true);
+  });
+
+  it("prints Markdown without --json", async () => {
+    const run = await runGuru(["analyze", "--model", tiny, "Assess", "the", "plan"]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain("**Confidence:**");
+  });
+});

@@ -1,0 +1,95 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { configSchema } from "../../src/config/configSchema.js";
+import type { ConversationAddress } from "../../src/conversation/conversationAddress.js";
+import type { Engine } from "../../src/engine/engine.js";
+import type { GenerationRequest } from "../../src/engine/generationTypes.js";
+import { silentLogger } from "../../src/log/logger.js";
+import { Memory } from "../../src/memory/memory.js";
+import type { ConversationRequest } from "../../src/service/conversationRequest.js";
+import { type AnswerEngine, ConversationService } from "../../src/service/conversationService.js";
+import type { ReplyUpdate } from "../../src/service/replyUpdate.js";
+
+export interface ServiceRig {
+  readonly service: ConversationService;
+  readonly memory: Memory;
+  /** Every request the service sent to the (real) engine, in order. */
+  readonly generations: GenerationRequest[];
+  close(): void;
+}
+
+export function openServiceRig(engine: Engine, overrides: { maxInputChars?: number } = {}): ServiceRig {
+  const defaults = configSchema.parse({});
+  const dir = mkdtempSync(join(tmpdir(), "guru-service-"));
+  const generations: GenerationRequest[] = [];
+  const watched: AnswerEngine = {
+    generate: (request) => {
+      generations.push(request);
+      return engine.generate(request);
+    },
+    countTokens: (text) => engine.countTokens(text),
+    stats: () => engine.stats(),
+  };
+  const memory = new Memory({
+    path: join(dir, "guru.db"),
+    countTokens: watched.countTokens,
+    summarize: ConversationService.summarizer(watched),
+  });
+  const service = new ConversationService({
+    engine: watched,
+    memory,
+    assistant: { ...defaults.assistant, analysisMaxTokens: 3000, ...overrides },
+    memoryConfig: defaults.memory,
+    contextSize: engine.stats().contextSize,
+    maxTokens: 24,
+    logger: silentLogger,
+  });
+  return { service, memory, generations, close: () => memory.close() };
+}
+
+export const channel: ConversationAddress = {
+  platform: "slack",
+  space: "T1",
+  channel: "C1",
+  thread: "100.1",
+};
+export const otherWorkspace: ConversationAddress = {
+  platform: "slack",
+  space: "T2",
+  channel: "C1",
+  thread: null,
+};
+export const directMessage: ConversationAddress = {
+  platform: "slack",
+  space: null,
+  channel: "D1",
+  thread: null,
+};
+
+let counter = 0;
+
+export function request(text: string, overrides: Partial<ConversationRequest> = {}): ConversationRequest {
+  counter += 1;
+  return {
+    address: channel,
+    author: "U1",
+    text,
+    messageId: `m-${process.pid}-${counter}`,
+    eventId: `e-${process.pid}-${counter}`,
+    mode: "ask",
+    ...overrides,
+  };
+}
+
+export async function updatesOf(stream: AsyncIterable<ReplyUpdate>): Promise<ReplyUpdate[]> {
+  const updates: ReplyUpdate[] = [];
+  for await (const update of stream) updates.push(update);
+  return updates;
+}
+
+export function finalOf(updates: readonly ReplyUpdate[]): ReplyUpdate {
+  const last = updates.at(-1);
+  if (!last) throw new Error("no updates");
+  return last;
+}
