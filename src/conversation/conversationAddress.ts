@@ -23,12 +23,17 @@ function part(id: string): string {
   return encodeURIComponent(id);
 }
 
+/** A workspace literally named "dm" must not read as a direct message. */
+function spacePart(space: string): string {
+  return space === "dm" ? "%64m" : part(space);
+}
+
 /**
  * The stable string key of a conversation: `slack:T1:C1:1712.0001` (thread), `discord:G1:C1`
  * (channel), `discord:dm:D1` (direct message).
  */
 export function conversationKey(address: ConversationAddress): string {
-  const space = address.space === null ? "dm" : `g${part(address.space)}`;
+  const space = address.space === null ? "dm" : spacePart(address.space);
   const thread = address.thread === null ? "" : `:${part(address.thread)}`;
   return `${address.platform}:${space}:${part(address.channel)}${thread}`;
 }
