@@ -13,6 +13,12 @@ const engineSchema = z.strictObject({
   gpu: z.enum(["auto", "cuda", "vulkan", "metal", "cpu"]).default("auto"),
   /** Generations that run at once: context sequences in the one shared context. */
   slots: positiveInt.max(64).default(4),
+  /**
+   * Extra context sequences beyond `slots`, so more conversations stay warm (their history cached)
+   * between turns. Each costs contextSize × the model's KV bytes per token (Phi-4 Mini f16:
+   * 128 KiB a token, 512 MiB for 4,096 tokens).
+   */
+  warmSequences: z.int().min(0).max(64).default(0),
   /** Tokens each slot can hold (prompt + answer). */
   contextSize: z.int().min(256).max(131_072).default(4096),
   /** CPU threads for evaluation; "auto" picks by backend and slots (see README). */

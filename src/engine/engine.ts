@@ -65,7 +65,8 @@ export class Engine {
     private readonly logger: Logger,
   ) {
     this.queue = new SlotQueue({
-      slots: sequences.length,
+      slots: config.slots,
+      sequences: sequences.length,
       maxWaiting: config.maxWaiting,
       maxWaitingPerUser: config.maxWaitingPerUser,
     });
@@ -78,17 +79,19 @@ export class Engine {
     const model = await loadModelFile(backend, options.modelPath);
     try {
       const threads = chooseThreads(config.threads, backend.info, config.slots);
+      const sequenceCount = config.slots + config.warmSequences;
       const context = await model.createContext({
         contextSize: config.contextSize,
-        sequences: config.slots,
+        sequences: sequenceCount,
         threads,
       });
-      const sequences = Array.from({ length: config.slots }, () => context.getSequence());
+      const sequences = Array.from({ length: sequenceCount }, () => context.getSequence());
       // Resolving the wrapper costs seconds on a gpt-4o tokenizer: once per model, never per chat.
       const chatWrapper = resolveChatWrapper(model);
       logger.info(`model loaded: ${model.filename ?? options.modelPath}`, {
         chatTemplate: chatWrapper.wrapperName,
         slots: config.slots,
+        warmSequences: config.warmSequences,
         contextSize: config.contextSize,
         threads,
         gpuLayers: model.gpuLayers,

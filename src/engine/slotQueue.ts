@@ -16,7 +16,10 @@ export interface AcquireOptions {
 }
 
 export interface SlotQueueOptions {
+  /** How many holders at once. */
   readonly slots: number;
+  /** How many slots exist to choose from (≥ `slots`): extra ones keep more conversations warm. */
+  readonly sequences?: number;
   readonly maxWaiting: number;
   readonly maxWaitingPerUser: number;
 }
@@ -36,7 +39,7 @@ interface Waiter {
 }
 
 /**
- * Admits at most `slots` holders at a time. Waiting requests are served round-robin across
+ * Admits at most `slots` holders at a time, each on one of `sequences` slot indexes. Waiting requests are served round-robin across
  * owners (users), so one user's flood cannot starve another user's single request; the line
  * and each owner's share of it are bounded, and a request past either bound is refused at once.
  */
@@ -51,14 +54,17 @@ export class SlotQueue {
   private closed = false;
   private idleWaiters: (() => void)[] = [];
 
+  private busy = 0;
+
   constructor(private readonly options: SlotQueueOptions) {
-    this.free = Array.from({ length: options.slots }, (_, slot) => slot);
+    const sequences = Math.max(options.slots, options.sequences ?? options.slots);
+    this.free = Array.from({ length: sequences }, (_, slot) => slot);
   }
 
   acquire(owner: string, options: AcquireOptions = {}): Promise<SlotLease> {
     if (this.closed) return Promise.reject(shuttingDown());
     if (options.signal?.aborted) return Promise.reject(abortReason(options.signal));
-    if (this.waitingCount === 0 && this.free.length > 0) {
+    if (this.waitingCount === 0 && this.busy < this.options.slots) {
       return Promise.resolve(this.lease(this.takeSlot(options.preferredSlot)));
     }
     if (this.waitingCount >= this.options.maxWaiting) {
@@ -110,11 +116,7 @@ export class SlotQueue {
   }
 
   stats(): SlotQueueStats {
-    return {
-      slots: this.options.slots,
-      busy: this.options.slots - this.free.length,
-      waiting: this.waitingCount,
-    };
+    return { slots: this.options.slots, busy: this.busy, waiting: this.waitingCount };
   }
 
   /** Stops admitting: everyone waiting is refused; running leases keep their slots. */
@@ -129,20 +131,22 @@ export class SlotQueue {
 
   /** Resolves once no slot is held. */
   whenIdle(): Promise<void> {
-    if (this.free.length === this.options.slots) return Promise.resolve();
+    if (this.busy === 0) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
   private lease(slot: number): SlotLease {
     let released = false;
+    this.busy += 1;
     return {
       slot,
       release: () => {
         if (released) return;
         released = true;
+        this.busy -= 1;
         this.free.push(slot);
         this.dispatch();
-        if (this.free.length === this.options.slots) {
+        if (this.busy === 0) {
           const waiters = this.idleWaiters;
           this.idleWaiters = [];
           for (const resolve of waiters) resolve();
@@ -160,7 +164,7 @@ export class SlotQueue {
 
   private dispatch(): void {
     let granted = false;
-    while (this.free.length > 0 && this.waitingCount > 0) {
+    while (this.busy < this.options.slots && this.waitingCount > 0) {
       const waiter = this.nextWaiter();
       waiter.grant(this.lease(this.takeSlot(waiter.options.preferredSlot)));
       granted = true;

@@ -139,3 +139,25 @@ describe("SlotQueue", () => {
     expect(q.stats()).toEqual({ slots: 1, busy: 0, waiting: 0 });
   });
 });
+
+describe("SlotQueue with more sequences than slots", () => {
+  it("admits only `slots` at once but hands out the least recently used of all sequences", async () => {
+    const q = new SlotQueue({ slots: 1, sequences: 3, maxWaiting: 5, maxWaitingPerUser: 5 });
+    const first = await q.acquire("a");
+    expect(first.slot).toBe(0);
+    let second = false;
+    const waiting = q.acquire("b").then((lease) => {
+      second = true;
+      return lease;
+    });
+    await settle();
+    expect(second).toBe(false);
+    first.release();
+    const lease = await waiting;
+    expect(lease.slot).toBe(1);
+    lease.release();
+    const warm = await q.acquire("a", { preferredSlot: 0 });
+    expect(warm.slot).toBe(0);
+    warm.release();
+  });
+});
