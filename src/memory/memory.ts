@@ -146,6 +146,14 @@ export class Memory {
     );
   }
 
+  /**
+   * Prior analyses matching `query`, best first, from where a question at `address` could see them
+   * (its channel or DM, or only its own conversation with the "thread" scope); never another scope.
+   */
+  searchAnalyses(address: ConversationAddress, query: string, limit: number): StoredAnalysis[] {
+    return this.guard("search the analyses", () => this.contextBuilder.searchAt(address, query, limit));
+  }
+
   /** Folds turns that no longer fit `budget` into the rolling summary; resolves to how many were folded. */
   async foldHistory(address: ConversationAddress, budget: number): Promise<number> {
     try {
@@ -201,7 +209,20 @@ export class Memory {
 }
 
 function toGuruError(action: string, cause: unknown): GuruError {
-  return cause instanceof GuruError
-    ? cause
-    : new GuruError("DATABASE_FAILED", `Memory could not ${action}.`, { cause });
+  if (cause instanceof GuruError) return cause;
+  return new GuruError("DATABASE_FAILED", `Memory could not ${action}: ${databaseProblem(cause)}`, { cause });
+}
+
+/** What a person can do about the failure; SQLite's own codes say which case it is. */
+function databaseProblem(cause: unknown): string {
+  const code = cause instanceof SqliteError ? cause.code : "";
+  if (code.startsWith("SQLITE_BUSY") || code.startsWith("SQLITE_LOCKED")) {
+    return "the database is locked by another program. Try again in a moment.";
+  }
+  if (code.startsWith("SQLITE_FULL"))
+    return "the disk is full. Free some space where GURU_DATA_DIR points, then try again.";
+  if (code.startsWith("SQLITE_READONLY") || code.startsWith("SQLITE_CANTOPEN")) {
+    return "the database file cannot be written. Check the permissions of GURU_DATA_DIR.";
+  }
+  return "an unexpected database error. Nothing was changed; try again, and run `guru doctor` if it persists.";
 }

@@ -9,13 +9,18 @@ import type {
   ConversationMemory,
   ForgetResult,
   Memory,
+  StoredAnalysis,
   StoredMessage,
   Summarize,
   UserExport,
   UserRef,
 } from "../memory/memory.js";
 import { analysisFromGeneration } from "./analysisResult.js";
-import { modelAnalysisJsonSchema } from "./cognitiveAnalysis.js";
+import {
+  type CognitiveAnalysis,
+  cognitiveAnalysisSchema,
+  modelAnalysisJsonSchema,
+} from "./cognitiveAnalysis.js";
 import {
   type ConversationRequest,
   conversationRequestSchema,
@@ -39,9 +44,24 @@ export interface ConversationServiceOptions {
   readonly logger: Logger;
 }
 
+/** A prior analysis a search found, parsed back into the published object. */
+export interface FoundAnalysis {
+  readonly id: number;
+  /** ISO 8601. */
+  readonly createdAt: string;
+  readonly confidence: number;
+  /** The digest later answers are shown. */
+  readonly summary: string;
+  readonly analysis: CognitiveAnalysis;
+}
+
 export interface HandleOptions {
   readonly signal?: AbortSignal;
 }
+
+type Admission =
+  | { readonly kind: "reply"; readonly update: ReplyUpdate }
+  | { readonly kind: "generate"; readonly question: StoredMessage; readonly text: string };
 
 /** Tokens the chat template adds around each turn, with room to spare. */
 const perTurnOverhead = 8;
@@ -62,30 +82,19 @@ export class ConversationService {
 
   async *handle(raw: ConversationRequest, handleOptions: HandleOptions = {}): AsyncGenerator<ReplyUpdate> {
     const request = conversationRequestSchema.parse(raw);
-    const { memory, assistant } = this.options;
-    const text = cleanInputText(request.text);
-    if (isBlank(text) || text.length > assistant.maxInputChars) {
-      if (!memory.claimEvent(request.eventId)) {
-        yield { type: "duplicate" };
-        return;
-      }
-      yield isBlank(text)
-        ? { type: "finished", reply: { kind: "notice", markdown: helpText } }
-        : failure(tooLong(text.length, assistant.maxInputChars), "");
+    let admission: Admission;
+    try {
+      admission = this.admit(request);
+    } catch (error) {
+      // Nothing was stored (the database refused), so the platform may safely deliver it again.
+      yield failure(toGuruError(error, this.options.logger), "");
       return;
     }
-    const inbound = memory.recordInbound({
-      address: request.address,
-      author: request.author,
-      text,
-      platformMessageId: request.messageId,
-      eventId: request.eventId,
-    });
-    if (!inbound.isNew) {
-      yield { type: "duplicate" };
+    if (admission.kind === "reply") {
+      yield admission.update;
       return;
     }
-    const question = inbound.message;
+    const { question, text } = admission;
     let partial = "";
     let settled = false;
     try {
@@ -96,7 +105,7 @@ export class ConversationService {
         conversation: conversationKey(request.address),
         turns,
         ...(request.mode === "analyze"
-          ? { jsonSchema: modelAnalysisJsonSchema, maxTokens: assistant.analysisMaxTokens }
+          ? { jsonSchema: modelAnalysisJsonSchema, maxTokens: this.options.assistant.analysisMaxTokens }
           : { maxTokens: this.options.maxTokens }),
         ...(handleOptions.signal ? { signal: handleOptions.signal } : {}),
       })) {
@@ -125,6 +134,30 @@ export class ConversationService {
     }
   }
 
+  /** Stores an acceptable question (claiming its event), or says what to reply instead. */
+  private admit(request: ConversationRequest): Admission {
+    const { memory, assistant } = this.options;
+    const text = cleanInputText(request.text);
+    if (isBlank(text) || text.length > assistant.maxInputChars) {
+      if (!memory.claimEvent(request.eventId)) return { kind: "reply", update: { type: "duplicate" } };
+      return {
+        kind: "reply",
+        update: isBlank(text)
+          ? { type: "finished", reply: { kind: "notice", markdown: helpText } }
+          : failure(tooLong(text.length, assistant.maxInputChars), ""),
+      };
+    }
+    const inbound = memory.recordInbound({
+      address: request.address,
+      author: request.author,
+      text,
+      platformMessageId: request.messageId,
+      eventId: request.eventId,
+    });
+    if (!inbound.isNew) return { kind: "reply", update: { type: "duplicate" } };
+    return { kind: "generate", question: inbound.message, text };
+  }
+
   remembered(address: ConversationAddress): ConversationMemory | null {
     return this.options.memory.remembered(address);
   }
@@ -139,6 +172,13 @@ export class ConversationService {
 
   exportUser(user: UserRef): UserExport {
     return this.options.memory.exportUser(user);
+  }
+
+  /** Prior analyses matching `query` that a question at `address` could see (same scope only). */
+  searchAnalyses(address: ConversationAddress, query: string, limit: number): FoundAnalysis[] {
+    return this.options.memory
+      .searchAnalyses(address, query, limit)
+      .flatMap((stored) => foundAnalysis(stored) ?? []);
   }
 
   status(): EngineStats {
@@ -230,6 +270,25 @@ export class ConversationService {
       this.options.logger.error("could not store a cut-short reply", { error: storeError });
     }
   }
+}
+
+/** Null for a row this version cannot read (another schema version): a search skips it. */
+function foundAnalysis(stored: StoredAnalysis): FoundAnalysis | null {
+  let json: unknown;
+  try {
+    json = JSON.parse(stored.json);
+  } catch {
+    return null;
+  }
+  const parsed = cognitiveAnalysisSchema.safeParse(json);
+  if (!parsed.success) return null;
+  return {
+    id: stored.id,
+    createdAt: new Date(stored.createdAt).toISOString(),
+    confidence: stored.confidence,
+    summary: stored.summary,
+    analysis: parsed.data,
+  };
 }
 
 function failure(error: GuruError, partialText: string): ReplyUpdate {

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { configSchema } from "../../src/config/configSchema.js";
 import type { ConversationAddress } from "../../src/conversation/conversationAddress.js";
 import type { Engine } from "../../src/engine/engine.js";
-import type { GenerationRequest } from "../../src/engine/generationTypes.js";
+import type { GenerationEvent, GenerationRequest } from "../../src/engine/generationTypes.js";
 import { silentLogger } from "../../src/log/logger.js";
 import { Memory } from "../../src/memory/memory.js";
 import type { ConversationRequest } from "../../src/service/conversationRequest.js";
@@ -16,23 +16,34 @@ export interface ServiceRig {
   readonly memory: Memory;
   /** Every request the service sent to the (real) engine, in order. */
   readonly generations: GenerationRequest[];
+  readonly databasePath: string;
   close(): void;
 }
 
-export function openServiceRig(engine: Engine, overrides: { maxInputChars?: number } = {}): ServiceRig {
+export interface RigOptions {
+  readonly maxInputChars?: number;
+  /** Where the database goes (a fresh temporary folder by default). */
+  readonly dataDir?: string;
+  /** Wraps the real engine's streams, e.g. to inject a failure midway. */
+  readonly wrapStream?: (events: AsyncIterable<GenerationEvent>) => AsyncIterable<GenerationEvent>;
+}
+
+export function openServiceRig(engine: Engine, options: RigOptions = {}): ServiceRig {
+  const { wrapStream = (events) => events, dataDir, ...overrides } = options;
   const defaults = configSchema.parse({});
-  const dir = mkdtempSync(join(tmpdir(), "guru-service-"));
+  const dir = dataDir ?? mkdtempSync(join(tmpdir(), "guru-service-"));
   const generations: GenerationRequest[] = [];
   const watched: AnswerEngine = {
     generate: (request) => {
       generations.push(request);
-      return engine.generate(request);
+      return wrapStream(engine.generate(request));
     },
     countTokens: (text) => engine.countTokens(text),
     stats: () => engine.stats(),
   };
+  const databasePath = join(dir, "guru.db");
   const memory = new Memory({
-    path: join(dir, "guru.db"),
+    path: databasePath,
     countTokens: watched.countTokens,
     summarize: ConversationService.summarizer(watched),
   });
@@ -45,7 +56,7 @@ export function openServiceRig(engine: Engine, overrides: { maxInputChars?: numb
     maxTokens: 24,
     logger: silentLogger,
   });
-  return { service, memory, generations, close: () => memory.close() };
+  return { service, memory, generations, databasePath, close: () => memory.close() };
 }
 
 export const channel: ConversationAddress = {
