@@ -4,6 +4,7 @@ import { GuruError } from "../errors.js";
 import { registerAsk } from "./commands/ask.js";
 import { registerChat } from "./commands/chat.js";
 import { registerDoctor } from "./commands/doctor.js";
+import { registerMcp } from "./commands/mcp.js";
 import { registerModel } from "./commands/model.js";
 import { registerStart } from "./commands/start.js";
 
@@ -17,6 +18,7 @@ registerAsk(program);
 registerChat(program);
 registerModel(program);
 registerDoctor(program);
+registerMcp(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,3 +1,4 @@
+import type { ConversationAddress } from "../conversation/conversationAddress.js";
 import type { AnalysisStore, SearchScope } from "./analysisStore.js";
 import { analysesShare } from "./budget.js";
 import type { ConversationStore } from "./conversationStore.js";
@@ -100,6 +101,19 @@ export class ContextBuilder {
       tokensUsed: analysesTokens + (summary?.tokenCount ?? 0) + sumTokens(turns),
       foldPending,
     };
+  }
+
+  /**
+   * The prior analyses most relevant to `text` that a question at `address` could be shown: the same
+   * scope as `build`, so a search never reaches further than an answer's context does.
+   */
+  searchAt(address: ConversationAddress, text: string, limit: number): StoredAnalysis[] {
+    if (this.scope === "thread") {
+      const conversation = this.conversations.find(address);
+      return conversation === null ? [] : this.analyses.search(this.searchScope(conversation), text, limit);
+    }
+    const scopeId = this.conversations.scopeIdOf(address);
+    return scopeId === null ? [] : this.analyses.search({ scopeId }, text, limit);
   }
 
   private searchScope(conversation: StoredConversation): SearchScope {

@@ -49,6 +49,12 @@ export class ConversationStore {
     return parse(this.byId.get(id));
   }
 
+  /** The id of the channel (or DM) scope this address belongs to; null before its first message. */
+  scopeIdOf(address: ConversationAddress): number | null {
+    const id = this.scopeIdByKey.get(channelScopeKey(address));
+    return id === undefined ? null : z.number().int().parse(id);
+  }
+
   /** The conversation at this address, created (with its scope) on first use. */
   ensure(address: ConversationAddress): StoredConversation {
     return this.db.transaction(() => {

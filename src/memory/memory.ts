@@ -116,16 +116,20 @@ export class Memory {
   /** Stores an accepted message before generation starts; a message or event seen before is not stored again. */
   recordInbound(input: InboundInput): InboundResult {
     return this.guard("store the message", () =>
-      this.db.transaction((): InboundResult => {
-        const conversation = this.conversations.ensure(input.address);
-        if (input.eventId !== undefined && !this.events.claim(input.eventId)) {
-          return {
-            isNew: false,
-            message: this.messages.findByPlatformId(conversation, input.platformMessageId),
-          };
-        }
-        return this.messages.insertUser(conversation, input);
-      })(),
+      this.db
+        .transaction((): InboundResult => {
+          const conversation = this.conversations.ensure(input.address);
+          if (input.eventId !== undefined && !this.events.claim(input.eventId)) {
+            return {
+              isNew: false,
+              message: this.messages.findByPlatformId(conversation, input.platformMessageId),
+            };
+          }
+          return this.messages.insertUser(conversation, input);
+          // Immediate: it reads before it writes, and another process (a second `guru mcp`, the CLI)
+          // may write in between; taking the write lock first makes that a wait, not SQLITE_BUSY.
+        })
+        .immediate(),
     );
   }
 
@@ -189,7 +193,7 @@ export class Memory {
 
   /** Runs several writes as one commit: all of them are kept, or none. */
   transaction<T>(work: () => T): T {
-    return this.guard("store the changes", () => this.db.transaction(work)());
+    return this.guard("store the changes", () => this.db.transaction(work).immediate());
   }
 
   close(): void {

@@ -1,0 +1,62 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Command } from "commander";
+import { z } from "zod";
+import { packageRoot } from "../../config/loadConfig.js";
+import { createGuruMcpServer } from "../../mcp/guruMcpServer.js";
+import { keepStdoutForProtocol, serveOverStdio } from "../../mcp/stdioServer.js";
+import { openGuruApp } from "../guruApp.js";
+import { createRuntime } from "../runtime.js";
+
+interface McpFlags {
+  readonly model?: string;
+  readonly pull?: boolean;
+  readonly maxTokens?: number;
+  readonly logLevel?: string;
+}
+
+export function registerMcp(program: Command): void {
+  program
+    .command("mcp")
+    .description(
+      "Serve the local model, cognitive analyses and memory to MCP clients (editors, agents) over stdio",
+    )
+    .option("-m, --model <path-or-uri>", "a GGUF file or hf:/https: URI (overrides GURU_MODEL)")
+    .option("--pull", "download the model first if it is missing")
+    .option("--max-tokens <n>", "longest plain answer, in tokens", Number)
+    .option("--log-level <level>", "debug, info, warn, error or silent (default: warn); logs go to stderr")
+    .action(async (flags: McpFlags) => {
+      keepStdoutForProtocol();
+      const runtime = createRuntime({ ...flags, logLevel: flags.logLevel ?? "warn" });
+      if (process.stdin.isTTY) {
+        process.stderr.write(
+          "guru mcp speaks the Model Context Protocol on stdin/stdout: add it to an MCP client (see docs/mcp.md). Ctrl-C stops it.\n",
+        );
+      }
+      const app = await openGuruApp(runtime, { pull: flags.pull === true });
+      const logger = runtime.logger.child("mcp");
+      const shutdown = new AbortController();
+      try {
+        const server = createGuruMcpServer({
+          service: app.service,
+          maxInputChars: runtime.config.assistant.maxInputChars,
+          logger,
+          version: packageVersion(),
+          shutdown: shutdown.signal,
+        });
+        await serveOverStdio(server, { logger, shutdown });
+      } finally {
+        shutdown.abort();
+        await app.close();
+      }
+    });
+}
+
+function packageVersion(): string {
+  try {
+    const manifest: unknown = JSON.parse(readFileSync(join(packageRoot, "package.json"), "utf8"));
+    return z.object({ version: z.string() }).parse(manifest).version;
+  } catch {
+    return "0.0.0";
+  }
+}

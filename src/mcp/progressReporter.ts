@@ -1,0 +1,85 @@
+import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/protocol.js";
+import type { ServerNotification, ServerRequest } from "@modelcontextprotocol/sdk/types.js";
+import type { ReplyUpdate } from "../service/replyUpdate.js";
+
+export type ToolExtra = RequestHandlerExtra<ServerRequest, ServerNotification>;
+
+export type SendProgress = (progress: number, message: string) => Promise<void>;
+
+/** Null when the client asked for no progress (its request carried no progress token). */
+export function progressSender(extra: ToolExtra): SendProgress | null {
+  const progressToken = extra._meta?.progressToken;
+  if (progressToken === undefined) return null;
+  return (progress, message) =>
+    extra.sendNotification({
+      method: "notifications/progress",
+      params: { progressToken, progress, message },
+    });
+}
+
+export interface ProgressTiming {
+  /** The least time between two notifications for streamed text. */
+  readonly textIntervalMs: number;
+  /**
+   * A tick while generating, so a client that resets its timeout on progress keeps waiting even
+   * when nothing streams (an analysis streams no text).
+   */
+  readonly heartbeatMs: number;
+}
+
+export const defaultProgressTiming: ProgressTiming = { textIntervalMs: 250, heartbeatMs: 1000 };
+
+/**
+ * Turns the service's reply updates into MCP progress notifications: the queue position while
+ * waiting, then "generating" with the length so far. `progress` only ever grows, as MCP requires.
+ */
+export class ProgressReporter {
+  private step = 0;
+  private lastTextAt = Number.NEGATIVE_INFINITY;
+  private heartbeat: NodeJS.Timeout | undefined;
+  private generatingSince = 0;
+  private characters = 0;
+
+  constructor(
+    private readonly send: SendProgress | null,
+    private readonly timing: ProgressTiming = defaultProgressTiming,
+  ) {}
+
+  report(update: ReplyUpdate): void {
+    if (update.type === "queued") {
+      this.emit(`queued: position ${update.position}`);
+    } else if (update.type === "started") {
+      this.generatingSince = performance.now();
+      this.emit("generating");
+      this.startHeartbeat();
+    } else if (update.type === "text") {
+      this.characters = update.text.length;
+      if (performance.now() - this.lastTextAt < this.timing.textIntervalMs) return;
+      this.lastTextAt = performance.now();
+      this.emit(`generating: ${this.characters} characters so far`);
+    } else {
+      this.stop();
+    }
+  }
+
+  stop(): void {
+    clearInterval(this.heartbeat);
+    this.heartbeat = undefined;
+  }
+
+  private startHeartbeat(): void {
+    if (this.send === null || this.heartbeat !== undefined) return;
+    this.heartbeat = setInterval(() => {
+      const seconds = Math.round((performance.now() - this.generatingSince) / 1000);
+      this.emit(`generating: ${seconds} s${this.characters > 0 ? `, ${this.characters} characters` : ""}`);
+    }, this.timing.heartbeatMs);
+    this.heartbeat.unref();
+  }
+
+  private emit(message: string): void {
+    if (this.send === null) return;
+    this.step += 1;
+    // A client that went away cannot be told; the answer itself still settles the call.
+    this.send(this.step, message).catch(() => {});
+  }
+}

@@ -1,0 +1,50 @@
+import { z } from "zod";
+import { cognitiveAnalysisSchema } from "../service/cognitiveAnalysis.js";
+
+/** The analysis tool returns the published object itself (schemas/cognitive-analysis.v1.json). */
+export const analysisOutput = cognitiveAnalysisSchema;
+
+const usage = z.object({
+  promptTokens: z.int().min(0),
+  cachedPromptTokens: z.int().min(0),
+  generatedTokens: z.int().min(0),
+  queueMs: z.number().min(0),
+  timeToFirstTokenMs: z.number().min(0),
+  totalMs: z.number().min(0),
+  tokensPerSecond: z.number().min(0),
+});
+
+export const askOutput = z.object({
+  answer: z.string().describe("Markdown."),
+  conversation: z.string().describe("Pass it back as `conversation` to follow up."),
+  channel: z.string(),
+  usage: usage.optional(),
+});
+
+export const searchMemoryOutput = z.object({
+  channel: z.string(),
+  conversation: z.string().nullable(),
+  results: z.array(
+    z.object({
+      id: z.int(),
+      createdAt: z.string().describe("ISO 8601."),
+      confidence: z.number().min(0).max(1),
+      summary: z.string(),
+      analysis: cognitiveAnalysisSchema,
+    }),
+  ),
+});
+
+export const statusOutput = z.object({
+  model: z.string(),
+  backend: z.object({ kind: z.string(), devices: z.array(z.string()) }),
+  queue: z.object({
+    slots: z.int().min(1).describe("Generations that run at once."),
+    busy: z.int().min(0),
+    waiting: z.int().min(0),
+  }),
+  contextSize: z.int(),
+  threads: z.int(),
+  recentTokensPerSecond: z.number().min(0),
+  completedAnswers: z.int().min(0),
+});

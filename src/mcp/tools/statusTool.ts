@@ -1,0 +1,37 @@
+import { basename } from "node:path";
+import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import type { z } from "zod";
+import type { ToolContext } from "../toolContext.js";
+import { statusInput } from "../toolInputs.js";
+import { statusOutput } from "../toolOutputs.js";
+import { errorResultOf, structuredResult } from "../toolResults.js";
+
+export function registerStatusTool(server: McpServer, context: ToolContext): void {
+  server.registerTool(
+    "status",
+    {
+      title: "Guru status",
+      description: "The model Guru runs, its backend (CPU or GPU), and the generation queue right now.",
+      inputSchema: statusInput,
+      outputSchema: statusOutput,
+      annotations: { readOnlyHint: true, openWorldHint: false },
+    },
+    () => {
+      try {
+        const stats = context.service.status();
+        const status: z.infer<typeof statusOutput> = {
+          model: basename(stats.model),
+          backend: { kind: stats.backend.kind, devices: [...stats.backend.deviceNames] },
+          queue: { slots: stats.slots, busy: stats.busy, waiting: stats.waiting },
+          contextSize: stats.contextSize,
+          threads: stats.threads,
+          recentTokensPerSecond: stats.recentTokensPerSecond,
+          completedAnswers: stats.completed,
+        };
+        return structuredResult(status, JSON.stringify(status));
+      } catch (error) {
+        return errorResultOf(error, context.logger);
+      }
+    },
+  );
+}

@@ -1,0 +1,63 @@
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import type { CallToolResult, Progress } from "@modelcontextprotocol/sdk/types.js";
+import { emptyWorkdir, guruBin } from "../support/guruProcess.js";
+
+export interface GuruMcpClient {
+  readonly client: Client;
+  /** What the server wrote to stderr (its logs): shown when a test fails. */
+  stderr(): string;
+  /** Errors the client met reading stdout: anything but protocol there shows up here. */
+  readonly protocolErrors: Error[];
+  call(
+    name: string,
+    args: Record<string, unknown>,
+    options?: { onprogress?: (progress: Progress) => void; signal?: AbortSignal },
+  ): Promise<CallToolResult>;
+  close(): Promise<void>;
+}
+
+export interface GuruMcpOptions {
+  readonly model: string;
+  readonly dataDir: string;
+  /** What the client calls itself in `initialize`: Guru's memory space for it. */
+  readonly clientName: string;
+  readonly slots?: number;
+}
+
+/** `guru mcp` on a real stdio pipe, driven by the SDK's own client, as an editor would run it. */
+export async function connectGuruMcp(options: GuruMcpOptions): Promise<GuruMcpClient> {
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args: [guruBin, "mcp", "--model", options.model, "--max-tokens", "16"],
+    cwd: emptyWorkdir(),
+    env: {
+      PATH: process.env.PATH ?? "",
+      HOME: process.env.HOME ?? "",
+      GURU_THREADS: "1",
+      GURU_SLOTS: String(options.slots ?? 1),
+      GURU_DATA_DIR: options.dataDir,
+    },
+    stderr: "pipe",
+  });
+  let stderr = "";
+  transport.stderr?.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const client = new Client({ name: options.clientName, version: "1.0.0" });
+  const protocolErrors: Error[] = [];
+  client.onerror = (error) => protocolErrors.push(error);
+  await client.connect(transport);
+  return {
+    client,
+    stderr: () => stderr,
+    protocolErrors,
+    call: async (name, args, callOptions = {}) =>
+      (await client.callTool({ name, arguments: args }, undefined, callOptions)) as CallToolResult,
+    close: () => client.close(),
+  };
+}
+
+export function textOf(result: CallToolResult): string {
+  return result.content.map((part) => (part.type === "text" ? part.text : "")).join("");
+}
