@@ -176,9 +176,9 @@ export class Engine {
     channel: EventChannel<GenerationEvent>,
     abandoned: AbortSignal,
   ): Promise<void> {
-    const queuedAt = performance.now();
     const prompt = renderChatPrompt(this.model, this.chatWrapper, request.turns);
     const grammar = request.jsonSchema ? await this.grammarFor(request.jsonSchema) : undefined;
+    const queuedAt = performance.now();
     const timeout = new AbortController();
     const timer = setTimeout(
       () =>

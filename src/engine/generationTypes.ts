@@ -28,8 +28,10 @@ export interface GenerationUsage {
   /** Prompt tokens that were already in the slot's cache and were not evaluated again. */
   readonly cachedPromptTokens: number;
   readonly generatedTokens: number;
+  /** Waiting for a free slot. */
   readonly queueMs: number;
   readonly timeToFirstTokenMs: number;
+  /** From entering the queue to the last token: the time the engine had the request. */
   readonly totalMs: number;
   /** Decode speed after the first token. */
   readonly tokensPerSecond: number;

@@ -1,0 +1,144 @@
+/**
+ * `npm run bench:path`: a burst of requests through the whole path — conversation service,
+ * SQLite memory, queue, engine, and a renderer splitting each update as a platform would — and
+ * how much of each reply's time is Guru's own (everything but waiting for and running the
+ * model). Goals: ≤ 2 % of the reply time and ≤ 5 ms median. A measurement, not a test.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { splitMarkdown } from "../src/bots/common/markdownChunker.js";
+import { configSchema } from "../src/config/configSchema.js";
+import { Engine } from "../src/engine/engine.js";
+import { openLlamaBackend } from "../src/engine/llamaBackend.js";
+import { silentLogger } from "../src/log/logger.js";
+import { Memory } from "../src/memory/memory.js";
+import { ConversationService } from "../src/service/conversationService.js";
+import { positiveIntegerFlag } from "./support/benchArgs.js";
+import { benchModelPath } from "./support/benchModel.js";
+import { median } from "./support/median.js";
+import { writeResults } from "./support/resultsFile.js";
+import { formatTable } from "./support/table.js";
+
+const { values } = parseArgs({
+  options: {
+    requests: { type: "string" },
+    users: { type: "string" },
+    tokens: { type: "string" },
+    slots: { type: "string" },
+    small: { type: "boolean", default: false },
+  },
+});
+const small = values.small;
+const requests = positiveIntegerFlag(values.requests, "requests", small ? 8 : 16);
+const users = positiveIntegerFlag(values.users, "users", small ? 4 : 8);
+const tokens = positiveIntegerFlag(values.tokens, "tokens", small ? 16 : 48);
+const slots = positiveIntegerFlag(values.slots, "slots", 4);
+
+const defaults = configSchema.parse({});
+const modelPath = await benchModelPath(small ? "tiny" : "bench");
+const backend = await openLlamaBackend("auto", silentLogger);
+const engine = await Engine.open({
+  modelPath,
+  config: { ...defaults.engine, slots, threads: 2, maxWaiting: requests, maxWaitingPerUser: requests },
+  logger: silentLogger,
+  backend,
+});
+const dataDir = mkdtempSync(join(tmpdir(), "guru-bench-path-"));
+const memory = new Memory({
+  path: join(dataDir, "guru.db"),
+  countTokens: (text) => engine.countTokens(text),
+  summarize: ConversationService.summarizer(engine),
+});
+const service = new ConversationService({
+  engine,
+  memory,
+  assistant: defaults.assistant,
+  memoryConfig: defaults.memory,
+  contextSize: defaults.engine.contextSize,
+  maxTokens: tokens,
+  logger: silentLogger,
+});
+
+interface PathFigures {
+  readonly wallMs: number;
+  readonly engineMs: number;
+  readonly ownMs: number;
+  readonly renderedParts: number;
+}
+
+async function oneRequest(index: number): Promise<PathFigures> {
+  const started = performance.now();
+  let engineMs = Number.NaN;
+  let renderedParts = 0;
+  const updates = service.handle({
+    address: { platform: "bench", space: "W1", channel: `C${index % 4}`, thread: `T${index}` },
+    author: `U${index % users}`,
+    text: `Question ${index}: how should we shard the billing database and cache invoices?`,
+    messageId: `m${index}`,
+    eventId: `e${index}`,
+    mode: "ask",
+  });
+  for await (const update of updates) {
+    if (update.type === "text") renderedParts += splitMarkdown(update.text, 3900).length;
+    if (update.type === "finished" && update.reply.kind === "answer") {
+      renderedParts += splitMarkdown(update.reply.markdown, 3900).length;
+      engineMs = update.reply.usage.totalMs;
+    }
+    if (update.type === "failed") throw new Error(`${update.code}: ${update.message}`);
+  }
+  const wallMs = performance.now() - started;
+  return { wallMs, engineMs, ownMs: wallMs - engineMs, renderedParts };
+}
+
+// Warm up the model and the database once, outside the measurement.
+await oneRequest(-1);
+const burstStarted = performance.now();
+const figures = await Promise.all(Array.from({ length: requests }, (_, i) => oneRequest(i)));
+const burstMs = performance.now() - burstStarted;
+await engine.close();
+memory.close();
+rmSync(dataDir, { recursive: true, force: true });
+
+const ownMedian = median(figures.map((f) => f.ownMs));
+const shareMedian = median(figures.map((f) => f.ownMs / f.wallMs));
+const shareTotal =
+  figures.reduce((sum, f) => sum + f.ownMs, 0) / figures.reduce((sum, f) => sum + f.wallMs, 0);
+const pass = shareMedian <= 0.02 && ownMedian <= 5;
+process.stdout.write(
+  `${formatTable(
+    [
+      { header: "requests", digits: 0 },
+      { header: "burst s", digits: 2 },
+      { header: "reply ms (median)", digits: 1 },
+      { header: "engine ms (median)", digits: 1 },
+      { header: "Guru's own ms (median)", digits: 2 },
+      { header: "own share (median)", digits: 4 },
+      { header: "own share (total)", digits: 4 },
+    ],
+    [
+      [
+        requests,
+        burstMs / 1000,
+        median(figures.map((f) => f.wallMs)),
+        median(figures.map((f) => f.engineMs)),
+        ownMedian,
+        shareMedian,
+        shareTotal,
+      ],
+    ],
+  )}\n\nGuru's own time: ${ownMedian.toFixed(2)} ms median (goal ≤ 5), ${(shareMedian * 100).toFixed(2)} % of the reply (goal ≤ 2 %) ${pass ? "PASS" : "MISS"}\n`,
+);
+const path = await writeResults("path", {
+  model: { preset: small ? "tiny" : "bench", path: modelPath },
+  backend: backend.info,
+  settings: { requests, users, tokens, slots },
+  burstMs,
+  ownMsMedian: ownMedian,
+  ownShareMedian: shareMedian,
+  ownShareTotal: shareTotal,
+  goal: { ownMsAtMost: 5, ownShareAtMost: 0.02, pass },
+  runs: figures,
+});
+process.stdout.write(`results: ${path}\n`);
