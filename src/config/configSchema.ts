@@ -111,6 +111,13 @@ const discordSchema = z.strictObject({
   allow: z.strictObject({ guilds: ids, channels: ids, roles: ids, users: ids }).prefault({}),
 });
 
+const mcpSchema = z.strictObject({
+  /** Also serve MCP over Streamable HTTP inside `guru start` on this port (null: off). */
+  httpPort: z.int().min(0).max(65_535).nullable().default(null),
+  /** Loopback by default: anything else exposes the model and memory to the network. */
+  httpHost: z.string().min(1).default("127.0.0.1"),
+});
+
 export const configSchema = z.strictObject({
   /** A GGUF file path, or an `hf:` / `https:` URI fetched by `guru model pull`. */
   model: z.string().min(1).default(defaultModelUri),
@@ -124,6 +131,7 @@ export const configSchema = z.strictObject({
   memory: memorySchema.prefault({}),
   slack: slackSchema.prefault({}),
   discord: discordSchema.prefault({}),
+  mcp: mcpSchema.prefault({}),
 });
 
 export type GuruConfig = z.infer<typeof configSchema>;

@@ -24,6 +24,7 @@ export const configVariables: Readonly<Record<string, { path: readonly string[];
   DISCORD_API_URL: { path: ["discord", "apiUrl"], kind: "text" },
   DISCORD_CLIENT_ID: { path: ["discord", "clientId"], kind: "text" },
   DISCORD_GUILD_IDS: { path: ["discord", "guildIds"], kind: "list" },
+  GURU_MCP_PORT: { path: ["mcp", "httpPort"], kind: "scalar" },
 };
 
 export const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");

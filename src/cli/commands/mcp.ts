@@ -1,8 +1,5 @@
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import type { Command } from "commander";
-import { z } from "zod";
-import { packageRoot } from "../../config/loadConfig.js";
+import { packageVersion } from "../../config/packageInfo.js";
 import { createGuruMcpServer } from "../../mcp/guruMcpServer.js";
 import { keepStdoutForProtocol, serveOverStdio } from "../../mcp/stdioServer.js";
 import { openGuruApp } from "../guruApp.js";
@@ -50,13 +47,4 @@ export function registerMcp(program: Command): void {
         await app.close();
       }
     });
-}
-
-function packageVersion(): string {
-  try {
-    const manifest: unknown = JSON.parse(readFileSync(join(packageRoot, "package.json"), "utf8"));
-    return z.object({ version: z.string() }).parse(manifest).version;
-  } catch {
-    return "0.0.0";
-  }
 }

@@ -1,0 +1,100 @@
+import { randomUUID } from "node:crypto";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
+import type { ChatBot, ChatBotFactory } from "../bots/chatBot.js";
+import { packageVersion } from "../config/packageInfo.js";
+import { GuruError } from "../errors.js";
+import { createGuruMcpServer } from "./guruMcpServer.js";
+
+interface Session {
+  readonly transport: StreamableHTTPServerTransport;
+  readonly server: McpServer;
+}
+
+/**
+ * MCP over Streamable HTTP inside `guru start`, so editors share the bots' model, queue and
+ * memory instead of loading a model of their own. One MCP session per client, at `/mcp`.
+ */
+export const createMcpHttpEndpoint: ChatBotFactory = (context) => {
+  const { httpPort, httpHost } = context.config.mcp;
+  if (httpPort === null) return null;
+  const logger = context.logger.child("mcp-http");
+  const sessions = new Map<string, Session>();
+  const shutdown = new AbortController();
+  let http: Server | null = null;
+  let allowedHosts: string[] = [];
+
+  const openSession = async (request: IncomingMessage, response: ServerResponse) => {
+    const server = createGuruMcpServer({
+      service: context.service,
+      maxInputChars: context.config.assistant.maxInputChars,
+      logger,
+      version: packageVersion(),
+      shutdown: shutdown.signal,
+    });
+    const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
+      sessionIdGenerator: () => randomUUID(),
+      onsessioninitialized: (id) => {
+        sessions.set(id, { transport, server });
+      },
+      // A web page the user visits must not reach a loopback server by rebinding its DNS.
+      enableDnsRebindingProtection: true,
+      allowedHosts,
+    });
+    transport.onclose = () => {
+      if (transport.sessionId) sessions.delete(transport.sessionId);
+    };
+    await server.connect(transport);
+    await transport.handleRequest(request, response);
+  };
+
+  const handle = async (request: IncomingMessage, response: ServerResponse) => {
+    if (new URL(request.url ?? "/", "http://localhost").pathname !== "/mcp") {
+      response.writeHead(404).end("Guru serves MCP at /mcp\n");
+      return;
+    }
+    const sessionId = request.headers["mcp-session-id"];
+    const session = typeof sessionId === "string" ? sessions.get(sessionId) : undefined;
+    if (session) await session.transport.handleRequest(request, response);
+    else if (request.method === "POST" && sessionId === undefined) await openSession(request, response);
+    else response.writeHead(404, { "content-type": "application/json" }).end(unknownSession);
+  };
+
+  const bot: ChatBot = {
+    name: "MCP over HTTP",
+    start: async () => {
+      http = createServer((request, response) => {
+        handle(request, response).catch((error: unknown) => {
+          logger.error("MCP HTTP request failed", { error });
+          if (!response.headersSent) response.writeHead(500).end();
+        });
+      });
+      await new Promise<void>((resolve, reject) => {
+        http?.once("error", (error) =>
+          reject(
+            new GuruError("CONFIG_INVALID", `MCP cannot listen on ${httpHost}:${httpPort}: ${error.message}`),
+          ),
+        );
+        http?.listen(httpPort, httpHost, resolve);
+      });
+      const { port } = http.address() as AddressInfo;
+      allowedHosts = [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`, `${httpHost}:${port}`];
+      logger.info(`MCP over HTTP at http://${httpHost}:${port}/mcp`);
+    },
+    stop: async () => {
+      shutdown.abort(new GuruError("SHUTTING_DOWN", "Guru is stopping; this call was cancelled."));
+      await Promise.allSettled([...sessions.values()].map((session) => session.server.close()));
+      sessions.clear();
+      await new Promise<void>((resolve) => (http ? http.close(() => resolve()) : resolve()));
+    },
+  };
+  return bot;
+};
+
+const unknownSession = JSON.stringify({
+  jsonrpc: "2.0",
+  error: { code: -32000, message: "Unknown or missing MCP session: send initialize first." },
+  id: null,
+});

@@ -1,0 +1,89 @@
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { ChatBot } from "../../src/bots/chatBot.js";
+import { configSchema } from "../../src/config/configSchema.js";
+import type { Engine } from "../../src/engine/engine.js";
+import { silentLogger } from "../../src/log/logger.js";
+import { createMcpHttpEndpoint } from "../../src/mcp/httpEndpoint.js";
+import { openTinyEngine } from "../support/engineHarness.js";
+import { openServiceRig, type ServiceRig } from "../support/serviceHarness.js";
+
+describe("MCP over Streamable HTTP alongside the bots", () => {
+  let engine: Engine;
+  let rig: ServiceRig;
+  let endpoint: ChatBot;
+  let url: URL;
+
+  beforeAll(async () => {
+    engine = await openTinyEngine({ slots: 2, contextSize: 4096 });
+    rig = openServiceRig(engine);
+    const config = configSchema.parse({ mcp: { httpPort: 0 } });
+    const logs: string[] = [];
+    const created = createMcpHttpEndpoint({
+      service: rig.service,
+      config,
+      secrets: {},
+      logger: {
+        ...silentLogger,
+        child: () => ({ ...silentLogger, info: (line: string) => logs.push(line) }),
+      },
+    });
+    if (!created) throw new Error("endpoint not created");
+    endpoint = created;
+    await endpoint.start();
+    const address = /http:\/\/\S+\/mcp/.exec(logs.join("\n"))?.[0];
+    if (!address) throw new Error(`no address logged: ${logs.join("\n")}`);
+    url = new URL(address);
+  });
+
+  afterAll(async () => {
+    await endpoint.stop();
+    rig.close();
+    await engine.close();
+  });
+
+  it("is off unless a port is configured", () => {
+    expect(
+      createMcpHttpEndpoint({
+        service: rig.service,
+        config: configSchema.parse({}),
+        secrets: {},
+        logger: silentLogger,
+      }),
+    ).toBeNull();
+  });
+
+  it("serves the same tools over HTTP, sharing the running engine", async () => {
+    const client = new Client({ name: "http-editor", version: "1.0.0" });
+    await client.connect(new StreamableHTTPClientTransport(url));
+    try {
+      const tools = await client.listTools();
+      expect(tools.tools.map((tool) => tool.name).sort()).toEqual([
+        "ask",
+        "cognitive_analysis",
+        "search_memory",
+        "status",
+      ]);
+      const completedBefore = engine.stats().completed;
+      const answer = await client.callTool({ name: "ask", arguments: { prompt: "Hello over HTTP" } });
+      expect(answer.isError).toBeFalsy();
+      expect(engine.stats().completed).toBe(completedBefore + 1);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it("refuses a request that names no known session", async () => {
+    const response = await fetch(url, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        accept: "application/json, text/event-stream",
+        "mcp-session-id": "nope",
+      },
+      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/list" }),
+    });
+    expect(response.status).toBe(404);
+  });
+});
