@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { Engine } from "../engine/engine.js";
 import { Memory } from "../memory/memory.js";
 import { ConversationService } from "../service/conversationService.js";
+import { startMaintenance } from "./maintenance.js";
 import { ensureModelFile, isInteractive } from "./modelAvailability.js";
 import type { Runtime } from "./runtime.js";
 
@@ -45,11 +46,13 @@ export async function openGuruApp(runtime: Runtime, options: { pull: boolean }):
     maxTokens: config.engine.maxTokens,
     logger: logger.child("service"),
   });
+  const stopMaintenance = startMaintenance(service, memory, config, logger.child("memory"));
   return {
     engine,
     memory,
     service,
     close: async () => {
+      stopMaintenance();
       await engine.close();
       memory.close();
     },

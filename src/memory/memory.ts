@@ -138,6 +138,16 @@ export class Memory {
     return this.guard("store the reply", () => this.messages.insertReply(input));
   }
 
+  /**
+   * Questions older than `ageMs` with no reply were cut off by a crash or kill: each gets an empty
+   * reply marked interrupted. Only call it with an age no live process could still be answering in.
+   */
+  interruptUnanswered(ageMs: number, reason: string): number {
+    return this.guard("mark unanswered messages", () =>
+      this.messages.interruptStale(this.now() - ageMs, reason),
+    );
+  }
+
   /** Stores an analysis; null when the message it answered has been forgotten meanwhile. */
   recordAnalysis(input: AnalysisInput): StoredAnalysis | null {
     return this.guard("store the analysis", () => this.analyses.insert(input));

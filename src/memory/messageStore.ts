@@ -26,6 +26,7 @@ export class MessageStore {
   private readonly oldestFirstStatement: Statement<[number, number, number]>;
   private readonly inConversation: Statement<[number]>;
   private readonly countIds: Statement<[string]>;
+  private readonly interruptStaleStatement: Statement<[string, number, number]>;
 
   constructor(
     db: Database,
@@ -60,6 +61,14 @@ export class MessageStore {
     this.countIds = db
       .prepare("SELECT COUNT(*) FROM messages WHERE id IN (SELECT value FROM json_each(?))")
       .pluck();
+    this.interruptStaleStatement = db.prepare(
+      `INSERT INTO messages
+         (conversation_id, scope_id, role, author, text, reply_to, status, status_reason, token_count, created_at)
+       SELECT q.conversation_id, q.scope_id, 'assistant', 'guru', '', q.id, 'interrupted', ?, 0, ?
+       FROM messages q
+       WHERE q.role = 'user' AND q.created_at < ?
+         AND NOT EXISTS (SELECT 1 FROM messages r WHERE r.reply_to = q.id)`,
+    );
     this.inConversation = db.prepare(
       `SELECT ${messageColumns} FROM messages WHERE conversation_id = ? ORDER BY id`,
     );
@@ -102,6 +111,14 @@ export class MessageStore {
       input.inReplyTo,
     );
     return inserted === undefined ? null : messageSchema.parse(inserted);
+  }
+
+  /**
+   * Marks every question stored before `before` that never got a reply (its process died) as
+   * interrupted, so no accepted message stays silently unanswered. Returns how many.
+   */
+  interruptStale(before: number, reason: string): number {
+    return this.interruptStaleStatement.run(reason, this.now(), before).changes;
   }
 
   /** A conversation's messages strictly between two ids, newest first, read lazily so callers can stop early. */

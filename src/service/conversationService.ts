@@ -63,6 +63,9 @@ type Admission =
   | { readonly kind: "reply"; readonly update: ReplyUpdate }
   | { readonly kind: "generate"; readonly question: StoredMessage; readonly text: string };
 
+/** Slack between the latest a live process can still answer and declaring a question abandoned. */
+const abandonMarginMs = 5000;
+
 /** Tokens the chat template adds around each turn, with room to spare. */
 const perTurnOverhead = 8;
 
@@ -156,6 +159,17 @@ export class ConversationService {
     });
     if (!inbound.isNew) return { kind: "reply", update: { type: "duplicate" } };
     return { kind: "generate", question: inbound.message, text };
+  }
+
+  /**
+   * Marks questions a dead process accepted but never answered as interrupted. Anything younger
+   * than a request's timeout plus the drain grace may still be answered by a live process.
+   */
+  markAbandonedQuestions(requestTimeoutMs: number, drainGraceMs: number): number {
+    return this.options.memory.interruptUnanswered(
+      requestTimeoutMs + drainGraceMs + abandonMarginMs,
+      "PROCESS_ENDED",
+    );
   }
 
   remembered(address: ConversationAddress): ConversationMemory | null {
