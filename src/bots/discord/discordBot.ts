@@ -1,0 +1,124 @@
+import { type Client, Events, REST } from "discord.js";
+import { GuruError } from "../../errors.js";
+import type { BotContext, ChatBot, ChatBotFactory } from "../chatBot.js";
+import { UserRateLimiter } from "../common/userRateLimiter.js";
+import { AccessPolicy } from "./accessPolicy.js";
+import { checkClientId, describeRegistration, inviteUrl, putCommands } from "./commandRegistration.js";
+import { type DiscordApplication, fetchApplication } from "./discordApplication.js";
+import { createDiscordClient } from "./discordClient.js";
+import { type DiscordTimings, defaultTimings, type HandlerContext } from "./handlerContext.js";
+import { handleInteraction } from "./interactionHandler.js";
+import { handleMessage } from "./messageHandler.js";
+import { RecentEvents } from "./recentEvents.js";
+
+/** Discord starts in `guru start` whenever DISCORD_TOKEN is set. */
+export const createDiscordBot: ChatBotFactory = (context) => {
+  const token = context.secrets.discordToken;
+  return token ? new DiscordBot(context, token) : null;
+};
+
+/** Guru on Discord: slash commands, mentions, threads and DMs, answered through the conversation service. */
+export class DiscordBot implements ChatBot {
+  readonly name = "discord";
+  private client: Client | null = null;
+  private accepting = false;
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly handlers: HandlerContext;
+
+  constructor(
+    context: BotContext,
+    private readonly token: string,
+    timings: DiscordTimings = defaultTimings,
+  ) {
+    const config = context.config.discord;
+    this.handlers = {
+      service: context.service,
+      config,
+      logger: context.logger.child("discord"),
+      access: new AccessPolicy(config),
+      rateLimiter: new UserRateLimiter(config.rateLimit),
+      recent: new RecentEvents(),
+      timings,
+    };
+  }
+
+  async start(): Promise<void> {
+    const { config, logger } = this.handlers;
+    const application = await fetchApplication(
+      new REST({ api: config.apiUrl }).setToken(this.token),
+      config.apiUrl,
+    );
+    checkClientId(config.clientId, application);
+    await this.registerCommands(application);
+    const client = createDiscordClient(config.apiUrl, application.messageContent);
+    this.client = client;
+    client.on(Events.InteractionCreate, (interaction) =>
+      this.track(() => handleInteraction(this.handlers, interaction)),
+    );
+    client.on(Events.MessageCreate, (message) => {
+      const me = client.user;
+      if (me) this.track(() => handleMessage(this.handlers, message, me.id));
+    });
+    client.on(Events.Warn, (message) => logger.warn(message));
+    client.on(Events.Error, (error) => logger.error("discord.js error", { error }));
+    client.on(Events.ShardDisconnect, (event) =>
+      logger.error("the Discord gateway closed the connection for good", { code: event.code }),
+    );
+    // Ready once the guilds have arrived; a failed login rejects instead, leaving this unresolved.
+    const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
+    this.accepting = true;
+    try {
+      await client.login(this.token);
+      await ready;
+    } catch (cause) {
+      this.accepting = false;
+      await client.destroy();
+      throw new GuruError("CONFIG_INVALID", "Could not connect to the Discord gateway.", { cause });
+    }
+    logger.info("connected to Discord", {
+      user: client.user?.tag,
+      guilds: client.guilds.cache.size,
+      messageContentIntent: application.messageContent,
+    });
+    if (!application.messageContent) {
+      logger.info(
+        "the Message Content intent is off: mentions, DMs and slash commands work; follow-ups in threads need a mention",
+      );
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.accepting = false;
+    await this.idle();
+    await this.client?.destroy();
+    this.client = null;
+  }
+
+  /** Resolves once every event taken so far has been answered. */
+  async idle(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  }
+
+  private track(handle: () => Promise<void>): void {
+    if (!this.accepting) return;
+    const tracked = handle()
+      .catch((error: unknown) => this.handlers.logger.error("could not handle a Discord event", { error }))
+      .finally(() => this.inFlight.delete(tracked));
+    this.inFlight.add(tracked);
+  }
+
+  private async registerCommands(application: DiscordApplication): Promise<void> {
+    const { config, logger } = this.handlers;
+    if (!config.registerCommandsAtStart) {
+      logger.info(`invite Guru to a server: ${inviteUrl(application.id)}`);
+      return;
+    }
+    try {
+      const rest = new REST({ api: config.apiUrl }).setToken(this.token);
+      logger.info(describeRegistration(await putCommands(rest, application.id, config.guildIds)));
+    } catch (error) {
+      // Guru still answers mentions and DMs; `guru discord register` can be run again later.
+      logger.warn("could not register slash commands", { error });
+    }
+  }
+}

@@ -1,0 +1,218 @@
+import {
+  type ChatInputCommandInteraction,
+  type Interaction,
+  MessageFlags,
+  PermissionFlagsBits,
+} from "discord.js";
+import { isGuruError } from "../../errors.js";
+import type { RequestMode } from "../../service/conversationRequest.js";
+import type { DiscordCaller } from "./accessPolicy.js";
+import { addressOf, type DiscordPlace, eventIdOf } from "./discordPlace.js";
+import { failureText, forgetNotAllowedText, helpText, rateLimitedText, refusedText } from "./discordText.js";
+import type { HandlerContext } from "./handlerContext.js";
+import {
+  exportFile,
+  forgetMeText,
+  forgetText,
+  memoryText,
+  statusText,
+  type UserExportFile,
+} from "./localCommands.js";
+import { ReplyChain } from "./replyChain.js";
+import { type ReplyView, renderReply } from "./replyRenderer.js";
+import { commandNames, promptOption } from "./slashCommands.js";
+import { drain, startReply } from "./startedReply.js";
+import { keepTyping } from "./typingIndicator.js";
+
+/** Slash commands: `/ask` and `/analyze` stream a model reply; the others answer at once, ephemerally. */
+export async function handleInteraction(context: HandlerContext, interaction: Interaction): Promise<void> {
+  if (!interaction.isChatInputCommand()) return;
+  if (!context.recent.claim(eventIdOf("interaction", interaction.id))) return;
+  const caller = callerOf(interaction);
+  if (caller === null) {
+    context.logger.warn("an interaction without a channel", { command: interaction.commandName });
+    return;
+  }
+  switch (interaction.commandName) {
+    case commandNames.help:
+      return ephemeral(interaction, helpText);
+    case commandNames.forgetMe:
+      return answerAtOnce(context, interaction, () => forgetMeText(context.service, caller.userId));
+    case commandNames.export:
+      return sendExport(context, interaction, caller.userId);
+  }
+  // Everything else is for the people and places the allowlists admit.
+  if (!context.access.allows(caller)) return ephemeral(interaction, refusedText);
+  const address = addressOf(caller);
+  switch (interaction.commandName) {
+    case commandNames.ask:
+      return answer(context, interaction, caller, "ask");
+    case commandNames.analyze:
+      return answer(context, interaction, caller, "analyze");
+    case commandNames.memory:
+      return answerAtOnce(context, interaction, () => memoryText(context.service, address, caller.userId));
+    case commandNames.status:
+      return answerAtOnce(context, interaction, () => statusText(context.service));
+    case commandNames.forget:
+      if (!mayForget(context, interaction, caller)) return ephemeral(interaction, forgetNotAllowedText);
+      return answerAtOnce(context, interaction, () => forgetText(context.service, address));
+    default:
+      context.logger.warn("an unknown slash command; run `guru discord register` again", {
+        command: interaction.commandName,
+      });
+  }
+}
+
+async function answer(
+  context: HandlerContext,
+  interaction: ChatInputCommandInteraction,
+  caller: DiscordCaller,
+  mode: RequestMode,
+): Promise<void> {
+  const rate = context.rateLimiter.take(caller.userId);
+  if (!rate.allowed) return ephemeral(interaction, rateLimitedText(rate.retryAfterSeconds));
+  const prompt = interaction.options.getString(promptOption, true);
+  const cancel = new AbortController();
+  const reply = await startReply(
+    context.service,
+    {
+      address: addressOf(caller),
+      author: caller.userId,
+      text: prompt,
+      messageId: interaction.id,
+      eventId: eventIdOf("interaction", interaction.id),
+      mode,
+    },
+    context.timings.deferGraceMs,
+    cancel.signal,
+  );
+  const first = reply.first;
+  if (first?.type === "duplicate") return drain(reply.updates);
+  // Refused at once (busy, too long, empty): say so to the asker alone, with no public reply at all.
+  if (first?.type === "failed" || (first?.type === "finished" && first.reply.kind === "notice")) {
+    await ephemeral(
+      interaction,
+      first.type === "failed" ? failureText(first.code, first.message) : first.reply.markdown,
+    );
+    return drain(reply.updates);
+  }
+  try {
+    await interaction.deferReply();
+  } catch (error) {
+    context.logger.warn("could not acknowledge a slash command in time; dropping it", { error });
+    cancel.abort();
+    return drain(reply.updates);
+  }
+  const typing = keepTyping(() => typeIn(interaction), context.timings.typingRenewMs, context.logger);
+  try {
+    await renderReply(reply.updates, interactionView(context, interaction), {
+      mode,
+      question: prompt,
+      editIntervalMs: context.config.editIntervalMs,
+      logger: context.logger,
+    });
+  } finally {
+    typing.stop();
+  }
+}
+
+/** The deferred reply is message 0 and is edited; parts past it are follow-ups. */
+function interactionView(context: HandlerContext, interaction: ChatInputCommandInteraction): ReplyView {
+  const chain = new ReplyChain<string>(
+    {
+      post: async (body) =>
+        (await interaction.followUp({ content: body.content, embeds: [...body.embeds] })).id,
+      edit: async (handle, body) => {
+        await interaction.editReply({ message: handle, content: body.content, embeds: [...body.embeds] });
+      },
+      remove: (handle) => interaction.deleteReply(handle),
+    },
+    context.logger,
+    { handle: "@original", shown: null },
+  );
+  return {
+    show: (bodies) => chain.show(bodies),
+    fail: async (text) => {
+      // The deferred reply is public; a failure is the asker's business, so it goes to them alone.
+      try {
+        await interaction.deleteReply();
+        await interaction.followUp({ content: text, flags: MessageFlags.Ephemeral });
+      } catch (error) {
+        context.logger.warn("could not show a failure ephemerally; showing it in place", { error });
+        await chain.show([{ content: text, embeds: [] }]);
+      }
+    },
+  };
+}
+
+async function typeIn(interaction: ChatInputCommandInteraction): Promise<void> {
+  const channel = interaction.channel;
+  if (channel && "sendTyping" in channel) await channel.sendTyping();
+}
+
+function mayForget(
+  context: HandlerContext,
+  interaction: ChatInputCommandInteraction,
+  caller: DiscordCaller,
+): boolean {
+  if (caller.guildId === null || context.access.isAdmin(caller.userId)) return true;
+  return interaction.memberPermissions?.has(PermissionFlagsBits.ManageMessages) ?? false;
+}
+
+async function answerAtOnce(
+  context: HandlerContext,
+  interaction: ChatInputCommandInteraction,
+  text: () => string,
+): Promise<void> {
+  let content: string;
+  try {
+    content = text();
+  } catch (error) {
+    if (!isGuruError(error)) throw error;
+    context.logger.error("a slash command failed", { command: interaction.commandName, error });
+    content = failureText(error.code, error.message);
+  }
+  await ephemeral(interaction, content);
+}
+
+async function sendExport(context: HandlerContext, interaction: ChatInputCommandInteraction, userId: string) {
+  let file: UserExportFile;
+  try {
+    file = exportFile(context.service, userId);
+  } catch (error) {
+    if (!isGuruError(error)) throw error;
+    return ephemeral(interaction, failureText(error.code, error.message));
+  }
+  if (file.data.length > interaction.attachmentSizeLimit) {
+    const megabytes = (file.data.length / 1_048_576).toFixed(1);
+    return ephemeral(
+      interaction,
+      `Your export is ${megabytes} MB, more than Discord lets me attach here. Ask Guru's operator for a copy.`,
+    );
+  }
+  await interaction.reply({
+    content: `Everything you have said to me on Discord (${file.conversations} conversations), with my replies.`,
+    files: [{ attachment: file.data, name: file.name }],
+    flags: MessageFlags.Ephemeral,
+  });
+}
+
+async function ephemeral(interaction: ChatInputCommandInteraction, content: string): Promise<void> {
+  await interaction.reply({ content, flags: MessageFlags.Ephemeral });
+}
+
+/** Who asked, and where; null for an interaction without a channel (Discord always sends one for commands). */
+function callerOf(interaction: ChatInputCommandInteraction): DiscordCaller | null {
+  const channelId = interaction.channelId;
+  if (channelId === null) return null;
+  const channel = interaction.channel;
+  const place: DiscordPlace = {
+    guildId: interaction.guildId,
+    channelId,
+    parentChannelId: channel?.isThread() ? channel.parentId : null,
+  };
+  const member = interaction.member;
+  const roleIds =
+    member === null ? [] : Array.isArray(member.roles) ? member.roles : [...member.roles.cache.keys()];
+  return { ...place, userId: interaction.user.id, roleIds };
+}

@@ -1,0 +1,57 @@
+import type { ConversationAddress } from "../../conversation/conversationAddress.js";
+import type { ConversationService } from "../../service/conversationService.js";
+
+/** Replies that need no model: read or delete what the service keeps, or say how it is doing. */
+
+export function statusText(service: ConversationService): string {
+  const s = service.status();
+  const backend =
+    s.backend.kind === "cpu" ? "CPU" : `${s.backend.kind} (${s.backend.deviceNames.join(", ")})`;
+  return [
+    `**Model:** ${s.model} on ${backend}`,
+    `**Slots:** ${s.busy} of ${s.slots} busy, ${s.waiting} waiting`,
+    `**Speed:** ${s.recentTokensPerSecond.toFixed(1)} tokens/s recently; ${s.completed} answers since start`,
+  ].join("\n");
+}
+
+export function memoryText(
+  service: ConversationService,
+  address: ConversationAddress,
+  userId: string,
+): string {
+  const memory = service.remembered(address);
+  if (!memory || memory.messages.length === 0) return "I remember nothing of this conversation yet.";
+  const yours = memory.messages.filter((m) => m.author === userId).length;
+  const lines = [
+    `I keep ${memory.messages.length} messages of this conversation (${yours} from you) and ${memory.analyses.length} analyses.`,
+  ];
+  if (memory.summary) lines.push(`**Summary of older turns:** ${memory.summary.text}`);
+  lines.push("`/forget` clears this conversation; `/forget-me` deletes your own messages everywhere.");
+  return lines.join("\n");
+}
+
+export function forgetText(service: ConversationService, address: ConversationAddress): string {
+  return service.forgetConversation(address)
+    ? "🧹 Forgotten: this conversation's messages and analyses are deleted."
+    : "Nothing to forget: I keep nothing of this conversation.";
+}
+
+export function forgetMeText(service: ConversationService, userId: string): string {
+  const result = service.forgetUser({ platform: "discord", author: userId });
+  return `🧹 Deleted ${result.messages} messages (yours and my replies to them) and ${result.analyses} analyses, in every Discord conversation.`;
+}
+
+export interface UserExportFile {
+  readonly name: string;
+  readonly data: Buffer;
+  readonly conversations: number;
+}
+
+export function exportFile(service: ConversationService, userId: string): UserExportFile {
+  const exported = service.exportUser({ platform: "discord", author: userId });
+  return {
+    name: `guru-discord-${userId}.json`,
+    data: Buffer.from(`${JSON.stringify(exported, null, 2)}\n`),
+    conversations: exported.conversations.length,
+  };
+}

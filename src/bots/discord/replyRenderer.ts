@@ -1,0 +1,104 @@
+import type { Logger } from "../../log/logger.js";
+import type { RequestMode } from "../../service/conversationRequest.js";
+import type { Reply, ReplyUpdate } from "../../service/replyUpdate.js";
+import { EditThrottle } from "../common/editThrottle.js";
+import { splitMarkdown } from "../common/markdownChunker.js";
+import { analysisEmbed } from "./analysisEmbed.js";
+import {
+  analysingText,
+  cutShortNote,
+  emptyAnswerText,
+  failureText,
+  messageLimit,
+  queuedText,
+  thinkingText,
+} from "./discordText.js";
+import type { MessageBody } from "./replyChain.js";
+
+/** Where a reply is drawn: message i of the reply shows body i. */
+export interface ReplyView {
+  /** True when every part is on Discord. */
+  show(bodies: readonly MessageBody[]): Promise<boolean>;
+  /** A failure that left nothing worth keeping, shown apart (ephemeral) where the surface can. */
+  fail(text: string): Promise<void>;
+}
+
+export interface RenderOptions {
+  readonly mode: RequestMode;
+  /** The question as asked: an analysis embed's title. */
+  readonly question: string;
+  readonly editIntervalMs: number;
+  readonly logger: Logger;
+}
+
+/** What a reply's placeholder says before any text has streamed. */
+export function placeholderFor(update: ReplyUpdate | null, mode: RequestMode): MessageBody {
+  if (update?.type === "queued") return textBody(queuedText(update.position));
+  return textBody(mode === "analyze" ? analysingText : thinkingText);
+}
+
+/**
+ * Draws a reply stream: the queue position while waiting, the text as it grows (at most one edit
+ * per interval, split into follow-up messages past Discord's 2,000 characters), then the final
+ * answer, analysis embed or failure.
+ */
+export async function renderReply(
+  updates: AsyncIterable<ReplyUpdate>,
+  view: ReplyView,
+  options: RenderOptions,
+): Promise<void> {
+  const throttle = new EditThrottle(options.editIntervalMs, async (text) => {
+    await view.show(textBodies(text));
+  });
+  let queued = false;
+  for await (const update of updates) {
+    switch (update.type) {
+      case "queued":
+        queued = true;
+        throttle.show(queuedText(update.position));
+        break;
+      case "started":
+        if (queued) throttle.show(placeholderFor(null, options.mode).content);
+        break;
+      case "text":
+        if (update.text.trim()) throttle.show(update.text);
+        break;
+      case "finished":
+        await throttle.flush();
+        await showFinal(view, bodiesOf(update.reply, options.question), options.logger);
+        break;
+      case "failed":
+        await throttle.flush();
+        if (update.partialText.trim()) {
+          await showFinal(
+            view,
+            textBodies(update.partialText + cutShortNote(update.message)),
+            options.logger,
+          );
+        } else {
+          await view.fail(failureText(update.code, update.message));
+        }
+        break;
+      case "duplicate":
+        break;
+    }
+  }
+}
+
+function bodiesOf(reply: Reply, question: string): MessageBody[] {
+  if (reply.kind === "analysis") return [{ content: "", embeds: [analysisEmbed(reply.analysis, question)] }];
+  return textBodies(reply.markdown);
+}
+
+function textBodies(markdown: string): MessageBody[] {
+  const parts = splitMarkdown(markdown, messageLimit);
+  return parts.length > 0 ? parts.map(textBody) : [textBody(emptyAnswerText)];
+}
+
+function textBody(content: string): MessageBody {
+  return { content, embeds: [] };
+}
+
+async function showFinal(view: ReplyView, bodies: readonly MessageBody[], logger: Logger): Promise<void> {
+  if (!(await view.show(bodies))) logger.error("a reply could not be delivered in full");
+}

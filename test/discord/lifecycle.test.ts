@@ -1,0 +1,68 @@
+import { describe, expect, it } from "vitest";
+import { createDiscordBot } from "../../src/bots/discord/discordBot.js";
+import { configSchema } from "../../src/config/configSchema.js";
+import { isGuruError } from "../../src/errors.js";
+import { silentLogger } from "../../src/log/logger.js";
+import { DiscordRig, waitFor } from "./discordRig.js";
+import { callsFor, contentOf } from "./interactionRequests.js";
+import { ScriptedEngine } from "./scriptedEngine.js";
+
+const commandCount = 8;
+
+describe("the bot's lifecycle", () => {
+  const engine = new ScriptedEngine({ chunkChars: 10, delayMs: 5 });
+
+  it("registers its commands when registerCommandsAtStart is on", async () => {
+    const rig = await DiscordRig.open(engine, {
+      discord: (world) => ({ registerCommandsAtStart: true, guildIds: [world.guildId] }),
+    });
+    try {
+      expect(rig.fake.world.registeredCommands.get(rig.fake.world.guildId)).toHaveLength(commandCount);
+    } finally {
+      await rig.close();
+    }
+  });
+
+  it("fails to start with a coded error when Discord rejects the token", async () => {
+    await expect(DiscordRig.open(engine, { token: "not-the-token" })).rejects.toSatisfy((error) =>
+      isGuruError(error, "CONFIG_INVALID"),
+    );
+  });
+
+  it("finishes the answers in flight when stopped", async () => {
+    const rig = await DiscordRig.open(engine);
+    try {
+      const answer = "Stopping does not cut me short. ".repeat(10).trim();
+      engine.say(answer);
+      const sent = rig.fake.slashCommand({ name: "ask", prompt: "Still there?" });
+      await waitFor(() => callsFor(rig.fake.requests, sent).callbacks.length > 0);
+      await rig.bot.stop();
+      expect(contentOf(callsFor(rig.fake.requests, sent).edits.at(-1))).toBe(answer);
+    } finally {
+      await rig.close();
+    }
+  });
+
+  it("keeps its gateway session alive with heartbeats the gateway acknowledges", async () => {
+    const rig = await DiscordRig.open(engine, { heartbeatIntervalMs: 50 });
+    try {
+      await waitFor(() => rig.fake.gateway.heartbeats >= 4);
+      expect(rig.fake.gateway.identified).toHaveLength(1);
+      expect(rig.fake.gateway.resumed).toEqual([]);
+    } finally {
+      await rig.close();
+    }
+  });
+
+  it("is not created without DISCORD_TOKEN", async () => {
+    const rig = await DiscordRig.open(engine);
+    try {
+      const config = configSchema.parse({});
+      expect(
+        createDiscordBot({ service: rig.service, config, secrets: {}, logger: silentLogger }),
+      ).toBeNull();
+    } finally {
+      await rig.close();
+    }
+  });
+});

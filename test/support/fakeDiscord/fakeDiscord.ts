@@ -1,0 +1,293 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import {
+  type APIMessage,
+  type APIUser,
+  ChannelType,
+  GatewayDispatchEvents,
+  GatewayIntentBits,
+} from "discord.js";
+import { DiscordWorld, type StoredMessage } from "./discordWorld.js";
+import { FakeGateway } from "./fakeGateway.js";
+import { readBody } from "./httpBodies.js";
+import { member, message, slashCommand } from "./payloads.js";
+import { type Fault, Faults, type RecordedRequest } from "./restLog.js";
+import { discordError, type RestResponse, type RestRoute, restRoutes } from "./restRoutes.js";
+
+export interface FakeDiscordOptions {
+  /** The Message Content switch of the Developer Portal (on unless told). */
+  readonly messageContentIntent?: boolean;
+  readonly heartbeatIntervalMs?: number;
+}
+
+/** A gateway dispatch as sent, to send again (a redelivery after a restart). */
+export interface SentDispatch {
+  readonly t: GatewayDispatchEvents;
+  readonly d: unknown;
+  readonly intent: GatewayIntentBits | null;
+  /** `performance.now()` when it was sent. */
+  readonly at: number;
+  /** Its sequence number in the session it went to; null when the session's intents excluded it. */
+  readonly seq: number | null;
+}
+
+export interface SentInteraction extends SentDispatch {
+  readonly id: string;
+  readonly token: string;
+}
+
+export interface SentMessage extends SentDispatch {
+  readonly message: APIMessage;
+}
+
+export interface SlashCommandOptions {
+  readonly name: string;
+  readonly prompt?: string;
+  readonly user?: APIUser;
+  /** A guild channel or thread (#general unless told); ignored for a DM. */
+  readonly channelId?: string;
+  readonly dm?: boolean;
+}
+
+export interface UserMessageOptions {
+  readonly content: string;
+  readonly author?: APIUser;
+  readonly channelId?: string;
+  readonly dm?: boolean;
+  /** How the message addresses Guru: its user mention, the role Discord made for it, or not at all. */
+  readonly mention?: "user" | "role" | "none";
+}
+
+/**
+ * Discord on 127.0.0.1 for the real discord.js client: REST under `/api/v10` and a gateway
+ * WebSocket, both over one world of guild, channels, people and messages. Every REST call is
+ * recorded, faults can be injected, dispatches replayed.
+ */
+export class FakeDiscord {
+  readonly requests: RecordedRequest[] = [];
+  private readonly faults = new Faults();
+  private readonly routes: RestRoute[];
+
+  private constructor(
+    readonly world: DiscordWorld,
+    private readonly http: Server,
+    readonly gateway: FakeGateway,
+  ) {
+    this.routes = restRoutes(
+      world,
+      {
+        messageCreated: (stored) => this.dispatchMessage(GatewayDispatchEvents.MessageCreate, stored),
+        messageUpdated: (stored) => this.dispatchMessage(GatewayDispatchEvents.MessageUpdate, stored),
+        threadCreated: (thread) =>
+          this.gateway.dispatch(
+            GatewayDispatchEvents.ThreadCreate,
+            { ...thread, newly_created: true },
+            GatewayIntentBits.Guilds,
+          ),
+      },
+      () => gateway.url,
+    );
+  }
+
+  static async start(options: FakeDiscordOptions = {}): Promise<FakeDiscord> {
+    const world = new DiscordWorld(options.messageContentIntent ?? true);
+    let fake: FakeDiscord | null = null;
+    const http = createServer((request, response) => {
+      if (fake) void fake.serve(request, response);
+    });
+    const gateway = new FakeGateway(world, http, options.heartbeatIntervalMs ?? 41_250);
+    fake = new FakeDiscord(world, http, gateway);
+    await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
+    return fake;
+  }
+
+  /** For `DISCORD_API_URL` (discord.js appends `/v10`). */
+  get apiUrl(): string {
+    return `http://127.0.0.1:${(this.http.address() as AddressInfo).port}/api`;
+  }
+
+  failNext(fault: Fault): void {
+    this.faults.add(fault);
+  }
+
+  slashCommand(options: SlashCommandOptions): SentInteraction {
+    const world = this.world;
+    const caller = options.user ?? world.users.alice;
+    const channel = options.dm
+      ? world.dmWith(caller)
+      : world.channel(options.channelId ?? world.channels.general.id)?.channel;
+    if (!channel) throw new Error(`no channel ${options.channelId}`);
+    const id = world.ids.next();
+    const token = `interaction-token-${id}`;
+    const payload = slashCommand({
+      id,
+      token,
+      applicationId: world.applicationId,
+      commandId: world.ids.next(),
+      name: options.name,
+      options: options.prompt === undefined ? {} : { prompt: options.prompt },
+      channel,
+      caller,
+      member: options.dm
+        ? null
+        : {
+            guildId: world.guildId,
+            roles: world.memberRoles.get(caller.id) ?? [],
+            permissions: world.memberPermissions.get(caller.id) ?? 0n,
+          },
+    });
+    const at = performance.now();
+    world.interactions.set(id, {
+      id,
+      token,
+      channelId: channel.id,
+      dispatchedAt: at,
+      acknowledged: false,
+      originalMessageId: null,
+      messageIds: [],
+    });
+    const sent = { t: GatewayDispatchEvents.InteractionCreate, d: payload, intent: null, at };
+    return { ...sent, seq: this.redeliver(sent), id, token };
+  }
+
+  /**
+   * A person's message, as the gateway delivers it. In a guild, without the Message Content intent,
+   * Discord blanks the content of messages that do not mention the bot.
+   */
+  userMessage(options: UserMessageOptions): SentMessage {
+    const world = this.world;
+    const author = options.author ?? world.users.alice;
+    const mention = options.dm ? "none" : (options.mention ?? "user");
+    const channelId = options.dm ? world.dmWith(author).id : (options.channelId ?? world.channels.general.id);
+    const content =
+      mention === "user"
+        ? `<@${world.bot.id}> ${options.content}`
+        : mention === "role"
+          ? `<@&${world.roles.guru.id}> ${options.content}`
+          : options.content;
+    const created = message({
+      id: world.ids.next(),
+      channelId,
+      author,
+      content,
+      mentions: mention === "user" ? [world.bot] : [],
+      mentionRoles: mention === "role" ? [world.roles.guru.id] : [],
+    });
+    const stored = world.store(created, options.dm ? null : world.guildId);
+    const sessionIntents = this.gateway.live?.intents ?? 0;
+    const readable =
+      options.dm || mention !== "none" || (sessionIntents & GatewayIntentBits.MessageContent) !== 0;
+    const delivered = readable ? stored : { ...stored, message: { ...created, content: "" } };
+    const sent = {
+      t: GatewayDispatchEvents.MessageCreate,
+      d: this.messagePayload(delivered),
+      intent: options.dm ? GatewayIntentBits.DirectMessages : GatewayIntentBits.GuildMessages,
+      at: performance.now(),
+    };
+    return { ...sent, seq: this.redeliver(sent), message: created };
+  }
+
+  /** Sends a dispatch (again) in the current session, as Discord may after a reconnect; its sequence number. */
+  redeliver(dispatch: Omit<SentDispatch, "seq">): number | null {
+    return this.gateway.dispatch(dispatch.t, dispatch.d, dispatch.intent);
+  }
+
+  /** What a channel shows now, oldest first. */
+  messagesIn(channelId: string): StoredMessage[] {
+    return this.world.visibleIn(channelId);
+  }
+
+  async close(): Promise<void> {
+    await this.gateway.close();
+    this.http.closeAllConnections();
+    await new Promise<void>((resolve) => this.http.close(() => resolve()));
+  }
+
+  private dispatchMessage(t: GatewayDispatchEvents, stored: StoredMessage): void {
+    const intent =
+      stored.guildId === null ? GatewayIntentBits.DirectMessages : GatewayIntentBits.GuildMessages;
+    this.gateway.dispatch(t, this.messagePayload(stored), intent);
+  }
+
+  /** A message as the gateway sends it: with its guild and member, or marked as a DM (`channel_type` 1). */
+  private messagePayload(stored: StoredMessage): object {
+    const { message: sent, guildId } = stored;
+    if (guildId === null) return { ...sent, channel_type: ChannelType.DM };
+    const roles = (id: string) => this.world.memberRoles.get(id) ?? [];
+    const { user: _author, ...authorMember } = member(sent.author, roles(sent.author.id));
+    return {
+      ...sent,
+      guild_id: guildId,
+      member: authorMember,
+      mentions: sent.mentions.map((mentioned) => {
+        const { user: _mentioned, ...mentionedMember } = member(mentioned, roles(mentioned.id));
+        return { ...mentioned, member: mentionedMember };
+      }),
+    };
+  }
+
+  private async serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const url = new URL(request.url ?? "/", "http://127.0.0.1");
+    const method = request.method ?? "GET";
+    const route = decodeURIComponent(url.pathname.replace(/^\/api\/v10/, ""));
+    const { body, files } = await readBody(request);
+    const authorized = request.headers.authorization === `Bot ${this.world.token}`;
+    const record: RecordedRequest = {
+      method,
+      rawPath: url.pathname,
+      route,
+      query: url.searchParams,
+      body,
+      files,
+      authorized,
+      at: performance.now(),
+      status: 0,
+    };
+    this.requests.push(record);
+    const answer = this.answer(record);
+    record.status = answer.status;
+    // Like Discord, a 204 carries no body and no content type.
+    const headers: Record<string, string> =
+      answer.body === undefined ? {} : { "content-type": "application/json" };
+    if (answer.status === 429) {
+      const retryAfter = (answer.body as { retry_after: number }).retry_after;
+      Object.assign(headers, { "retry-after": String(retryAfter), "x-ratelimit-scope": "user" });
+    }
+    response.writeHead(answer.status, headers);
+    response.end(answer.body === undefined ? undefined : JSON.stringify(answer.body));
+  }
+
+  private answer(record: RecordedRequest): RestResponse {
+    if (!record.rawPath.startsWith("/api/v10/")) return discordError(404, 0, "404: Not Found");
+    const fault = this.faults.take(record.method, record.route);
+    if (fault) return faultResponse(fault);
+    for (const route of this.routes) {
+      if (route.method !== record.method) continue;
+      const match = route.pattern.exec(record.route);
+      if (!match) continue;
+      if (route.botAuth && !record.authorized) return discordError(401, 0, "401: Unauthorized");
+      return route.handle({
+        params: { ...match.groups },
+        query: record.query,
+        body: record.body,
+        files: record.files,
+      });
+    }
+    return discordError(404, 0, "404: Not Found");
+  }
+}
+
+function faultResponse(fault: Fault): RestResponse {
+  if (fault.status === 429) {
+    return {
+      status: 429,
+      body: {
+        message: "You are being rate limited.",
+        retry_after: fault.retryAfterSeconds ?? 0.2,
+        global: false,
+      },
+    };
+  }
+  if (fault.status === 404) return discordError(404, 10008, "Unknown Message");
+  return discordError(fault.status, 0, `${fault.status}: injected fault`);
+}
