@@ -3,6 +3,7 @@ import { Command } from "commander";
 import { GuruError } from "../errors.js";
 import { registerAsk } from "./commands/ask.js";
 import { registerChat } from "./commands/chat.js";
+import { registerDiscord } from "./commands/discord.js";
 import { registerDoctor } from "./commands/doctor.js";
 import { registerMcp } from "./commands/mcp.js";
 import { registerModel } from "./commands/model.js";
@@ -16,6 +17,7 @@ const program = new Command()
 registerStart(program);
 registerAsk(program);
 registerChat(program);
+registerDiscord(program);
 registerModel(program);
 registerDoctor(program);
 registerMcp(program);
