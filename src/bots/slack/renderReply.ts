@@ -1,0 +1,65 @@
+import type { RequestMode } from "../../service/conversationRequest.js";
+import type { Reply, ReplyUpdate } from "../../service/replyUpdate.js";
+import { EditThrottle } from "../common/editThrottle.js";
+import { analysisBlocks } from "./analysisBlocks.js";
+import { escapeText, toMrkdwn } from "./mrkdwn.js";
+import type { ReplyView } from "./replyView.js";
+
+export const thinkingText = "_thinking…_";
+const analyzingText = "_analyzing…_";
+
+export function queuedText(position: number): string {
+  return `:hourglass_flowing_sand: queued — position ${position}`;
+}
+
+/**
+ * Shows a reply stream in Slack: the placeholder at the first update (the queue position, then
+ * "thinking…"), edits as the text grows — never more often than `editIntervalMs` — then the
+ * final answer, analysis blocks, notice or failure message. A duplicate shows nothing. When
+ * Slack refuses the placeholder the stream is abandoned, which cancels the generation: nobody
+ * could see its answer.
+ */
+export async function renderReply(
+  updates: AsyncIterable<ReplyUpdate>,
+  view: ReplyView,
+  options: { readonly editIntervalMs: number; readonly mode: RequestMode },
+): Promise<void> {
+  const throttle = new EditThrottle(options.editIntervalMs, (text) => view.showText(text));
+  try {
+    for await (const update of updates) {
+      if (view.unreachable) return;
+      switch (update.type) {
+        case "duplicate":
+          return;
+        case "queued":
+          throttle.show(queuedText(update.position));
+          break;
+        case "started":
+          throttle.show(options.mode === "analyze" ? analyzingText : thinkingText);
+          break;
+        case "text":
+          throttle.show(toMrkdwn(update.text).trim() || thinkingText);
+          break;
+        case "finished":
+          await throttle.flush();
+          await showReply(view, update.reply);
+          return;
+        case "failed": {
+          await throttle.flush();
+          const notice = `:warning: ${escapeText(update.message)}`;
+          const partial = toMrkdwn(update.partialText).trim();
+          await view.showText(partial ? `${partial}\n\n${notice}` : notice);
+          return;
+        }
+      }
+    }
+  } finally {
+    await throttle.flush();
+  }
+}
+
+function showReply(view: ReplyView, reply: Reply): Promise<void> {
+  if (reply.kind === "analysis")
+    return view.showBlocks(toMrkdwn(reply.markdown), analysisBlocks(reply.analysis));
+  return view.showText(toMrkdwn(reply.markdown).trim() || "_(The model gave an empty answer.)_");
+}

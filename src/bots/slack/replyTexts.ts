@@ -1,0 +1,101 @@
+import type { RequestMode } from "../../service/conversationRequest.js";
+import { escapeText } from "./mrkdwn.js";
+import type { RememberedConversation, ServiceStatus, UserData } from "./slackConversations.js";
+
+/** Everything Guru says in Slack that is not the model's answer, in mrkdwn. */
+
+export const notAllowedText =
+  "Sorry — I'm not set up to answer you here. An admin of this Guru can add you (or this channel) to its allowlist.";
+
+export function rateLimitedText(retryAfterSeconds: number): string {
+  return `:hourglass: You've asked a lot in a short time — please wait ${retryAfterSeconds} s and ask again.`;
+}
+
+export function helpText(followThreads: boolean): string {
+  return [
+    "*Guru* answers with a model that runs on its owner's workstation.",
+    `• Mention me (\`@Guru your question\`) in a channel: I answer in the thread${followThreads ? " and follow up there without a new mention" : ""}. Start with \`analyze\` for a structured analysis; say \`forget\` to make me forget the thread.`,
+    "• DM me: no mention needed.",
+    "• `/guru ask <question>` — an answer in a new thread",
+    "• `/guru analyze <question>` — reasoning steps, patterns, recommendations and a computed confidence",
+    "• `/guru memory` — what I keep from you",
+    "• `/guru forget` — forget our DM (in a channel thread: mention me with `forget`)",
+    "• `/guru forget me` — forget everything you wrote to me, everywhere",
+    "• `/guru export` — your data as a JSON file, sent to you in a DM",
+    "• `/guru status` — the model and the queue",
+  ].join("\n");
+}
+
+export function usageText(mode: RequestMode): string {
+  return `Usage: \`/guru ${mode} <your question>\``;
+}
+
+/** The visible root of a thread started with `/guru ask|analyze` (slash commands leave no message). */
+export function questionRootText(user: string, question: string, mode: RequestMode): string {
+  const shown = question.length > 2000 ? `${question.slice(0, 2000)}…` : question;
+  const quoted = escapeText(shown)
+    .split("\n")
+    .map((line) => `> ${line}`)
+    .join("\n");
+  return `<@${user}> ${mode === "analyze" ? "asked for an analysis" : "asked"}:\n${quoted}`;
+}
+
+export function cannotPostText(slackError: string): string {
+  return slackError === "not_in_channel" || slackError === "channel_not_found"
+    ? "I can't post in this conversation. Invite me with `/invite @Guru`, or ask me in a DM."
+    : `I couldn't post my answer (Slack said \`${slackError}\`). Please try again.`;
+}
+
+export const forgetInChannelText =
+  "In a channel I keep one conversation per thread: mention me with `forget` in the thread you mean. `/guru forget me` forgets everything you wrote, everywhere.";
+
+export function forgotConversationText(forgotten: boolean): string {
+  return forgotten
+    ? "Forgotten: this conversation's messages and analyses are deleted."
+    : "I remember nothing of this conversation.";
+}
+
+export const forgetNotYoursText =
+  "Others have written in this thread too: only an admin can make me forget it. `/guru forget me` forgets what you wrote.";
+
+export function forgotUserText(messages: number, analyses: number): string {
+  return `Forgotten: ${messages} messages (yours and my replies to them) and ${analyses} analyses are deleted.`;
+}
+
+export function memoryText(data: UserData, direct: RememberedConversation | null): string {
+  const asked = data.conversations.reduce(
+    (n, c) => n + c.messages.filter((m) => m.role === "user").length,
+    0,
+  );
+  const analyses = data.conversations.reduce((n, c) => n + c.analyses.length, 0);
+  const lines = [
+    asked === 0
+      ? "I keep nothing from you."
+      : `I keep *${asked} messages* from you (with my replies) in *${data.conversations.length} conversations*, and *${analyses} analyses*. \`/guru export\` sends you all of it; \`/guru forget me\` deletes it.`,
+  ];
+  if (direct) {
+    lines.push(`This DM: ${direct.messages.length} messages, ${direct.analyses.length} analyses.`);
+    if (direct.summary) lines.push(`Summary of older turns: ${escapeText(direct.summary.text)}`);
+  }
+  return lines.join("\n");
+}
+
+export function statusText(stats: ServiceStatus): string {
+  const backend =
+    stats.backend.kind === "cpu" ? "CPU" : `${stats.backend.kind} ${stats.backend.deviceNames.join(", ")}`;
+  return [
+    `*Model* ${escapeText(stats.model)} on ${escapeText(backend)}`,
+    `*Slots* ${stats.busy}/${stats.slots} busy, ${stats.waiting} waiting`,
+    `*Speed* ${stats.recentTokensPerSecond.toFixed(1)} tokens/s recently · ${stats.completed} answers since start`,
+  ].join("\n");
+}
+
+export const exportSentText = "I'm sending your data to you as a JSON file in our DM.";
+
+export function exportFailedText(slackError: string): string {
+  return `I couldn't send your export (Slack said \`${slackError}\`). Please try again.`;
+}
+
+export function exportComment(data: UserData): string {
+  return `Everything I keep from you: ${data.conversations.length} conversations, exported ${data.exportedAt}.`;
+}

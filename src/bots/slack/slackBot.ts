@@ -1,0 +1,203 @@
+import type { AddressInfo } from "node:net";
+import { App, type Logger as BoltLogger, HTTPReceiver, SocketModeReceiver } from "@slack/bolt";
+import type { GuruConfig } from "../../config/configSchema.js";
+import type { Secrets } from "../../config/secrets.js";
+import { GuruError } from "../../errors.js";
+import type { Logger } from "../../log/logger.js";
+import type { ChatBot, ChatBotFactory } from "../chatBot.js";
+import { AccessGate } from "./accessGate.js";
+import { boltLevel, boltLogger } from "./boltLogger.js";
+import { CommandHandler } from "./commandHandler.js";
+import { MessageHandler } from "./messageHandler.js";
+import { RecentKeys } from "./recentKeys.js";
+import type { SlackConversations } from "./slackConversations.js";
+import type { SlackRuntime } from "./slackRuntime.js";
+import {
+  type BotIdentity,
+  defaultRetryPolicy,
+  type RetryPolicy,
+  SlackCallError,
+  SlackWebApi,
+} from "./slackWebApi.js";
+
+export type SlackMode = "socket" | "http";
+
+export interface SlackBotOptions {
+  readonly service: SlackConversations;
+  readonly config: GuruConfig;
+  readonly secrets: Secrets;
+  readonly logger: Logger;
+  readonly retry?: RetryPolicy;
+}
+
+/** Where Bolt's HTTP receiver takes events, commands and interactions. */
+const eventsPath = "/slack/events";
+
+/**
+ * Slack starts when the bot token and one of the app token (Socket Mode) or signing secret
+ * (HTTP) are set.
+ */
+export const createSlackBot: ChatBotFactory = (context) => {
+  const { slackBotToken, slackAppToken, slackSigningSecret } = context.secrets;
+  if (!slackBotToken || !(slackAppToken || slackSigningSecret)) return null;
+  return new SlackBot({ ...context, logger: context.logger.child("slack") });
+};
+
+/** Socket Mode unless configured otherwise or only the signing secret is there. */
+export function slackMode(config: GuruConfig["slack"], secrets: Secrets): SlackMode {
+  const socket = config.mode === "socket" || (config.mode === "auto" && secrets.slackAppToken !== undefined);
+  if (socket && !secrets.slackAppToken) {
+    throw new GuruError(
+      "CONFIG_INVALID",
+      'slack.mode is "socket" but SLACK_APP_TOKEN is not set (an xapp- token, see README).',
+    );
+  }
+  if (!socket && !secrets.slackSigningSecret) {
+    throw new GuruError(
+      "CONFIG_INVALID",
+      "Slack's HTTP mode needs SLACK_SIGNING_SECRET (from the app's Basic Information page).",
+    );
+  }
+  return socket ? "socket" : "http";
+}
+
+/**
+ * Guru in Slack through Bolt: Socket Mode (the default: a workstation has no public URL) or the
+ * Events API over HTTP. Every event is acknowledged at once and answered in the background;
+ * `stop` stops taking events and waits for the replies under way.
+ */
+export class SlackBot implements ChatBot {
+  readonly name = "slack";
+  private readonly inFlight = new Set<Promise<void>>();
+  private stopReceiving: (() => Promise<void>) | null = null;
+  private url: string | null = null;
+
+  constructor(private readonly options: SlackBotOptions) {}
+
+  /** The URL Slack must call in HTTP mode, once started. */
+  get endpoint(): string | null {
+    return this.url;
+  }
+
+  async start(): Promise<void> {
+    const { config, secrets, logger } = this.options;
+    const botToken = secrets.slackBotToken;
+    if (!botToken) throw new GuruError("CONFIG_INVALID", "SLACK_BOT_TOKEN is not set.");
+    const mode = slackMode(config.slack, secrets);
+    const bolt = boltLogger(logger.child("bolt"), config.logLevel);
+    const api = SlackWebApi.create({
+      token: botToken,
+      apiUrl: config.slack.apiUrl,
+      policy: this.options.retry ?? defaultRetryPolicy,
+      logger,
+      boltLogger: bolt,
+    });
+    const self = await identify(api);
+    const runtime: SlackRuntime = {
+      service: this.options.service,
+      api,
+      gate: new AccessGate(config.slack),
+      config: config.slack,
+      self,
+      seen: new RecentKeys(),
+      logger,
+    };
+    const receiver = createReceiver(mode, this.options, bolt);
+    const app = new App({
+      token: botToken,
+      // Known from auth.test above: Bolt need not call it again.
+      botId: self.botId,
+      botUserId: self.userId,
+      receiver,
+      logger: bolt,
+      logLevel: boltLevel(config.logLevel),
+      convoStore: false,
+      clientOptions: { slackApiUrl: config.slack.apiUrl, retryConfig: { retries: 0 } },
+    });
+    const messages = new MessageHandler(runtime);
+    const commands = new CommandHandler(runtime);
+    // Bolt has acknowledged an event before its listeners run; the answer is tracked, not awaited.
+    app.event("app_mention", async ({ body }) => this.track(messages.handle(body)));
+    app.event("message", async ({ body }) => this.track(messages.handle(body)));
+    app.command("/guru", async ({ body, ack, respond }) => this.track(commands.handle(body, ack, respond)));
+    app.error(async (error) => logger.error("Slack event handling failed", { error }));
+    try {
+      this.stopReceiving = await this.listen(receiver);
+    } catch (cause) {
+      const failed = mode === "socket" ? "Slack did not connect" : `Guru could not listen for Slack events`;
+      throw new GuruError("CONFIG_INVALID", `${failed}: ${describe(cause)}`, { cause });
+    }
+    logger.info(this.url ? `listening for Slack events at ${this.url}` : "connected to Slack (Socket Mode)", {
+      bot: self.userId,
+      team: self.teamId,
+    });
+  }
+
+  async stop(): Promise<void> {
+    const stopReceiving = this.stopReceiving;
+    this.stopReceiving = null;
+    if (stopReceiving) await stopReceiving();
+    await this.idle();
+  }
+
+  /** Resolves once every reply under way has been shown. */
+  async idle(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  }
+
+  /** Starts receiving; resolves with how to stop. */
+  private async listen(receiver: SocketModeReceiver | HTTPReceiver): Promise<() => Promise<void>> {
+    if (receiver instanceof SocketModeReceiver) {
+      await receiver.start();
+      // Resolves on the client's `disconnected`, once the socket is closed.
+      return () => receiver.client.disconnect();
+    }
+    const { host, port } = this.options.config.slack.http;
+    const server = await receiver.start({ host, port });
+    const address = server.address() as AddressInfo;
+    this.url = `http://${host.includes(":") ? `[${host}]` : host}:${address.port}${eventsPath}`;
+    return () => receiver.stop();
+  }
+
+  private track(work: Promise<void>): void {
+    const tracked = work
+      .catch((error: unknown) => this.options.logger.error("a Slack reply failed", { error }))
+      .finally(() => this.inFlight.delete(tracked));
+    this.inFlight.add(tracked);
+  }
+}
+
+function createReceiver(
+  mode: SlackMode,
+  options: SlackBotOptions,
+  logger: BoltLogger,
+): SocketModeReceiver | HTTPReceiver {
+  const { secrets, config } = options;
+  if (mode === "socket") {
+    return new SocketModeReceiver({
+      appToken: secrets.slackAppToken ?? "",
+      logger,
+      // apps.connections.open goes to the configured API too.
+      installerOptions: { clientOptions: { slackApiUrl: config.slack.apiUrl } },
+    });
+  }
+  return new HTTPReceiver({ signingSecret: secrets.slackSigningSecret ?? "", endpoints: eventsPath, logger });
+}
+
+async function identify(api: SlackWebApi): Promise<BotIdentity> {
+  try {
+    return await api.whoAmI();
+  } catch (cause) {
+    const code = cause instanceof SlackCallError ? cause.code : "unexpected_error";
+    const message = ["invalid_auth", "not_authed", "account_inactive", "token_revoked"].includes(code)
+      ? `Slack refused SLACK_BOT_TOKEN (${code}): use the xoxb- token from the app's OAuth & Permissions page.`
+      : `Slack could not be reached (${code}): check the network, or SLACK_API_URL if you set one.`;
+    throw new GuruError("CONFIG_INVALID", message, { cause });
+  }
+}
+
+function describe(error: unknown): string {
+  const data = (error as { data?: { error?: unknown } }).data;
+  if (typeof data?.error === "string") return data.error;
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,284 @@
+import { randomUUID } from "node:crypto";
+import { setTimeout as delay } from "node:timers/promises";
+import { type Logger as BoltLogger, type types, webApi } from "@slack/bolt";
+import { z } from "zod";
+import type { Logger } from "../../log/logger.js";
+
+export interface RetryPolicy {
+  /** Tries per call, the first included. */
+  readonly attempts: number;
+  /** The wait before the second try, doubled before each later one; a 429's `Retry-After` wins. */
+  readonly backoffMs: number;
+  /** A request without a response by then counts as failed (and may have landed). */
+  readonly timeoutMs: number;
+}
+
+export const defaultRetryPolicy: RetryPolicy = { attempts: 4, backoffMs: 1000, timeoutMs: 30_000 };
+
+/** A Web API call that failed for good; `code` is Slack's error code (`not_in_channel`, `http_503`, …). */
+export class SlackCallError extends Error {
+  constructor(
+    readonly method: string,
+    readonly code: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`Slack ${method} failed: ${code}`, options);
+  }
+}
+
+export interface MessageContent {
+  readonly text: string;
+  readonly blocks?: types.KnownBlock[];
+}
+
+export interface OutgoingMessage extends MessageContent {
+  readonly channel: string;
+  /** The thread to reply in; absent: a top-level message. */
+  readonly threadTs?: string;
+}
+
+export interface BotIdentity {
+  readonly userId: string;
+  readonly botId: string;
+  readonly teamId: string;
+}
+
+/**
+ * How a failed call may be retried. `rejected`: Slack refused it (429), so it surely did not
+ * take effect; wait as told and send it again. `uncertain`: a 5xx, a timeout or a broken
+ * connection, after which the call may or may not have taken effect. `permanent`: retrying
+ * cannot help.
+ */
+type Failure =
+  | { readonly kind: "rejected"; readonly code: string; readonly waitMs: number }
+  | { readonly kind: "uncertain"; readonly code: string }
+  | { readonly kind: "permanent"; readonly code: string };
+
+/** Slack's own "try again" error codes. */
+const transientCodes = new Set([
+  "internal_error",
+  "fatal_error",
+  "service_unavailable",
+  "request_timeout",
+  "ratelimited",
+]);
+
+const replyMarkerType = "guru_reply";
+
+const identitySchema = z.object({ user_id: z.string(), bot_id: z.string(), team_id: z.string() });
+const postedSchema = z.object({ ts: z.string() });
+const openedSchema = z.object({ channel: z.object({ id: z.string() }) });
+const uploadTargetSchema = z.object({ upload_url: z.string(), file_id: z.string() });
+const listingSchema = z.object({
+  messages: z.array(
+    z.object({
+      ts: z.string(),
+      metadata: z
+        .object({ event_type: z.string(), event_payload: z.record(z.string(), z.unknown()) })
+        .optional(),
+    }),
+  ),
+});
+
+/**
+ * The Web API calls Guru makes, with one retry policy. The WebClient itself never retries
+ * (`retries: 0`, `rejectRateLimitedCalls`): a 429 waits its `Retry-After` and is sent again, an
+ * uncertain failure of an idempotent call (an edit, a lookup) is sent again, and an uncertain
+ * failure of `chat.postMessage` first looks for the message in the conversation — each post
+ * carries a unique marker in its message metadata — so a message that landed is never posted twice.
+ */
+export class SlackWebApi {
+  private constructor(
+    private readonly client: webApi.WebClient,
+    private readonly policy: RetryPolicy,
+    private readonly logger: Logger,
+  ) {}
+
+  static create(options: {
+    token: string;
+    apiUrl: string;
+    policy: RetryPolicy;
+    logger: Logger;
+    boltLogger: BoltLogger;
+  }): SlackWebApi {
+    const client = new webApi.WebClient(options.token, {
+      slackApiUrl: options.apiUrl,
+      retryConfig: { retries: 0 },
+      rejectRateLimitedCalls: true,
+      timeout: options.policy.timeoutMs,
+      logger: options.boltLogger,
+    });
+    return new SlackWebApi(client, options.policy, options.logger);
+  }
+
+  async whoAmI(): Promise<BotIdentity> {
+    const result = identitySchema.parse(await this.call("auth.test", {}));
+    return { userId: result.user_id, botId: result.bot_id, teamId: result.team_id };
+  }
+
+  async post(message: OutgoingMessage): Promise<string> {
+    const marker = randomUUID();
+    // Slack's clock and ours may differ: look a few minutes back.
+    const since = (Date.now() / 1000 - 300).toFixed(6);
+    const args = {
+      channel: message.channel,
+      text: message.text,
+      ...(message.blocks ? { blocks: message.blocks } : {}),
+      ...(message.threadTs ? { thread_ts: message.threadTs } : {}),
+      unfurl_links: false,
+      unfurl_media: false,
+      metadata: { event_type: replyMarkerType, event_payload: { post: marker } },
+    };
+    const result = await this.retrying<unknown>(
+      "chat.postMessage",
+      () => this.client.apiCall("chat.postMessage", args),
+      () => this.findPosted(message, marker, since),
+    );
+    return postedSchema.parse(result).ts;
+  }
+
+  async update(channel: string, ts: string, content: MessageContent): Promise<void> {
+    await this.call("chat.update", {
+      channel,
+      ts,
+      text: content.text,
+      // An update without blocks keeps the old ones: send an empty list to drop them.
+      blocks: content.blocks ?? [],
+    });
+  }
+
+  async delete(channel: string, ts: string): Promise<void> {
+    await this.call("chat.delete", { channel, ts });
+  }
+
+  async postEphemeral(channel: string, user: string, text: string, threadTs?: string): Promise<void> {
+    await this.call("chat.postEphemeral", {
+      channel,
+      user,
+      text,
+      ...(threadTs ? { thread_ts: threadTs } : {}),
+    });
+  }
+
+  /** The DM channel between Guru and `user` (opened if need be). */
+  async openDirectMessage(user: string): Promise<string> {
+    return openedSchema.parse(await this.call("conversations.open", { users: user })).channel.id;
+  }
+
+  /** Shares a file in `channel` through Slack's external upload flow. */
+  async uploadFile(file: {
+    channel: string;
+    filename: string;
+    title: string;
+    bytes: Buffer;
+    comment: string;
+  }): Promise<void> {
+    const target = uploadTargetSchema.parse(
+      await this.call("files.getUploadURLExternal", { filename: file.filename, length: file.bytes.length }),
+    );
+    await this.retrying("file upload", async () => {
+      const response = await fetch(target.upload_url, {
+        method: "POST",
+        body: new Uint8Array(file.bytes),
+        signal: AbortSignal.timeout(this.policy.timeoutMs),
+      });
+      if (!response.ok) throw new SlackCallError("file upload", `http_${response.status}`);
+    });
+    await this.call("files.completeUploadExternal", {
+      files: [{ id: target.file_id, title: file.title }],
+      channel_id: file.channel,
+      initial_comment: file.comment,
+    });
+  }
+
+  private call(method: string, args: Record<string, unknown>): Promise<unknown> {
+    return this.retrying(method, () => this.client.apiCall(method, args));
+  }
+
+  private async retrying<T>(
+    method: string,
+    attempt: () => Promise<T>,
+    recover?: () => Promise<T | null>,
+  ): Promise<T> {
+    for (let tries = 1; ; tries += 1) {
+      try {
+        return await attempt();
+      } catch (error) {
+        const failure = classify(error);
+        if (failure.kind === "permanent" || tries >= this.policy.attempts) {
+          this.logger.error(`Slack ${method} failed`, { slackError: failure.code, tries });
+          throw new SlackCallError(method, failure.code, { cause: error });
+        }
+        const waitMs =
+          failure.kind === "rejected" ? failure.waitMs : this.policy.backoffMs * 2 ** (tries - 1);
+        this.logger.warn(`Slack ${method} failed; trying again`, { slackError: failure.code, waitMs });
+        await delay(waitMs);
+        if (failure.kind === "uncertain" && recover) {
+          const landed = await recover();
+          if (landed !== null) {
+            this.logger.info(`Slack ${method} had landed despite the error; not sending it again`);
+            return landed;
+          }
+        }
+      }
+    }
+  }
+
+  /** The message posted with `marker`, if the uncertain attempt did land. */
+  private async findPosted(
+    message: OutgoingMessage,
+    marker: string,
+    since: string,
+  ): Promise<{ ts: string } | null> {
+    const listing = listingSchema.parse(
+      message.threadTs
+        ? await this.call("conversations.replies", {
+            channel: message.channel,
+            ts: message.threadTs,
+            oldest: since,
+            include_all_metadata: true,
+            limit: 200,
+          })
+        : await this.call("conversations.history", {
+            channel: message.channel,
+            oldest: since,
+            include_all_metadata: true,
+            limit: 100,
+          }),
+    );
+    const found = listing.messages.find(
+      (m) => m.metadata?.event_type === replyMarkerType && m.metadata.event_payload.post === marker,
+    );
+    return found ? { ts: found.ts } : null;
+  }
+}
+
+function classify(error: unknown): Failure {
+  if (error instanceof SlackCallError) return { kind: "uncertain", code: error.code };
+  const coded = error as {
+    code?: unknown;
+    retryAfter?: unknown;
+    statusCode?: unknown;
+    data?: { error?: unknown };
+  };
+  switch (coded.code) {
+    case webApi.ErrorCode.RateLimitedError: {
+      const seconds = typeof coded.retryAfter === "number" ? coded.retryAfter : 1;
+      return { kind: "rejected", code: "ratelimited", waitMs: seconds * 1000 };
+    }
+    case webApi.ErrorCode.PlatformError: {
+      const code = typeof coded.data?.error === "string" ? coded.data.error : "unknown_error";
+      return transientCodes.has(code) ? { kind: "uncertain", code } : { kind: "permanent", code };
+    }
+    case webApi.ErrorCode.HTTPError: {
+      const status = typeof coded.statusCode === "number" ? coded.statusCode : 0;
+      return status >= 500
+        ? { kind: "uncertain", code: `http_${status}` }
+        : { kind: "permanent", code: `http_${status}` };
+    }
+    case webApi.ErrorCode.RequestError:
+      return { kind: "uncertain", code: "request_failed" };
+    default:
+      return { kind: "permanent", code: "unexpected_error" };
+  }
+}

@@ -1,0 +1,33 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+
+const manifest = readFileSync(new URL("../../config/slack-app-manifest.yaml", import.meta.url), "utf8");
+const listed = new Set([...manifest.matchAll(/^\s+- ([\w.:]+)\s*$/gm)].map((m) => m[1]));
+
+describe("config/slack-app-manifest.yaml", () => {
+  it.each([
+    ["app_mentions:read", "app_mention events"],
+    ["chat:write", "chat.postMessage, chat.update, chat.delete, chat.postEphemeral"],
+    ["commands", "/guru"],
+    ["channels:history", "thread follow-ups and conversations.replies in public channels"],
+    ["groups:history", "the same in private channels"],
+    ["im:history", "DMs"],
+    ["mpim:history", "group DMs"],
+    ["im:write", "conversations.open for /guru export"],
+    ["files:write", "the export file"],
+  ])("grants %s (%s)", (scope) => {
+    expect(listed.has(scope)).toBe(true);
+  });
+
+  it.each(["app_mention", "message.channels", "message.groups", "message.im", "message.mpim"])(
+    "subscribes to %s",
+    (event) => {
+      expect(listed.has(event)).toBe(true);
+    },
+  );
+
+  it("declares /guru and Socket Mode", () => {
+    expect(manifest).toMatch(/^\s+- command: \/guru$/m);
+    expect(manifest).toMatch(/^\s+socket_mode_enabled: true$/m);
+  });
+});

@@ -1,0 +1,58 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { configSchema } from "../../src/config/configSchema.js";
+import type { Engine } from "../../src/engine/engine.js";
+import { silentLogger } from "../../src/log/logger.js";
+import { Memory } from "../../src/memory/memory.js";
+import { ConversationService } from "../../src/service/conversationService.js";
+import { openTinyEngine } from "../support/engineHarness.js";
+
+/** Two slots, and room in each for an analysis (up to 2,048 tokens) after its prompt. */
+export function openSlackTestEngine(): Promise<Engine> {
+  return openTinyEngine({ slots: 2, contextSize: 4096 });
+}
+
+/** The real conversation service on the tiny model, over its own SQLite file. */
+export interface GuruService {
+  readonly service: ConversationService;
+  readonly databasePath: string;
+  /** Closes the database and opens it again: what a restart of Guru does. */
+  restart(): GuruService;
+  close(): void;
+}
+
+export function openGuruService(
+  engine: Engine,
+  options: { databasePath?: string; maxInputChars?: number } = {},
+): GuruService {
+  const defaults = configSchema.parse({});
+  const databasePath = options.databasePath ?? join(mkdtempSync(join(tmpdir(), "guru-slack-")), "guru.db");
+  const memory = new Memory({
+    path: databasePath,
+    countTokens: (text) => engine.countTokens(text),
+    summarize: ConversationService.summarizer(engine),
+  });
+  const service = new ConversationService({
+    engine,
+    memory,
+    assistant: {
+      ...defaults.assistant,
+      analysisMaxTokens: 2048,
+      maxInputChars: options.maxInputChars ?? 2000,
+    },
+    memoryConfig: defaults.memory,
+    contextSize: engine.stats().contextSize,
+    maxTokens: 24,
+    logger: silentLogger,
+  });
+  return {
+    service,
+    databasePath,
+    restart: () => {
+      memory.close();
+      return openGuruService(engine, { ...options, databasePath });
+    },
+    close: () => memory.close(),
+  };
+}

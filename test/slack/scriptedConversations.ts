@@ -1,0 +1,68 @@
+import { setTimeout as delay } from "node:timers/promises";
+import type { SlackConversations } from "../../src/bots/slack/slackConversations.js";
+import type { ConversationRequest } from "../../src/service/conversationRequest.js";
+import type { ReplyUpdate } from "../../src/service/replyUpdate.js";
+
+/** One step of a scripted reply: an update, or a pause before the next. */
+export type ScriptStep = ReplyUpdate | { readonly type: "pause"; readonly ms: number };
+
+/**
+ * A conversation service that plays a script instead of running a model: for timing and sizes a
+ * tiny model cannot produce on demand (a long answer, a queue, a failure mid-stream).
+ */
+export class ScriptedConversations implements SlackConversations {
+  readonly requests: ConversationRequest[] = [];
+
+  constructor(private readonly script: readonly ScriptStep[]) {}
+
+  async *handle(request: ConversationRequest): AsyncGenerator<ReplyUpdate> {
+    this.requests.push(request);
+    for (const step of this.script) {
+      if (step.type === "pause") await delay(step.ms);
+      else yield step;
+    }
+  }
+
+  remembered(): null {
+    return null;
+  }
+
+  forgetConversation(): never {
+    throw new Error("not scripted");
+  }
+
+  forgetUser(): never {
+    throw new Error("not scripted");
+  }
+
+  exportUser(): never {
+    throw new Error("not scripted");
+  }
+
+  status(): never {
+    throw new Error("not scripted");
+  }
+}
+
+const usage = {
+  promptTokens: 10,
+  cachedPromptTokens: 0,
+  generatedTokens: 100,
+  queueMs: 0,
+  timeToFirstTokenMs: 10,
+  totalMs: 100,
+  tokensPerSecond: 100,
+};
+
+/** The text streamed in `steps` growing prefixes, `everyMs` apart, then finished. */
+export function streamed(answer: string, steps: number, everyMs: number): ScriptStep[] {
+  const script: ScriptStep[] = [];
+  for (let i = 1; i <= steps; i += 1) {
+    script.push(
+      { type: "text", text: answer.slice(0, Math.ceil((answer.length * i) / steps)) },
+      { type: "pause", ms: everyMs },
+    );
+  }
+  script.push({ type: "finished", reply: { kind: "answer", markdown: answer, usage } });
+  return script;
+}

@@ -1,0 +1,105 @@
+import { randomUUID } from "node:crypto";
+import type { IncomingMessage } from "node:http";
+import type { Duplex } from "node:stream";
+import { type WebSocket, WebSocketServer } from "ws";
+import { z } from "zod";
+import { workspace } from "./workspace.js";
+
+export type EnvelopeType = "events_api" | "slash_commands";
+
+/** The app's acknowledgement of one envelope. */
+export interface Ack {
+  readonly envelopeId: string;
+  readonly payload: unknown;
+  /** From sending the envelope to receiving the ack. */
+  readonly ms: number;
+}
+
+export interface EnvelopeOptions {
+  /** Slack's redelivery counter: 0 first, then 1, 2, 3. */
+  readonly retryAttempt?: number;
+  readonly retryReason?: string;
+}
+
+const ackSchema = z.object({ envelope_id: z.string(), payload: z.unknown().optional() });
+
+/** Slack gives an app 3 seconds to acknowledge; later it counts as a failed delivery. */
+const ackDeadlineMs = 3000;
+
+/**
+ * Slack's Socket Mode endpoint: greets a connection with `hello`, wraps events and slash commands
+ * in envelopes, and matches the app's acks to them by `envelope_id`.
+ */
+export class FakeSocketMode {
+  private readonly server = new WebSocketServer({ noServer: true });
+  private connection: WebSocket | null = null;
+  private readonly waiting = new Map<string, { resolve: (ack: Ack) => void; sentAt: number }>();
+  connections = 0;
+
+  accept(request: IncomingMessage, socket: Duplex, head: Buffer): void {
+    this.server.handleUpgrade(request, socket, head, (connection) => {
+      this.connections += 1;
+      this.connection = connection;
+      connection.on("message", (data) => this.receive(String(data)));
+      connection.on("close", () => {
+        if (this.connection === connection) this.connection = null;
+      });
+      connection.send(
+        JSON.stringify({
+          type: "hello",
+          num_connections: 1,
+          debug_info: { host: "applink-fake", build_number: 1, approximate_connection_time: 18_060 },
+          connection_info: { app_id: workspace.appId },
+        }),
+      );
+    });
+  }
+
+  /** Sends one envelope and resolves with the app's ack; rejects when none comes within 3 s. */
+  send(type: EnvelopeType, payload: unknown, options: EnvelopeOptions = {}): Promise<Ack> {
+    const connection = this.connection;
+    if (!connection) return Promise.reject(new Error("fake Slack: no Socket Mode connection"));
+    const envelopeId = randomUUID();
+    const envelope = {
+      envelope_id: envelopeId,
+      payload,
+      type,
+      accepts_response_payload: type !== "events_api",
+      ...(type === "events_api"
+        ? { retry_attempt: options.retryAttempt ?? 0, retry_reason: options.retryReason ?? "" }
+        : {}),
+    };
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiting.delete(envelopeId);
+        reject(new Error(`fake Slack: envelope ${type} not acknowledged within ${ackDeadlineMs} ms`));
+      }, ackDeadlineMs);
+      this.waiting.set(envelopeId, {
+        sentAt: performance.now(),
+        resolve: (ack) => {
+          clearTimeout(timer);
+          resolve(ack);
+        },
+      });
+      connection.send(JSON.stringify(envelope));
+    });
+  }
+
+  close(): Promise<void> {
+    for (const client of this.server.clients) client.terminate();
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+
+  private receive(text: string): void {
+    const parsed = ackSchema.safeParse(JSON.parse(text));
+    if (!parsed.success) return;
+    const pending = this.waiting.get(parsed.data.envelope_id);
+    if (!pending) return;
+    this.waiting.delete(parsed.data.envelope_id);
+    pending.resolve({
+      envelopeId: parsed.data.envelope_id,
+      payload: parsed.data.payload,
+      ms: performance.now() - pending.sentAt,
+    });
+  }
+}

@@ -1,0 +1,417 @@
+import { EventEmitter } from "node:events";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { parse as parseForm } from "node:querystring";
+import { workspace } from "./workspace.js";
+
+/** One Web API request as Slack received it, and what it answered. */
+export interface RecordedCall {
+  readonly method: string;
+  readonly args: Record<string, unknown>;
+  readonly at: number;
+  /** "ok", a Slack error code, or the HTTP status of an injected failure ("429", "500"). */
+  readonly outcome: string;
+}
+
+/** A failure the next call to a method meets instead of (or after) being served. */
+export type Fault =
+  | { readonly kind: "rateLimited"; readonly retryAfterSeconds: number }
+  /** `landed`: the call took effect before the server failed, as a real 5xx sometimes does. */
+  | { readonly kind: "serverError"; readonly status: number; readonly landed: boolean }
+  | { readonly kind: "slackError"; readonly error: string };
+
+export interface SlackMessage {
+  readonly ts: string;
+  readonly channel: string;
+  readonly threadTs?: string;
+  readonly user: string;
+  readonly botId?: string;
+  text: string;
+  blocks?: unknown[];
+  readonly metadata?: unknown;
+  edited: boolean;
+  deleted: boolean;
+}
+
+export interface EphemeralMessage {
+  readonly channel: string;
+  readonly user: string;
+  readonly text: string;
+  readonly threadTs?: string;
+}
+
+export interface SharedFile {
+  readonly id: string;
+  readonly filename: string;
+  bytes: Buffer;
+  channel?: string;
+  comment?: string;
+}
+
+type Args = Record<string, unknown>;
+type Result = Record<string, unknown>;
+
+class SlackApiError extends Error {
+  constructor(readonly code: string) {
+    super(code);
+  }
+}
+
+/** Fields Slack accepts as JSON text inside a form-encoded body. */
+const jsonFields = new Set(["blocks", "attachments", "metadata", "files"]);
+
+/** Chat messages over 40,000 characters are refused; `chat.update` already fails near 4,000. */
+const postLimit = 40_000;
+const updateLimit = 4_000;
+
+/**
+ * The Slack Web API as the tests need it: form-encoded and JSON bodies, bearer tokens, `ok:false`
+ * errors with Slack's codes, `Retry-After` on 429, message storage with threads and metadata, and
+ * the external file upload flow. Every request is recorded; a fault can be queued per method.
+ */
+export class FakeWebApi {
+  readonly calls: RecordedCall[] = [];
+  readonly messages: SlackMessage[] = [];
+  readonly ephemeral: EphemeralMessage[] = [];
+  readonly files: SharedFile[] = [];
+  /** Bodies posted to slash commands' `response_url`s. */
+  readonly responses: unknown[] = [];
+  private readonly faults = new Map<string, Fault[]>();
+  private readonly notInChannel = new Set<string>();
+  private readonly changes = new EventEmitter();
+  private sequence = 0;
+
+  constructor(
+    private readonly baseUrl: () => string,
+    private readonly socketUrl: () => string,
+  ) {}
+
+  failNext(method: string, fault: Fault): void {
+    this.faults.set(method, [...(this.faults.get(method) ?? []), fault]);
+  }
+
+  /** Guru has not been invited to `channel`: posting there fails with `not_in_channel`. */
+  removeBotFrom(channel: string): void {
+    this.notInChannel.add(channel);
+  }
+
+  /** A person writes in Slack (the event about it is sent separately). */
+  userPosts(message: {
+    user: string;
+    channel: string;
+    text: string;
+    threadTs?: string;
+    botId?: string;
+  }): SlackMessage {
+    return this.store({ ...message, edited: false, deleted: false });
+  }
+
+  callsTo(method: string): RecordedCall[] {
+    return this.calls.filter((call) => call.method === method);
+  }
+
+  /** What the thread shows now: Guru's replies under `threadTs`, oldest first. */
+  botRepliesIn(channel: string, threadTs: string): SlackMessage[] {
+    return this.visible().filter(
+      (m) => m.channel === channel && m.threadTs === threadTs && m.botId === workspace.botId,
+    );
+  }
+
+  botMessagesIn(channel: string): SlackMessage[] {
+    return this.visible().filter((m) => m.channel === channel && m.botId === workspace.botId);
+  }
+
+  /** Resolves once `check` holds for the recorded state; rejects after `timeoutMs`. */
+  waitFor<T>(check: () => T | undefined | false, timeoutMs = 10_000): Promise<T> {
+    return new Promise((resolve, reject) => {
+      const attempt = () => {
+        const value = check();
+        if (value === undefined || value === false) return false;
+        cleanup();
+        resolve(value);
+        return true;
+      };
+      const onChange = () => void attempt();
+      const timer = setTimeout(() => {
+        cleanup();
+        reject(new Error(`fake Slack: condition not met within ${timeoutMs} ms`));
+      }, timeoutMs);
+      const cleanup = () => {
+        clearTimeout(timer);
+        this.changes.off("change", onChange);
+      };
+      this.changes.on("change", onChange);
+      attempt();
+    });
+  }
+
+  async handle(request: IncomingMessage, response: ServerResponse, path: string): Promise<void> {
+    const body = await readBody(request);
+    if (path.startsWith("/upload/")) return this.receiveUpload(path.slice("/upload/".length), body, response);
+    if (path.startsWith("/respond/")) {
+      this.responses.push(JSON.parse(body.toString("utf8")));
+      this.changed();
+      return reply(response, 200, { ok: true });
+    }
+    const method = path.slice("/api/".length);
+    const args = parseArgs(request.headers["content-type"], body.toString("utf8"));
+    const token =
+      bearer(request.headers.authorization) ?? (typeof args.token === "string" ? args.token : null);
+    const fault = this.faults.get(method)?.shift();
+    const record = (outcome: string) => {
+      this.calls.push({ method, args, at: Date.now(), outcome });
+      this.changed();
+    };
+    if (fault?.kind === "rateLimited") {
+      record("429");
+      response.setHeader("Retry-After", String(fault.retryAfterSeconds));
+      return reply(response, 429, { ok: false, error: "ratelimited" });
+    }
+    if (fault?.kind === "serverError") {
+      if (fault.landed) this.tryServe(method, args, token);
+      record(String(fault.status));
+      response.writeHead(fault.status, { "content-type": "text/html" });
+      response.end("<html><body>Internal Server Error</body></html>");
+      return;
+    }
+    if (fault?.kind === "slackError") {
+      record(fault.error);
+      return reply(response, 200, { ok: false, error: fault.error });
+    }
+    const result = this.tryServe(method, args, token);
+    record(result.ok === true ? "ok" : String(result.error));
+    reply(response, 200, result);
+  }
+
+  private tryServe(method: string, args: Args, token: string | null): Result {
+    try {
+      checkToken(method, token);
+      return { ok: true, ...this.serve(method, args) };
+    } catch (error) {
+      if (error instanceof SlackApiError) return { ok: false, error: error.code };
+      throw error;
+    }
+  }
+
+  private serve(method: string, args: Args): Result {
+    switch (method) {
+      case "auth.test":
+        return {
+          url: "https://guru-test.slack.com/",
+          team: "Guru Test",
+          user: "guru",
+          team_id: workspace.teamId,
+          user_id: workspace.botUserId,
+          bot_id: workspace.botId,
+          is_enterprise_install: false,
+        };
+      case "apps.connections.open":
+        return { url: this.socketUrl() };
+      case "chat.postMessage":
+        return this.postMessage(args);
+      case "chat.update":
+        return this.updateMessage(args);
+      case "chat.delete": {
+        const message = this.find(text(args, "channel"), text(args, "ts"));
+        message.deleted = true;
+        return { channel: message.channel, ts: message.ts };
+      }
+      case "chat.postEphemeral": {
+        const channel = this.postableChannel(args);
+        this.ephemeral.push({ channel, user: text(args, "user"), text: text(args, "text"), ...thread(args) });
+        return { message_ts: this.nextTs() };
+      }
+      case "conversations.replies":
+        return this.replies(args);
+      case "conversations.history":
+        return this.history(args);
+      case "conversations.open":
+        return { channel: { id: `D${text(args, "users").slice(1)}` } };
+      case "files.getUploadURLExternal": {
+        const id = `F${String(this.files.length + 1).padStart(6, "0")}`;
+        this.files.push({ id, filename: text(args, "filename"), bytes: Buffer.alloc(0) });
+        return { upload_url: `${this.baseUrl()}/upload/${id}`, file_id: id };
+      }
+      case "files.completeUploadExternal":
+        return this.completeUpload(args);
+      default:
+        throw new SlackApiError("unknown_method");
+    }
+  }
+
+  private postMessage(args: Args): Result {
+    const channel = this.postableChannel(args);
+    const body = typeof args.text === "string" ? args.text : "";
+    if (body.length === 0 && !Array.isArray(args.blocks)) throw new SlackApiError("no_text");
+    if (body.length > postLimit) throw new SlackApiError("msg_too_long");
+    const message = this.store({
+      channel,
+      ...thread(args),
+      user: workspace.botUserId,
+      botId: workspace.botId,
+      text: body,
+      ...(Array.isArray(args.blocks) ? { blocks: args.blocks } : {}),
+      ...(args.metadata === undefined ? {} : { metadata: args.metadata }),
+      edited: false,
+      deleted: false,
+    });
+    return { channel, ts: message.ts, message: toApiMessage(message, false) };
+  }
+
+  private updateMessage(args: Args): Result {
+    const message = this.find(text(args, "channel"), text(args, "ts"));
+    if (message.botId !== workspace.botId) throw new SlackApiError("cant_update_message");
+    const body = typeof args.text === "string" ? args.text : "";
+    if (body.length > updateLimit) throw new SlackApiError("msg_too_long");
+    message.text = body;
+    if (Array.isArray(args.blocks)) message.blocks = args.blocks;
+    message.edited = true;
+    return { channel: message.channel, ts: message.ts, text: message.text };
+  }
+
+  private replies(args: Args): Result {
+    const channel = text(args, "channel");
+    const root = this.find(channel, text(args, "ts"));
+    const oldest = Number(args.oldest ?? 0);
+    const withMetadata = args.include_all_metadata === true || args.include_all_metadata === "true";
+    const thread = this.visible()
+      .filter(
+        (m) =>
+          m.channel === channel && (m.ts === root.ts || m.threadTs === root.ts) && Number(m.ts) >= oldest,
+      )
+      .map((m) => toApiMessage(m, withMetadata));
+    return { messages: thread, has_more: false };
+  }
+
+  private history(args: Args): Result {
+    const channel = text(args, "channel");
+    const oldest = Number(args.oldest ?? 0);
+    const withMetadata = args.include_all_metadata === true || args.include_all_metadata === "true";
+    const messages = this.visible()
+      .filter(
+        (m) =>
+          m.channel === channel &&
+          (m.threadTs === undefined || m.threadTs === m.ts) &&
+          Number(m.ts) >= oldest,
+      )
+      .reverse()
+      .map((m) => toApiMessage(m, withMetadata));
+    return { messages, has_more: false };
+  }
+
+  private completeUpload(args: Args): Result {
+    const entries = Array.isArray(args.files) ? (args.files as { id: string; title?: string }[]) : [];
+    const shared = entries.map((entry) => {
+      const file = this.files.find((f) => f.id === entry.id);
+      if (!file || file.bytes.length === 0) throw new SlackApiError("file_not_found");
+      if (typeof args.channel_id === "string") file.channel = args.channel_id;
+      if (typeof args.initial_comment === "string") file.comment = args.initial_comment;
+      return { id: file.id, title: entry.title ?? file.filename };
+    });
+    return { files: shared };
+  }
+
+  private receiveUpload(id: string, body: Buffer, response: ServerResponse): void {
+    const file = this.files.find((f) => f.id === id);
+    if (!file) {
+      response.writeHead(404).end();
+      return;
+    }
+    file.bytes = body;
+    response.writeHead(200, { "content-type": "text/plain" }).end(`OK - ${body.length}`);
+  }
+
+  private postableChannel(args: Args): string {
+    const channel = args.channel ?? args.channel_id;
+    if (typeof channel !== "string" || channel.length === 0) throw new SlackApiError("channel_not_found");
+    if (this.notInChannel.has(channel)) throw new SlackApiError("not_in_channel");
+    return channel;
+  }
+
+  private find(channel: string, ts: string): SlackMessage {
+    const message = this.visible().find((m) => m.channel === channel && m.ts === ts);
+    if (!message) throw new SlackApiError("message_not_found");
+    return message;
+  }
+
+  private visible(): SlackMessage[] {
+    return this.messages.filter((m) => !m.deleted);
+  }
+
+  private store(message: Omit<SlackMessage, "ts">): SlackMessage {
+    const stored = { ...message, ts: this.nextTs() };
+    this.messages.push(stored);
+    this.changed();
+    return stored;
+  }
+
+  /** Slack's message timestamps: the time in seconds and a unique fraction, always increasing. */
+  private nextTs(): string {
+    this.sequence += 1;
+    return `${Math.floor(Date.now() / 1000)}.${String(this.sequence).padStart(6, "0")}`;
+  }
+
+  private changed(): void {
+    this.changes.emit("change");
+  }
+}
+
+function checkToken(method: string, token: string | null): void {
+  if (token === null) throw new SlackApiError("not_authed");
+  if (method === "apps.connections.open") {
+    if (token !== workspace.appToken)
+      throw new SlackApiError(token.startsWith("xapp-") ? "invalid_auth" : "not_allowed_token_type");
+    return;
+  }
+  if (token !== workspace.botToken) throw new SlackApiError("invalid_auth");
+}
+
+function toApiMessage(message: SlackMessage, withMetadata: boolean): Result {
+  return {
+    type: "message",
+    ts: message.ts,
+    user: message.user,
+    text: message.text,
+    ...(message.botId ? { bot_id: message.botId } : {}),
+    ...(message.threadTs ? { thread_ts: message.threadTs } : {}),
+    ...(message.blocks ? { blocks: message.blocks } : {}),
+    ...(withMetadata && message.metadata !== undefined ? { metadata: message.metadata } : {}),
+  };
+}
+
+function thread(args: Args): { threadTs?: string } {
+  return typeof args.thread_ts === "string" && args.thread_ts.length > 0 ? { threadTs: args.thread_ts } : {};
+}
+
+function text(args: Args, key: string): string {
+  const value = args[key];
+  if (typeof value !== "string" || value.length === 0) throw new SlackApiError(`invalid_arguments`);
+  return value;
+}
+
+function parseArgs(contentType: string | undefined, body: string): Args {
+  if (body.length === 0) return {};
+  if (contentType?.startsWith("application/json")) return JSON.parse(body) as Args;
+  const args: Args = {};
+  for (const [key, value] of Object.entries(parseForm(body))) {
+    const single = Array.isArray(value) ? value[0] : value;
+    if (single === undefined) continue;
+    args[key] = jsonFields.has(key) ? JSON.parse(single) : single;
+  }
+  return args;
+}
+
+function bearer(header: string | undefined): string | null {
+  const match = /^Bearer (.+)$/.exec(header ?? "");
+  return match?.[1] ?? null;
+}
+
+async function readBody(request: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+function reply(response: ServerResponse, status: number, body: unknown): void {
+  response.writeHead(status, { "content-type": "application/json; charset=utf-8" });
+  response.end(JSON.stringify(body));
+}
