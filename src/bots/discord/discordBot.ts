@@ -1,6 +1,7 @@
 import { type Client, Events, REST } from "discord.js";
 import { GuruError } from "../../errors.js";
 import type { BotContext, ChatBot, ChatBotFactory } from "../chatBot.js";
+import { RecentKeys } from "../common/recentKeys.js";
 import { UserRateLimiter } from "../common/userRateLimiter.js";
 import { AccessPolicy } from "./accessPolicy.js";
 import { checkClientId, describeRegistration, inviteUrl, putCommands } from "./commandRegistration.js";
@@ -9,7 +10,6 @@ import { createDiscordClient } from "./discordClient.js";
 import { type DiscordTimings, defaultTimings, type HandlerContext } from "./handlerContext.js";
 import { handleInteraction } from "./interactionHandler.js";
 import { handleMessage } from "./messageHandler.js";
-import { RecentEvents } from "./recentEvents.js";
 
 /** Discord starts in `guru start` whenever DISCORD_TOKEN is set. */
 export const createDiscordBot: ChatBotFactory = (context) => {
@@ -37,7 +37,7 @@ export class DiscordBot implements ChatBot {
       logger: context.logger.child("discord"),
       access: new AccessPolicy(config),
       rateLimiter: new UserRateLimiter(config.rateLimit),
-      recent: new RecentEvents(),
+      recent: new RecentKeys(),
       timings,
     };
   }

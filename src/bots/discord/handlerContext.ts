@@ -1,9 +1,9 @@
 import type { DiscordConfig } from "../../config/configSchema.js";
 import type { Logger } from "../../log/logger.js";
 import type { ConversationService } from "../../service/conversationService.js";
+import type { RecentKeys } from "../common/recentKeys.js";
 import type { UserRateLimiter } from "../common/userRateLimiter.js";
 import type { AccessPolicy } from "./accessPolicy.js";
-import type { RecentEvents } from "./recentEvents.js";
 import { typingRenewMs } from "./typingIndicator.js";
 
 /** Timings that tests shorten; the defaults are what Discord needs. */
@@ -23,6 +23,6 @@ export interface HandlerContext {
   readonly logger: Logger;
   readonly access: AccessPolicy;
   readonly rateLimiter: UserRateLimiter;
-  readonly recent: RecentEvents;
+  readonly recent: RecentKeys;
   readonly timings: DiscordTimings;
 }

@@ -27,7 +27,7 @@ import { keepTyping } from "./typingIndicator.js";
 /** Slash commands: `/ask` and `/analyze` stream a model reply; the others answer at once, ephemerally. */
 export async function handleInteraction(context: HandlerContext, interaction: Interaction): Promise<void> {
   if (!interaction.isChatInputCommand()) return;
-  if (!context.recent.claim(eventIdOf("interaction", interaction.id))) return;
+  if (!context.recent.add(eventIdOf("interaction", interaction.id))) return;
   const caller = callerOf(interaction);
   if (caller === null) {
     context.logger.warn("an interaction without a channel", { command: interaction.commandName });

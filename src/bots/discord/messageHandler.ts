@@ -33,7 +33,7 @@ export async function handleMessage(
   const text = promptOf(message, botUserId);
   // Without the Message Content intent, a follow-up that does not mention Guru arrives blank.
   if (!direct && !mentioned && text === "") return;
-  if (!context.recent.claim(eventIdOf("message", message.id))) return;
+  if (!context.recent.add(eventIdOf("message", message.id))) return;
   const caller = callerOf(message);
   if (!context.access.allows(caller)) return sendBrief(context, message, refusedText);
   const rate = context.rateLimiter.take(caller.userId);

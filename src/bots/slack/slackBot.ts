@@ -5,11 +5,11 @@ import type { Secrets } from "../../config/secrets.js";
 import { GuruError } from "../../errors.js";
 import type { Logger } from "../../log/logger.js";
 import type { ChatBot, ChatBotFactory } from "../chatBot.js";
+import { RecentKeys } from "../common/recentKeys.js";
 import { AccessGate } from "./accessGate.js";
 import { boltLevel, boltLogger } from "./boltLogger.js";
 import { CommandHandler } from "./commandHandler.js";
 import { MessageHandler } from "./messageHandler.js";
-import { RecentKeys } from "./recentKeys.js";
 import type { SlackConversations } from "./slackConversations.js";
 import type { SlackRuntime } from "./slackRuntime.js";
 import {

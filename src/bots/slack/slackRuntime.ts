@@ -1,9 +1,9 @@
 import type { SlackConfig } from "../../config/configSchema.js";
 import type { Logger } from "../../log/logger.js";
 import type { ConversationRequest } from "../../service/conversationRequest.js";
+import type { RecentKeys } from "../common/recentKeys.js";
 import type { AccessGate } from "./accessGate.js";
 import { escapeText } from "./mrkdwn.js";
-import type { RecentKeys } from "./recentKeys.js";
 import { renderReply } from "./renderReply.js";
 import { type ReplyPlace, ReplyView } from "./replyView.js";
 import type { SlackConversations } from "./slackConversations.js";

@@ -27,7 +27,7 @@ export function registerMcp(program: Command): void {
       const runtime = createRuntime({ ...flags, logLevel: flags.logLevel ?? "warn" });
       if (process.stdin.isTTY) {
         process.stderr.write(
-          "guru mcp speaks the Model Context Protocol on stdin/stdout: add it to an MCP client (see the README, "Editors and agents"). Ctrl-C stops it.\n",
+          "guru mcp speaks the Model Context Protocol on stdin/stdout: add it to an MCP client (see the README, 'Editors and agents'). Ctrl-C stops it.\n",
         );
       }
       const app = await openGuruApp(runtime, { pull: flags.pull === true });

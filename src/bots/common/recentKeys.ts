@@ -1,4 +1,9 @@
-/** A bounded set of recently seen keys; the oldest are forgotten first. */
+/**
+ * A bounded set of recently seen keys (event or message ids); the oldest are forgotten first.
+ * Platforms redeliver (Slack retries, a Discord resume replays): this drops a repeat before
+ * anything is sent, even for replies that never reach the service, such as refusals. The
+ * service's SQLite ledger is what keeps model answers exactly-once across a restart.
+ */
 export class RecentKeys {
   private readonly keys = new Set<string>();
 
