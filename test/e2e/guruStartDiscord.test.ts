@@ -4,7 +4,7 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { FakeDiscord } from "../support/fakeDiscord/fakeDiscord.js";
-import { startGuru } from "../support/guruServer.js";
+import { killLeftoverGuru, startGuru } from "../support/guruServer.js";
 import { tinyModelPath } from "../support/tinyModel.js";
 
 interface Row {
@@ -53,6 +53,7 @@ describe("guru start with Discord, as a process", () => {
   });
 
   afterAll(async () => {
+    killLeftoverGuru();
     await fake.close();
   });
 

@@ -10,6 +10,14 @@ export interface GuruServer {
   stop(signal: NodeJS.Signals, timeoutMs?: number): Promise<number | NodeJS.Signals | null>;
 }
 
+const running = new Set<ChildProcess>();
+
+/** Kills whatever a failed test left running, so no server outlives its test file. */
+export function killLeftoverGuru(): void {
+  for (const child of running) child.kill("SIGKILL");
+  running.clear();
+}
+
 /** `guru start` (or another long-running command) as a real process, as a user runs it. */
 export function startGuru(args: readonly string[], env: Record<string, string>, cwd: string): GuruServer {
   const child = spawn(process.execPath, [guruBin, ...args], {
@@ -17,6 +25,8 @@ export function startGuru(args: readonly string[], env: Record<string, string>, 
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", GURU_THREADS: "1", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
+  running.add(child);
+  child.on("exit", () => running.delete(child));
   let output = "";
   const listeners = new Set<() => void>();
   const append = (chunk: Buffer) => {
