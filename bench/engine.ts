@@ -24,6 +24,7 @@ import {
 import { checkGoal, formatGoal, type GoalCheck } from "./support/goal.js";
 import { writeResults } from "./support/resultsFile.js";
 import { formatTable } from "./support/table.js";
+import type { BatchFigures } from "./support/throughput.js";
 
 const gpuChoices = ["auto", "cpu", "cuda", "vulkan", "metal"] as const;
 const usage =
@@ -32,6 +33,8 @@ const usage =
 /** Goals: four streams through Guru beat one stream by this much, and lose at most 3 % to raw. */
 const concurrencyGoal = 1.6;
 const overheadGoal = 0.97;
+/** Other processes' CPU use (in cores) above which a run is flagged as disturbed. */
+const busyMachineLoad = 0.25;
 
 interface EngineBenchOptions {
   readonly small: boolean;
@@ -99,16 +102,24 @@ async function main(): Promise<void> {
         { header: "tok/s" },
         { header: "runs tok/s" },
         { header: "ttft ms", digits: 0 },
+        { header: "other load", digits: 2 },
       ],
       results.map((result) => [
         result.scenario,
         String(result.threads),
         result.tokensPerSecond,
-        result.runs.map((run) => run.tokensPerSecond.toFixed(1)).join(" "),
+        result.runs.map(runLabel).join(" "),
         result.timeToFirstTokenMs,
+        maxOtherCpuLoad(result),
       ]),
     )}\n`,
   );
+  if (results.some((result) => (maxOtherCpuLoad(result) ?? 0) > busyMachineLoad)) {
+    console.log(
+      `* other processes kept more than ${busyMachineLoad} of a core busy during that run: its figure is low. ` +
+        "Rerun on a quiet machine before trusting the ratios.\n",
+    );
+  }
   const goals = goalChecks(results);
   for (const goal of goals) console.log(formatGoal(goal));
   const evaluated = evaluatedPromptTokens(results);
@@ -123,6 +134,17 @@ async function main(): Promise<void> {
     goals,
   });
   console.log(`figures written to ${path}`);
+}
+
+function runLabel(run: BatchFigures): string {
+  const busy = (run.otherCpuLoad ?? 0) > busyMachineLoad;
+  return `${run.tokensPerSecond.toFixed(1)}${busy ? "*" : ""}`;
+}
+
+/** Cores' worth of CPU that other processes used during the scenario's busiest run. */
+function maxOtherCpuLoad(result: ScenarioResult): number | undefined {
+  const loads = result.runs.flatMap((run) => (run.otherCpuLoad === undefined ? [] : [run.otherCpuLoad]));
+  return loads.length === 0 ? undefined : Math.max(...loads);
 }
 
 function autoThreadChoice(info: BackendInfo) {

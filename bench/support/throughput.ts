@@ -1,3 +1,5 @@
+import { watchOtherCpuLoad } from "./otherCpuLoad.js";
+
 /** What one request produced, whichever path ran it. */
 export interface StreamFigures {
   readonly generatedTokens: number;
@@ -16,6 +18,8 @@ export interface BatchFigures {
   readonly tokensPerSecond: number;
   readonly meanTimeToFirstTokenMs: number;
   readonly evaluatedPromptTokens: readonly number[];
+  /** Cores busy with other processes meanwhile (undefined off Linux): anything near 1 spoils the run. */
+  readonly otherCpuLoad: number | undefined;
 }
 
 export type BatchMode = "concurrent" | "sequential";
@@ -26,6 +30,7 @@ export async function measureBatch(
   mode: BatchMode,
   runOne: (index: number) => Promise<StreamFigures>,
 ): Promise<BatchFigures> {
+  const otherCpuLoad = watchOtherCpuLoad();
   const startedAt = performance.now();
   const streams: StreamFigures[] = [];
   if (mode === "concurrent") {
@@ -44,5 +49,6 @@ export async function measureBatch(
     tokensPerSecond: (generatedTokens * 1000) / wallMs,
     meanTimeToFirstTokenMs,
     evaluatedPromptTokens: streams.map((stream) => stream.evaluatedPromptTokens),
+    otherCpuLoad: otherCpuLoad(),
   };
 }

@@ -1,0 +1,38 @@
+import { readFileSync } from "node:fs";
+
+/**
+ * Watches how much CPU the rest of the machine used while this process ran something: on a
+ * shared 2-core machine one other busy process can cut a 2-thread decode tenfold, and the
+ * figures alone do not show it. Linux only (/proc/stat) and spans of half a second or more;
+ * otherwise it reports undefined.
+ */
+export function watchOtherCpuLoad(): () => number | undefined {
+  const machineBefore = machineBusyMs();
+  const ownBefore = process.cpuUsage();
+  const startedAt = performance.now();
+  return () => {
+    const machineAfter = machineBusyMs();
+    if (machineBefore === undefined || machineAfter === undefined) return undefined;
+    const own = process.cpuUsage(ownBefore);
+    const ownMs = (own.user + own.system) / 1000;
+    const wallMs = performance.now() - startedAt;
+    // /proc/stat counts in 10 ms ticks: over a shorter span a tick or two reads as a busy machine.
+    if (wallMs < minSpanMs) return undefined;
+    return Math.max(0, (machineAfter - machineBefore - ownMs) / wallMs);
+  };
+}
+
+const tickMs = 10;
+const minSpanMs = 500;
+
+function machineBusyMs(): number | undefined {
+  try {
+    const line = readFileSync("/proc/stat", "utf8").split("\n", 1)[0] ?? "";
+    const [, ...fields] = line.trim().split(/\s+/);
+    // user nice system idle iowait irq softirq steal (guest time is already in user).
+    const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = fields.map(Number);
+    return (user + nice + system + irq + softirq + steal) * tickMs;
+  } catch {
+    return undefined;
+  }
+}
