@@ -1,6 +1,9 @@
 #!/usr/bin/env node
 import { Command } from "commander";
+import { readEnvironment } from "../config/environment.js";
+import { readSecrets, secretValues } from "../config/secrets.js";
 import { GuruError } from "../errors.js";
+import { createRedactor } from "../log/redactor.js";
 import { registerAsk } from "./commands/ask.js";
 import { registerChat } from "./commands/chat.js";
 import { registerDiscord } from "./commands/discord.js";
@@ -28,9 +31,10 @@ try {
   if (error instanceof GuruError) {
     process.stderr.write(`${error.label}: ${error.message}\n`);
   } else {
-    process.stderr.write(
-      `GURU_INTERNAL: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-    );
+    // An unexpected error may quote a request or header: keep secrets out of what it prints.
+    const redact = createRedactor(secretValues(readSecrets(readEnvironment().variables)));
+    const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    process.stderr.write(`GURU_INTERNAL: ${redact(detail)}\n`);
   }
   process.exitCode = 1;
 }

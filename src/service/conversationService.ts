@@ -30,6 +30,7 @@ import { cleanInputText, isBlank } from "./inputText.js";
 import { systemPromptFor } from "./personas.js";
 import { assembleTurns, summaryInstruction } from "./promptAssembly.js";
 import type { Reply, ReplyUpdate } from "./replyUpdate.js";
+import { TokenCountCache } from "./tokenCountCache.js";
 
 /** What the service needs of the engine (tests may wrap a real one to watch its requests). */
 export type AnswerEngine = Pick<Engine, "generate" | "countTokens" | "stats">;
@@ -69,6 +70,12 @@ const abandonMarginMs = 5000;
 /** Tokens the chat template adds around each turn, with room to spare. */
 const perTurnOverhead = 8;
 
+/** Tokens kept free besides the answer's: what counting texts apart can miss when they are joined. */
+const promptMargin = 200;
+
+/** The longest rolling summary, in tokens. */
+const summaryTokens = 200;
+
 export const helpText =
   "Ask me anything — mention me with your question, or use `analyze` for a structured analysis " +
   "(reasoning steps, patterns, recommendations and a computed confidence). " +
@@ -81,7 +88,11 @@ export const helpText =
  * was of it, marked — whatever happens.
  */
 export class ConversationService {
-  constructor(private readonly options: ConversationServiceOptions) {}
+  private readonly tokenCounts: TokenCountCache;
+
+  constructor(private readonly options: ConversationServiceOptions) {
+    this.tokenCounts = new TokenCountCache((text) => options.engine.countTokens(text));
+  }
 
   async *handle(raw: ConversationRequest, handleOptions: HandleOptions = {}): AsyncGenerator<ReplyUpdate> {
     const request = conversationRequestSchema.parse(raw);
@@ -201,13 +212,21 @@ export class ConversationService {
 
   /** A summarizer for memory's rolling summary, generated through the same queue. */
   static summarizer(engine: AnswerEngine): Summarize {
-    return async (previousSummary, turns) => {
+    const summarize: Summarize = async (previousSummary, turns) => {
       const transcript = turns
         .map((turn) => `${turn.role === "user" ? turn.author : "Guru"}: ${turn.text}`)
         .join("\n");
       const prompt = previousSummary
         ? `Earlier summary:\n${previousSummary}\n\nLater turns:\n${transcript}`
         : transcript;
+      // Memory sizes a chunk by its turns' words; the transcript's names and line breaks come on top
+      // and, over many short turns, past the context: such a chunk is summarized in two halves.
+      const promptTokens =
+        engine.countTokens(summaryInstruction) + engine.countTokens(prompt) + 2 * perTurnOverhead;
+      if (turns.length > 1 && promptTokens + summaryTokens + promptMargin > engine.stats().contextSize) {
+        const half = Math.ceil(turns.length / 2);
+        return summarize(await summarize(previousSummary, turns.slice(0, half)), turns.slice(half));
+      }
       let text = "";
       for await (const event of engine.generate({
         owner: "guru:summary",
@@ -215,13 +234,14 @@ export class ConversationService {
           { role: "system", text: summaryInstruction },
           { role: "user", text: prompt },
         ],
-        maxTokens: 200,
+        maxTokens: summaryTokens,
         temperature: 0.2,
       })) {
         if (event.type === "done") text = event.result.text;
       }
       return text.trim() || (previousSummary ?? "");
     };
+    return summarize;
   }
 
   private async turnsFor(
@@ -231,21 +251,43 @@ export class ConversationService {
   ): Promise<ChatTurn[]> {
     const { memory, assistant, memoryConfig } = this.options;
     const systemPrompt = systemPromptFor(request.address, assistant);
-    const budget = this.historyBudget(systemPrompt, text, request.mode);
-    let context = memory.buildContext(question, budget, memoryConfig.maxAnalyses);
-    if (context.foldPending) {
-      await memory.foldHistory(request.address, budget);
-      context = memory.buildContext(question, budget, memoryConfig.maxAnalyses);
+    let budget = this.historyBudget(systemPrompt, text, request.mode);
+    for (;;) {
+      let context = memory.buildContext(question, budget, memoryConfig.maxAnalyses);
+      if (context.foldPending) {
+        await memory.foldHistory(request.address, budget);
+        context = memory.buildContext(question, budget, memoryConfig.maxAnalyses);
+      }
+      const turns = assembleTurns(systemPrompt, context, text, request.mode);
+      // Memory counts the words of each turn; the template around every turn and the note on each
+      // answer cut short cost more, which many short turns add up past the context. Then the history
+      // gets less room (and what no longer fits is folded into the summary).
+      const excess =
+        this.promptTokens(turns) + this.answerTokens(request.mode) + promptMargin - this.options.contextSize;
+      if (excess <= 0 || budget === 0) return turns;
+      budget = Math.max(0, budget - excess);
     }
-    return assembleTurns(systemPrompt, context, text, request.mode);
   }
 
   /** What is left of the slot's context for history once the prompt and the answer have room. */
   private historyBudget(systemPrompt: string, question: string, mode: RequestMode): number {
-    const { engine, assistant, contextSize, maxTokens } = this.options;
-    const answer = mode === "analyze" ? assistant.analysisMaxTokens : maxTokens;
-    const fixed = engine.countTokens(systemPrompt) + engine.countTokens(question) + 4 * perTurnOverhead + 200;
-    return Math.max(0, contextSize - answer - fixed);
+    const fixed =
+      this.tokenCounts.tokens(systemPrompt) +
+      this.tokenCounts.tokens(question) +
+      4 * perTurnOverhead +
+      promptMargin;
+    const { contextSize } = this.options;
+    return Math.max(0, contextSize - this.answerTokens(mode) - fixed);
+  }
+
+  private answerTokens(mode: RequestMode): number {
+    const { assistant, maxTokens } = this.options;
+    return mode === "analyze" ? assistant.analysisMaxTokens : maxTokens;
+  }
+
+  /** The prompt's size as the model will see it, near enough: every turn's text and its template. */
+  private promptTokens(turns: readonly ChatTurn[]): number {
+    return turns.reduce((sum, turn) => sum + this.tokenCounts.tokens(turn.text) + perTurnOverhead, 0);
   }
 
   private store(request: ConversationRequest, question: StoredMessage, result: GenerationResult): Reply {

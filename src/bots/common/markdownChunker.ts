@@ -51,7 +51,8 @@ function cutPoint(text: string, budget: number): number {
 export function openFenceAfter(text: string): string | null {
   let open: string | null = null;
   for (const line of text.split("\n")) {
-    const match = /^\s*(```+|~~~+)(.*)$/.exec(line);
+    // `s`: a line may end in "\r" (CRLF text) or hold U+2028, which `.` would not match.
+    const match = /^\s*(```+|~~~+)(.*)$/s.exec(line);
     if (!match) continue;
     if (open === null) open = `\`\`\`${((match[2] ?? "").trim().split(/\s+/)[0] ?? "").slice(0, 20)}`;
     else open = null;

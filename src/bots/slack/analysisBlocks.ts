@@ -13,8 +13,9 @@ const kindLabels: Record<CognitiveAnalysis["recommendations"][number]["kind"], s
 /**
  * A cognitive analysis as Block Kit: one section each for the summary, the reasoning steps, the
  * quantitative insights, the patterns (with their confidence) and the recommendations, then the
- * overall confidence and how it was computed. Every field is bounded by the analysis schema, so
- * each section stays far below Slack's 3,000 characters.
+ * overall confidence and how it was computed. The analysis schema bounds every field, but escaping
+ * can make a section several times longer (`&` is five characters in mrkdwn), so a section past
+ * Slack's 3,000 characters is cut.
  */
 export function analysisBlocks(analysis: CognitiveAnalysis): types.KnownBlock[] {
   const blocks: types.KnownBlock[] = [section(`*Summary*\n${toMrkdwn(analysis.summary)}`)];
@@ -51,6 +52,15 @@ export function analysisBlocks(analysis: CognitiveAnalysis): types.KnownBlock[] 
   return blocks;
 }
 
+/** Slack refuses the whole message when a section's text is longer than this. */
+const sectionLimit = 3000;
+
 function section(text: string): types.SectionBlock {
-  return { type: "section", text: { type: "mrkdwn", text } };
+  return { type: "section", text: { type: "mrkdwn", text: clip(text, sectionLimit) } };
+}
+
+/** At most `max` characters, marked "…" when cut, never ending in half an entity, link or emoji. */
+function clip(text: string, max: number): string {
+  if (text.length <= max) return text;
+  return `${text.slice(0, max - 1).replace(/(&[a-z]*|<[^<>]*|[\uD800-\uDBFF])$/, "")}…`;
 }

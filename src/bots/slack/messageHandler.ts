@@ -20,8 +20,11 @@ interface RoutedMessage {
   readonly text: string;
 }
 
-/** A thread reply also shown in the channel is still a question; a bot's post, when bots are answered. */
-const answerableSubtypes = new Set(["thread_broadcast", "bot_message"]);
+/**
+ * A thread reply also shown in the channel is still a question; so is a message with a file (its
+ * text is the question, and a file alone gets help); a bot's post, when bots are answered.
+ */
+const answerableSubtypes = new Set(["thread_broadcast", "file_share", "bot_message"]);
 
 /**
  * Which messages Guru answers: mentions in channels (in the thread of the message), every DM,

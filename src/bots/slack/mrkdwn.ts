@@ -42,8 +42,9 @@ function convertLine(line: string): string {
     const title = (heading[1] ?? "").replace(/\*\*|__/g, "");
     return title.length > 0 ? `*${convertInline(title)}*` : "";
   }
-  const quote = /^\s{0,3}>\s?(.*)$/.exec(line);
-  if (quote) return `> ${convertLine(quote[1] ?? "")}`;
+  // All the quote markers at once: a line of thousands of `>` must not recurse once for each.
+  const quotes = /^(?:\s{0,3}>\s?)+/.exec(line)?.[0];
+  if (quotes) return `${"> ".repeat(quotes.split(">").length - 1)}${convertLine(line.slice(quotes.length))}`;
   const bullet = /^(\s*)[-*+]\s+(.*)$/.exec(line);
   if (bullet) return `${bullet[1]}• ${convertInline(taskBox(bullet[2] ?? ""))}`;
   const numbered = /^(\s*)(\d{1,9})[.)]\s+(.*)$/.exec(line);

@@ -148,6 +148,7 @@ export class SlackBot implements ChatBot {
   /** Starts receiving; resolves with how to stop. */
   private async listen(receiver: SocketModeReceiver | HTTPReceiver): Promise<() => Promise<void>> {
     if (receiver instanceof SocketModeReceiver) {
+      dropUnreadableEnvelopes(receiver.client, this.options.logger);
       await receiver.start();
       // Resolves on the client's `disconnected`, once the socket is closed.
       return () => receiver.client.disconnect();
@@ -182,6 +183,24 @@ function createReceiver(
     });
   }
   return new HTTPReceiver({ signingSecret: secrets.slackSigningSecret ?? "", endpoints: eventsPath, logger });
+}
+
+/**
+ * The Socket Mode client reads `payload.event.type` of every `events_api` envelope unguarded, in an
+ * async handler nobody awaits: an envelope without an event would reject unhandled, which ends the
+ * process. Such an envelope is logged and dropped instead (unacknowledged, as Slack expects of
+ * anything an app cannot take).
+ */
+function dropUnreadableEnvelopes(client: SocketModeReceiver["client"], logger: Logger): void {
+  const handlers = client.listeners("ws_message");
+  client.removeAllListeners("ws_message");
+  for (const handler of handlers) {
+    client.on("ws_message", (...args: unknown[]) => {
+      Promise.resolve(handler.apply(client, args)).catch((error: unknown) =>
+        logger.warn("dropped a Socket Mode message Guru could not read", { error }),
+      );
+    });
+  }
 }
 
 async function identify(api: SlackWebApi): Promise<BotIdentity> {

@@ -85,6 +85,12 @@ export class FakeSocketMode {
     });
   }
 
+  /** Sends a frame as is, unacknowledged: garbage, or an envelope no app can read. */
+  sendRaw(frame: string): void {
+    if (!this.connection) throw new Error("fake Slack: no Socket Mode connection");
+    this.connection.send(frame);
+  }
+
   close(): Promise<void> {
     for (const client of this.server.clients) client.terminate();
     return new Promise((resolve) => this.server.close(() => resolve()));
