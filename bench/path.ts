@@ -15,6 +15,7 @@ import { openLlamaBackend } from "../src/engine/llamaBackend.js";
 import { silentLogger } from "../src/log/logger.js";
 import { Memory } from "../src/memory/memory.js";
 import { ConversationService } from "../src/service/conversationService.js";
+import { historySummarizer } from "../src/service/historySummarizer.js";
 import { positiveIntegerFlag } from "./support/benchArgs.js";
 import { benchModelPath } from "./support/benchModel.js";
 import { median } from "./support/median.js";
@@ -49,7 +50,7 @@ const dataDir = mkdtempSync(join(tmpdir(), "guru-bench-path-"));
 const memory = new Memory({
   path: join(dataDir, "guru.db"),
   countTokens: (text) => engine.countTokens(text),
-  summarize: ConversationService.summarizer(engine),
+  summarize: historySummarizer(engine),
 });
 const service = new ConversationService({
   engine,

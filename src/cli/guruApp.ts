@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { Engine } from "../engine/engine.js";
 import { Memory } from "../memory/memory.js";
 import { ConversationService } from "../service/conversationService.js";
+import { historySummarizer } from "../service/historySummarizer.js";
 import { startMaintenance } from "./maintenance.js";
 import { ensureModelFile, isInteractive } from "./modelAvailability.js";
 import type { Runtime } from "./runtime.js";
@@ -31,7 +32,7 @@ export async function openGuruApp(runtime: Runtime, options: { pull: boolean }):
       scope: config.memory.scope,
       retentionDays: config.memory.retentionDays,
       countTokens: (text) => engine.countTokens(text),
-      summarize: ConversationService.summarizer(engine),
+      summarize: historySummarizer(engine),
     });
   } catch (error) {
     await engine.close();

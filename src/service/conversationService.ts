@@ -11,7 +11,6 @@ import type {
   Memory,
   StoredAnalysis,
   StoredMessage,
-  Summarize,
   UserExport,
   UserRef,
 } from "../memory/memory.js";
@@ -28,7 +27,8 @@ import {
 } from "./conversationRequest.js";
 import { cleanInputText, isBlank } from "./inputText.js";
 import { systemPromptFor } from "./personas.js";
-import { assembleTurns, summaryInstruction } from "./promptAssembly.js";
+import { assembleTurns } from "./promptAssembly.js";
+import { perTurnOverhead, promptMargin } from "./promptBudget.js";
 import type { Reply, ReplyUpdate } from "./replyUpdate.js";
 import { TokenCountCache } from "./tokenCountCache.js";
 
@@ -66,15 +66,6 @@ type Admission =
 
 /** Slack between the latest a live process can still answer and declaring a question abandoned. */
 const abandonMarginMs = 5000;
-
-/** Tokens the chat template adds around each turn, with room to spare. */
-const perTurnOverhead = 8;
-
-/** Tokens kept free besides the answer's: what counting texts apart can miss when they are joined. */
-const promptMargin = 200;
-
-/** The longest rolling summary, in tokens. */
-const summaryTokens = 200;
 
 export const helpText =
   "Ask me anything — mention me with your question, or use `analyze` for a structured analysis " +
@@ -208,40 +199,6 @@ export class ConversationService {
 
   status(): EngineStats {
     return this.options.engine.stats();
-  }
-
-  /** A summarizer for memory's rolling summary, generated through the same queue. */
-  static summarizer(engine: AnswerEngine): Summarize {
-    const summarize: Summarize = async (previousSummary, turns) => {
-      const transcript = turns
-        .map((turn) => `${turn.role === "user" ? turn.author : "Guru"}: ${turn.text}`)
-        .join("\n");
-      const prompt = previousSummary
-        ? `Earlier summary:\n${previousSummary}\n\nLater turns:\n${transcript}`
-        : transcript;
-      // Memory sizes a chunk by its turns' words; the transcript's names and line breaks come on top
-      // and, over many short turns, past the context: such a chunk is summarized in two halves.
-      const promptTokens =
-        engine.countTokens(summaryInstruction) + engine.countTokens(prompt) + 2 * perTurnOverhead;
-      if (turns.length > 1 && promptTokens + summaryTokens + promptMargin > engine.stats().contextSize) {
-        const half = Math.ceil(turns.length / 2);
-        return summarize(await summarize(previousSummary, turns.slice(0, half)), turns.slice(half));
-      }
-      let text = "";
-      for await (const event of engine.generate({
-        owner: "guru:summary",
-        turns: [
-          { role: "system", text: summaryInstruction },
-          { role: "user", text: prompt },
-        ],
-        maxTokens: summaryTokens,
-        temperature: 0.2,
-      })) {
-        if (event.type === "done") text = event.result.text;
-      }
-      return text.trim() || (previousSummary ?? "");
-    };
-    return summarize;
   }
 
   private async turnsFor(

@@ -6,6 +6,7 @@ import type { Engine } from "../../src/engine/engine.js";
 import { silentLogger } from "../../src/log/logger.js";
 import { Memory } from "../../src/memory/memory.js";
 import { ConversationService } from "../../src/service/conversationService.js";
+import { historySummarizer } from "../../src/service/historySummarizer.js";
 import { openTinyEngine } from "../support/engineHarness.js";
 
 /** Two slots, and room in each for an analysis (up to 2,048 tokens) after its prompt. */
@@ -31,7 +32,7 @@ export function openGuruService(
   const memory = new Memory({
     path: databasePath,
     countTokens: (text) => engine.countTokens(text),
-    summarize: ConversationService.summarizer(engine),
+    summarize: historySummarizer(engine),
   });
   const service = new ConversationService({
     engine,

@@ -9,6 +9,7 @@ import { silentLogger } from "../../src/log/logger.js";
 import { Memory } from "../../src/memory/memory.js";
 import type { ConversationRequest } from "../../src/service/conversationRequest.js";
 import { type AnswerEngine, ConversationService } from "../../src/service/conversationService.js";
+import { historySummarizer } from "../../src/service/historySummarizer.js";
 import type { ReplyUpdate } from "../../src/service/replyUpdate.js";
 
 export interface ServiceRig {
@@ -45,7 +46,7 @@ export function openServiceRig(engine: Engine, options: RigOptions = {}): Servic
   const memory = new Memory({
     path: databasePath,
     countTokens: watched.countTokens,
-    summarize: ConversationService.summarizer(watched),
+    summarize: historySummarizer(watched),
   });
   const service = new ConversationService({
     engine: watched,

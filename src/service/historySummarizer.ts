@@ -1,0 +1,41 @@
+import type { Summarize } from "../memory/memory.js";
+import type { AnswerEngine } from "./conversationService.js";
+import { summaryInstruction } from "./promptAssembly.js";
+import { perTurnOverhead, promptMargin } from "./promptBudget.js";
+
+/** The longest rolling summary, in tokens. */
+const summaryTokens = 200;
+
+/** Memory's rolling-summary writer: the model, through the same queue as every answer. */
+export function historySummarizer(engine: AnswerEngine): Summarize {
+  const summarize: Summarize = async (previousSummary, turns) => {
+    const transcript = turns
+      .map((turn) => `${turn.role === "user" ? turn.author : "Guru"}: ${turn.text}`)
+      .join("\n");
+    const prompt = previousSummary
+      ? `Earlier summary:\n${previousSummary}\n\nLater turns:\n${transcript}`
+      : transcript;
+    // Memory sizes a chunk by its turns' words; the transcript's names and line breaks come on top
+    // and, over many short turns, past the context: such a chunk is summarized in two halves.
+    const promptTokens =
+      engine.countTokens(summaryInstruction) + engine.countTokens(prompt) + 2 * perTurnOverhead;
+    if (turns.length > 1 && promptTokens + summaryTokens + promptMargin > engine.stats().contextSize) {
+      const half = Math.ceil(turns.length / 2);
+      return summarize(await summarize(previousSummary, turns.slice(0, half)), turns.slice(half));
+    }
+    let text = "";
+    for await (const event of engine.generate({
+      owner: "guru:summary",
+      turns: [
+        { role: "system", text: summaryInstruction },
+        { role: "user", text: prompt },
+      ],
+      maxTokens: summaryTokens,
+      temperature: 0.2,
+    })) {
+      if (event.type === "done") text = event.result.text;
+    }
+    return text.trim() || (previousSummary ?? "");
+  };
+  return summarize;
+}
