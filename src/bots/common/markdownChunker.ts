@@ -54,7 +54,10 @@ export function openFenceAfter(text: string): string | null {
     // `s`: a line may end in "\r" (CRLF text) or hold U+2028, which `.` would not match.
     const match = /^\s*(```+|~~~+)(.*)$/s.exec(line);
     if (!match) continue;
-    if (open === null) open = `\`\`\`${((match[2] ?? "").trim().split(/\s+/)[0] ?? "").slice(0, 20)}`;
+    // The reopened fence keeps only a plain language name: an info string may hold backticks or
+    // half a surrogate pair at the cut, which would corrupt the next part.
+    const language = ((match[2] ?? "").trim().split(/\s+/)[0] ?? "").replace(/[^\w+#.-]/g, "").slice(0, 20);
+    if (open === null) open = `\`\`\`${language}`;
     else open = null;
   }
   return open;
