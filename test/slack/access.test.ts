@@ -1,28 +1,19 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { Engine } from "../../src/engine/engine.js";
+import { afterEach, describe, expect, it } from "vitest";
 import { appMention, messagePosted } from "../support/fakeSlack/events.js";
 import { people, places, workspace } from "../support/fakeSlack/workspace.js";
-import { type GuruService, openGuruService, openSlackTestEngine } from "./guruService.js";
+import { type GuruService, openGuruService, useSlackTestEngine } from "./guruService.js";
 import { openSlackRig, type SlackRig, type SlackSettings, transports } from "./slackRig.js";
 
 const guru = `<@${workspace.botUserId}>`;
 
-let engine: Engine;
-
-beforeAll(async () => {
-  engine = await openSlackTestEngine();
-});
-
-afterAll(async () => {
-  await engine.close();
-});
+const engine = useSlackTestEngine();
 
 describe.each(transports)("Slack over %s: who may ask", (transport) => {
   let service: GuruService;
   let rig: SlackRig;
 
   async function open(settings: SlackSettings): Promise<void> {
-    service = openGuruService(engine);
+    service = openGuruService(engine());
     rig = await openSlackRig(transport, service.service, settings);
   }
 

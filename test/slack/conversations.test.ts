@@ -1,10 +1,9 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { toMrkdwn } from "../../src/bots/slack/mrkdwn.js";
 import type { ConversationAddress } from "../../src/conversation/conversationAddress.js";
-import type { Engine } from "../../src/engine/engine.js";
 import { appMention, messageEdited, messagePosted } from "../support/fakeSlack/events.js";
 import { people, places, workspace } from "../support/fakeSlack/workspace.js";
-import { type GuruService, openGuruService, openSlackTestEngine } from "./guruService.js";
+import { type GuruService, openGuruService, useSlackTestEngine } from "./guruService.js";
 import { openSlackRig, type SlackRig, type SlackSettings, transports } from "./slackRig.js";
 
 const guru = `<@${workspace.botUserId}>`;
@@ -18,15 +17,7 @@ function shown(answer: string | undefined): string {
   return toMrkdwn(answer ?? "").trim() || "_(The model gave an empty answer.)_";
 }
 
-let engine: Engine;
-
-beforeAll(async () => {
-  engine = await openSlackTestEngine();
-});
-
-afterAll(async () => {
-  await engine.close();
-});
+const engine = useSlackTestEngine();
 
 describe.each(transports)("Slack over %s: where Guru answers", (transport) => {
   let service: GuruService;
@@ -38,7 +29,7 @@ describe.each(transports)("Slack over %s: where Guru answers", (transport) => {
   }
 
   beforeEach(async () => {
-    service = openGuruService(engine);
+    service = openGuruService(engine());
     rig = await openSlackRig(transport, service.service);
   });
 

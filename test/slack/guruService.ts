@@ -1,6 +1,7 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { afterAll, beforeAll } from "vitest";
 import { configSchema } from "../../src/config/configSchema.js";
 import type { Engine } from "../../src/engine/engine.js";
 import { silentLogger } from "../../src/log/logger.js";
@@ -12,6 +13,21 @@ import { openTinyEngine } from "../support/engineHarness.js";
 /** Two slots, and room in each for an analysis (up to 2,048 tokens) after its prompt. */
 export function openSlackTestEngine(): Promise<Engine> {
   return openTinyEngine({ slots: 2, contextSize: 4096 });
+}
+
+/** One engine for a test file: opened before its tests, closed after; call the result to get it. */
+export function useSlackTestEngine(): () => Engine {
+  let engine: Engine | undefined;
+  beforeAll(async () => {
+    engine = await openSlackTestEngine();
+  });
+  afterAll(async () => {
+    await engine?.close();
+  });
+  return () => {
+    if (!engine) throw new Error("the Slack test engine is not open yet");
+    return engine;
+  };
 }
 
 /** The real conversation service on the tiny model, over its own SQLite file. */

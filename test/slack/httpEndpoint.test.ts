@@ -1,27 +1,18 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { Engine } from "../../src/engine/engine.js";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { appMention } from "../support/fakeSlack/events.js";
 import { postSigned, slackSignature } from "../support/fakeSlack/signer.js";
 import { people, places, workspace } from "../support/fakeSlack/workspace.js";
-import { type GuruService, openGuruService, openSlackTestEngine } from "./guruService.js";
+import { type GuruService, openGuruService, useSlackTestEngine } from "./guruService.js";
 import { openSlackRig, type SlackRig } from "./slackRig.js";
 
-let engine: Engine;
-
-beforeAll(async () => {
-  engine = await openSlackTestEngine();
-});
-
-afterAll(async () => {
-  await engine.close();
-});
+const engine = useSlackTestEngine();
 
 describe("Slack over HTTP: the events endpoint", () => {
   let service: GuruService;
   let rig: SlackRig;
 
   beforeEach(async () => {
-    service = openGuruService(engine);
+    service = openGuruService(engine());
     rig = await openSlackRig("http", service.service);
   });
 

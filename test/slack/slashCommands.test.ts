@@ -1,9 +1,8 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { ConversationAddress } from "../../src/conversation/conversationAddress.js";
-import type { Engine } from "../../src/engine/engine.js";
 import { messagePosted } from "../support/fakeSlack/events.js";
 import { people, places, workspace } from "../support/fakeSlack/workspace.js";
-import { type GuruService, openGuruService, openSlackTestEngine } from "./guruService.js";
+import { type GuruService, openGuruService, useSlackTestEngine } from "./guruService.js";
 import { openSlackRig, type SlackRig, transports } from "./slackRig.js";
 
 const aliceDm: ConversationAddress = {
@@ -13,15 +12,7 @@ const aliceDm: ConversationAddress = {
   thread: null,
 };
 
-let engine: Engine;
-
-beforeAll(async () => {
-  engine = await openSlackTestEngine();
-});
-
-afterAll(async () => {
-  await engine.close();
-});
+const engine = useSlackTestEngine();
 
 describe.each(transports)("Slack over %s: /guru", (transport) => {
   let service: GuruService;
@@ -40,7 +31,7 @@ describe.each(transports)("Slack over %s: /guru", (transport) => {
   }
 
   beforeEach(async () => {
-    service = openGuruService(engine);
+    service = openGuruService(engine());
     rig = await openSlackRig(transport, service.service);
   });
 

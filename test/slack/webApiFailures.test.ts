@@ -1,20 +1,11 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { toMrkdwn } from "../../src/bots/slack/mrkdwn.js";
-import type { Engine } from "../../src/engine/engine.js";
 import { appMention } from "../support/fakeSlack/events.js";
 import { people, places, workspace } from "../support/fakeSlack/workspace.js";
-import { type GuruService, openGuruService, openSlackTestEngine } from "./guruService.js";
+import { type GuruService, openGuruService, useSlackTestEngine } from "./guruService.js";
 import { openSlackRig, type SlackRig, transports } from "./slackRig.js";
 
-let engine: Engine;
-
-beforeAll(async () => {
-  engine = await openSlackTestEngine();
-});
-
-afterAll(async () => {
-  await engine.close();
-});
+const engine = useSlackTestEngine();
 
 describe.each(transports)("Slack over %s: when the Web API fails", (transport) => {
   let service: GuruService;
@@ -49,7 +40,7 @@ describe.each(transports)("Slack over %s: when the Web API fails", (transport) =
   }
 
   beforeEach(async () => {
-    service = openGuruService(engine);
+    service = openGuruService(engine());
     rig = await openSlackRig(transport, service.service);
   });
 
