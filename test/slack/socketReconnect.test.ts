@@ -39,7 +39,9 @@ describe("Slack over Socket Mode: a connection that ends", () => {
       rig.slack.socket.requestReconnect(reason);
       // Sent while Guru is between connections: Slack holds it for the new one.
       const during = ask("while reconnecting");
-      await rig.settle(appMention(during));
+      const held = rig.event(appMention(during));
+      await rig.slack.socket.connected(2);
+      await held;
       // Slack never saw the first ack land, so it sends that event again.
       await rig.settle(beforeDelivery, { retry: 1 });
       const after = ask("after the refresh");
@@ -61,8 +63,9 @@ describe("Slack over Socket Mode: a connection that ends", () => {
     rig.slack.socket.drop();
     const during = ask("sent while the connection was down");
     const duringDelivery = appMention(during);
-    await rig.event(duringDelivery);
+    const held = rig.event(duringDelivery);
     await rig.slack.socket.connected(2);
+    await held;
     // Both are redelivered on the new connection, as Slack does with events whose ack it missed.
     await rig.event(streamingDelivery, { retry: 1 });
     await rig.event(duringDelivery, { retry: 1 });

@@ -86,9 +86,22 @@ export class FakeSocketMode {
   }
 
   /** Resolves once the app has opened its `count`th connection (and been greeted). */
-  connected(count: number): Promise<void> {
+  connected(count: number, timeoutMs = 15_000): Promise<void> {
     if (this.connections >= count) return Promise.resolve();
-    return new Promise((resolve) => this.connectionWaiters.push({ count, resolve }));
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(
+        () =>
+          reject(new Error(`fake Slack: the app did not open connection ${count} within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
+      this.connectionWaiters.push({
+        count,
+        resolve: () => {
+          clearTimeout(timer);
+          resolve();
+        },
+      });
+    });
   }
 
   /**
