@@ -102,7 +102,8 @@ describe.runIf(process.platform === "linux")("guru start's listening sockets", (
       },
       dataDir,
     );
-    await guru.waitForOutput(/Guru is listening on .*discord/i);
+    // Loading the model and connecting take a while on a busy 2-core machine.
+    await guru.waitForOutput(/Guru is listening on .*discord/i, 90_000);
     const pid = guru.child.pid ?? 0;
 
     const listeners = listeningSockets(pid);
@@ -119,5 +120,5 @@ describe.runIf(process.platform === "linux")("guru start's listening sockets", (
     // The logged URLs name the bound address too.
     expect(output).toMatch(/listening for Slack events at http:\/\/127\.0\.0\.1:\d+\/slack\/events/);
     expect(output).toMatch(/MCP over HTTP at http:\/\/127\.0\.0\.1:\d+\/mcp/);
-  });
+  }, 150_000);
 });
