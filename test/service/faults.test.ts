@@ -101,5 +101,5 @@ describe("faults", () => {
     check.close();
     // The question asked on the full disk was refused whole: nothing of it was half-stored.
     expect(texts).toEqual(["First", "Space again"]);
-  }, 60_000);
+  }, 120_000);
 });
