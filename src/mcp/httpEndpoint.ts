@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import type { ChatBot, ChatBotFactory } from "../bots/chatBot.js";
+import { listeningUrl } from "../bots/common/listeningUrl.js";
 import { packageVersion } from "../config/packageInfo.js";
 import { GuruError } from "../errors.js";
 import { createGuruMcpServer } from "./guruMcpServer.js";
@@ -79,9 +80,10 @@ export const createMcpHttpEndpoint: ChatBotFactory = (context) => {
         );
         http?.listen(httpPort, httpHost, resolve);
       });
-      const { port } = http.address() as AddressInfo;
+      const bound = http.address() as AddressInfo;
+      const port = bound.port;
       allowedHosts = [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`, `${httpHost}:${port}`];
-      logger.info(`MCP over HTTP at http://${httpHost}:${port}/mcp`);
+      logger.info(`MCP over HTTP at ${listeningUrl(bound, "/mcp")}`);
     },
     stop: async () => {
       shutdown.abort(new GuruError("SHUTTING_DOWN", "Guru is stopping; this call was cancelled."));

@@ -235,6 +235,10 @@ function databaseProblem(cause: unknown): string {
   }
   if (code.startsWith("SQLITE_FULL"))
     return "the disk is full. Free some space where GURU_DATA_DIR points, then try again.";
+  // A disk quota (EDQUOT) or file-size limit (EFBIG) reaches SQLite as a failed write, not as FULL.
+  if (code === "SQLITE_IOERR_WRITE") {
+    return "writing failed: the disk is full, over its quota or size limit, or failing. Free some space where GURU_DATA_DIR points, then try again.";
+  }
   if (code.startsWith("SQLITE_READONLY") || code.startsWith("SQLITE_CANTOPEN")) {
     return "the database file cannot be written. Check the permissions of GURU_DATA_DIR.";
   }

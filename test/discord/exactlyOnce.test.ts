@@ -82,4 +82,37 @@ describe("exactly once", () => {
     expect(callsFor(rig.fake.requests, interaction).all).toHaveLength(before);
     expect(rig.channelCallsSince(mark)).toEqual([]);
   });
+
+  it.each([
+    ["RESUME is answered with INVALID_SESSION", "invalidSession"],
+    ["the gateway closes with a code that allows no resume (4007)", "nonResumableClose"],
+  ] as const)(
+    "after a session that cannot resume (%s), Guru identifies anew; what Discord replays then gets no second reply, a new message one",
+    async (_name, how) => {
+      const interaction = rig.fake.slashCommand({ name: "ask", prompt: "Before the new session" });
+      const mention = rig.fake.userMessage({ content: "Also before the new session" });
+      await rig.settle(
+        (requests) => callsFor(requests, interaction).callbacks.length > 0 && repliedTo(mention)(requests),
+      );
+      await rig.drained();
+      const interactionCalls = callsFor(rig.fake.requests, interaction).all.length;
+      const identifiedBefore = rig.fake.gateway.identified.length;
+      const refusedBefore = rig.fake.gateway.invalidSessions;
+
+      await rig.fake.gateway.endSession(how);
+      const mark = rig.fake.requests.length;
+      // discord.js drops a MESSAGE_CREATE for a message it has cached; the interaction reaches Guru.
+      rig.fake.redeliver(interaction);
+      rig.fake.redeliver(mention);
+      const fresh = rig.fake.userMessage({ content: "After the new session" });
+      await rig.settle(repliedTo(fresh));
+      await rig.drained();
+
+      expect(rig.fake.gateway.identified).toHaveLength(identifiedBefore + 1);
+      expect(rig.fake.gateway.invalidSessions - refusedBefore).toBe(how === "invalidSession" ? 1 : 0);
+      expect(callsFor(rig.fake.requests, interaction).all).toHaveLength(interactionCalls);
+      expect(rig.since(mark).filter((r) => repliedTo(mention)([r]))).toEqual([]);
+      expect(rig.fake.requests.filter((r) => repliedTo(fresh)([r]))).toHaveLength(1);
+    },
+  );
 });

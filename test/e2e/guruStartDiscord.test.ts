@@ -12,6 +12,7 @@ interface Row {
   readonly status: string;
   readonly status_reason: string | null;
   readonly reply_to: number | null;
+  readonly text: string;
   readonly id: number;
 }
 
@@ -19,7 +20,7 @@ function rows(dataDir: string): Row[] {
   const db = new Database(join(dataDir, "guru.db"), { readonly: true });
   try {
     return db
-      .prepare("SELECT id, role, status, status_reason, reply_to FROM messages ORDER BY id")
+      .prepare("SELECT id, role, status, status_reason, reply_to, text FROM messages ORDER BY id")
       .all() as Row[];
   } finally {
     db.close();
@@ -76,15 +77,21 @@ describe("guru start with Discord, as a process", () => {
     };
   }
 
-  function botMessages(): number {
+  function botContents(): string[] {
     return fake
       .messagesIn(fake.world.channels.general.id)
-      .filter((stored) => !stored.deleted && stored.message.author.id === fake.world.bot.id).length;
+      .filter((stored) => !stored.deleted && stored.message.author.id === fake.world.bot.id)
+      .map((stored) => stored.message.content);
   }
 
-  it("on SIGTERM stops cleanly: every question is answered or marked cut short; a restart sends nothing again", async () => {
+  function botMessages(): number {
+    return botContents().length;
+  }
+
+  it("on SIGTERM stops cleanly: every question is answered or marked cut short, in SQLite and in Discord; a restart sends nothing again", async () => {
     const dataDir = mkdtempSync(join(tmpdir(), "guru-e2e-"));
-    const env = environment(dataDir, { drainGraceMs: 0 });
+    // Answers of hundreds to thousands of tokens, so SIGTERM meets answers still being written.
+    const env = environment(dataDir, { drainGraceMs: 0, slots: 2, maxTokens: 3000 });
     const guru = startGuru(["start"], env, dataDir);
     await guru.waitForOutput(/Guru is listening on discord/i);
     const people = [fake.world.users.alice, fake.world.users.bob];
@@ -94,6 +101,11 @@ describe("guru start with Discord, as a process", () => {
     await vi.waitFor(() => expect(rows(dataDir).filter((r) => r.role === "user")).toHaveLength(6), {
       timeout: 20_000,
     });
+    // An answer has started streaming: its placeholder shows text.
+    await vi.waitFor(
+      () => expect(botContents().some((content) => content && !/^(✍️|⏳)/u.test(content))).toBe(true),
+      { timeout: 20_000, interval: 10 },
+    );
     expect(await guru.stop("SIGTERM")).toBe(0);
     expect(guru.output()).toContain("stopped cleanly");
     expect(integrity(dataDir)).toBe("ok");
@@ -103,6 +115,14 @@ describe("guru start with Discord, as a process", () => {
     for (const row of afterStop.filter((r) => r.role === "assistant" && r.status !== "complete")) {
       expect(row.status_reason).toMatch(/SHUTTING_DOWN|CANCELLED/);
     }
+    // At least one answer was really cut short mid-way, and Discord shows what there was and says so.
+    const cutShort = afterStop.filter(
+      (r) => r.role === "assistant" && r.status === "interrupted" && r.text.trim() !== "",
+    );
+    expect(cutShort.length).toBeGreaterThan(0);
+    expect(
+      botContents().filter((content) => content.includes("Cut short: Guru is shutting down")),
+    ).toHaveLength(cutShort.length);
     const repliesBefore = botMessages();
     const restarted = startGuru(["start"], env, dataDir);
     await restarted.waitForOutput(/Guru is listening on discord/i);

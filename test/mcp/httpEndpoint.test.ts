@@ -54,6 +54,10 @@ describe("MCP over Streamable HTTP alongside the bots", () => {
     ).toBeNull();
   });
 
+  it("listens on the loopback interface by default (the logged URL is the socket's bound address)", () => {
+    expect(url.hostname).toBe("127.0.0.1");
+  });
+
   it("serves the same tools over HTTP, sharing the running engine", async () => {
     const client = new Client({ name: "http-editor", version: "1.0.0" });
     await client.connect(new StreamableHTTPClientTransport(url));

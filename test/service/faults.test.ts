@@ -1,8 +1,14 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { Engine } from "../../src/engine/engine.js";
 import type { GenerationEvent } from "../../src/engine/generationTypes.js";
+import type { ReplyUpdate } from "../../src/service/replyUpdate.js";
 import { openTinyEngine } from "../support/engineHarness.js";
+import { limitFileSize, startLineProcess } from "../support/fileSizeLimit.js";
 import {
   channel,
   finalOf,
@@ -11,7 +17,8 @@ import {
   type ServiceRig,
   updatesOf,
 } from "../support/serviceHarness.js";
-import { canMountTmpfs, mountSmallDisk } from "../support/smallDisk.js";
+
+const askingService = fileURLToPath(new URL("fixtures/askingService.ts", import.meta.url));
 
 /** Lets a few text chunks through, then fails as a crashing model would. */
 function failingMidway(failures: { remaining: number }) {
@@ -69,36 +76,30 @@ describe("faults", () => {
     expect(retried).toMatchObject({ type: "finished" });
   });
 
-  it.skipIf(!canMountTmpfs())(
-    "a full disk: a clear failure, no corruption, and recovery when space returns",
-    async () => {
-      const disk = mountSmallDisk();
-      const fullRig = openServiceRig(engine, { dataDir: disk.path });
-      try {
-        const thread = { ...channel, thread: "fault-full" };
-        expect(
-          finalOf(await updatesOf(fullRig.service.handle(request("First", { address: thread })))),
-        ).toMatchObject({
-          type: "finished",
-        });
-        disk.fill();
-        const full = finalOf(
-          await updatesOf(fullRig.service.handle(request("word ".repeat(300), { address: thread }))),
-        );
-        expect(full).toMatchObject({ type: "failed", code: "DATABASE_FAILED" });
-        expect((full as { message: string }).message).toContain("disk is full");
-        disk.free();
-        const after = finalOf(
-          await updatesOf(fullRig.service.handle(request("Space again", { address: thread }))),
-        );
-        expect(after).toMatchObject({ type: "finished" });
-        const check = new Database(fullRig.databasePath, { readonly: true });
-        expect(check.pragma("integrity_check", { simple: true })).toBe("ok");
-        check.close();
-      } finally {
-        fullRig.close();
-        disk.unmount();
-      }
-    },
-  );
+  it("a full disk (a file-size limit on the process): a clear failure, no corruption, and recovery when space returns", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "guru-full-disk-"));
+    const host = await startLineProcess(askingService, [dataDir]);
+    const ask = async (text: string) =>
+      JSON.parse(await host.ask(JSON.stringify({ text, thread: "fault-full" }))) as ReplyUpdate;
+    let exitCode: number | null = null;
+    try {
+      expect(await ask("First")).toMatchObject({ type: "finished" });
+      limitFileSize(host.pid, 1);
+      const full = await ask("word ".repeat(300));
+      expect(full).toMatchObject({ type: "failed", code: "DATABASE_FAILED" });
+      expect((full as { message: string }).message).toContain("disk is full");
+      limitFileSize(host.pid, "unlimited");
+      expect(await ask("Space again")).toMatchObject({ type: "finished" });
+    } finally {
+      limitFileSize(host.pid, "unlimited");
+      exitCode = await host.end();
+    }
+    expect(exitCode).toBe(0);
+    const check = new Database(join(dataDir, "guru.db"), { readonly: true });
+    expect(check.pragma("integrity_check", { simple: true })).toBe("ok");
+    const texts = check.prepare("SELECT text FROM messages WHERE role = 'user' ORDER BY id").pluck().all();
+    check.close();
+    // The question asked on the full disk was refused whole: nothing of it was half-stored.
+    expect(texts).toEqual(["First", "Space again"]);
+  }, 120_000);
 });

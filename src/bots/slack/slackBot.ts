@@ -5,6 +5,7 @@ import type { Secrets } from "../../config/secrets.js";
 import { GuruError } from "../../errors.js";
 import type { Logger } from "../../log/logger.js";
 import type { ChatBot, ChatBotFactory } from "../chatBot.js";
+import { listeningUrl } from "../common/listeningUrl.js";
 import { RecentKeys } from "../common/recentKeys.js";
 import { AccessGate } from "./accessGate.js";
 import { boltLevel, boltLogger } from "./boltLogger.js";
@@ -155,8 +156,7 @@ export class SlackBot implements ChatBot {
     }
     const { host, port } = this.options.config.slack.http;
     const server = await receiver.start({ host, port });
-    const address = server.address() as AddressInfo;
-    this.url = `http://${host.includes(":") ? `[${host}]` : host}:${address.port}${eventsPath}`;
+    this.url = listeningUrl(server.address() as AddressInfo, eventsPath);
     return () => receiver.stop();
   }
 

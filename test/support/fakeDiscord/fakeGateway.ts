@@ -14,6 +14,8 @@ export const closeCodes = {
   /** Resumable: the client reconnects to `resume_gateway_url` and sends RESUME. */
   unknownError: 4000,
   authenticationFailed: 4004,
+  /** Not resumable: the client must IDENTIFY anew. */
+  invalidSeq: 4007,
   invalidApiVersion: 4012,
   disallowedIntents: 4014,
 } as const;
@@ -41,11 +43,15 @@ export class FakeGateway {
   private readonly server: WebSocketServer;
   private readonly sessions: Session[] = [];
   private replayFrom: number | null = null;
+  /** Sessions Discord has ended: a RESUME of one is answered with INVALID_SESSION. */
+  private readonly ended = new Set<string>();
   private readonly waiters: { readonly check: () => boolean; readonly resolve: () => void }[] = [];
   readonly identified: { readonly intents: number }[] = [];
   readonly resumed: { readonly sessionId: string; readonly seq: number | null; readonly replayed: number }[] =
     [];
   heartbeats = 0;
+  /** How many RESUMEs were refused with INVALID_SESSION. */
+  invalidSessions = 0;
 
   constructor(
     private readonly world: DiscordWorld,
@@ -115,6 +121,23 @@ export class FakeGateway {
     await this.until(() => this.resumed.length > resumesBefore && this.live === session);
   }
 
+  /**
+   * Ends the live session so that it cannot be resumed, either way Discord does: closing with a
+   * resumable code and answering the client's RESUME with INVALID_SESSION (`d: false`), or closing
+   * with a code that allows no resume. Resolves once the client has identified a new session.
+   * Dispatches sent in between go to the ended session and are never delivered, as on Discord.
+   */
+  async endSession(how: "invalidSession" | "nonResumableClose"): Promise<void> {
+    const session = this.live;
+    const socket = session?.socket;
+    if (!session || !socket) throw new Error("no live gateway session to end");
+    this.ended.add(session.id);
+    session.socket = null;
+    if (how === "invalidSession") socket.close(closeCodes.unknownError, "Unknown error");
+    else socket.close(closeCodes.invalidSeq, "Invalid seq");
+    await this.until(() => this.live !== null && this.live !== session);
+  }
+
   close(): Promise<void> {
     for (const client of this.server.clients) client.terminate();
     return new Promise((resolve) => this.server.close(() => resolve()));
@@ -178,8 +201,9 @@ export class FakeGateway {
   }
 
   private resume(socket: WebSocket, resume: z.infer<typeof resumeSchema>): void {
-    const session = this.sessions.find((s) => s.id === resume.session_id);
+    const session = this.sessions.find((s) => s.id === resume.session_id && !this.ended.has(s.id));
     if (!session || resume.token !== this.world.token) {
+      this.invalidSessions += 1;
       this.send(socket, { op: GatewayOpcodes.InvalidSession, d: false });
       return;
     }

@@ -26,14 +26,22 @@ const ackSchema = z.object({ envelope_id: z.string(), payload: z.unknown().optio
 /** Slack gives an app 3 seconds to acknowledge; later it counts as a failed delivery. */
 const ackDeadlineMs = 3000;
 
+/** Why Slack asks an app to reconnect (a `disconnect` message's `reason`). */
+export type DisconnectReason = "warning" | "refresh_requested" | "link_disabled";
+
 /**
  * Slack's Socket Mode endpoint: greets a connection with `hello`, wraps events and slash commands
- * in envelopes, and matches the app's acks to them by `envelope_id`.
+ * in envelopes, and matches the app's acks to them by `envelope_id`. It can end a connection as
+ * Slack does (a `disconnect` message, or the socket simply dropping); envelopes sent until the app
+ * is back are held and delivered on its new connection, as Slack holds events for an app.
  */
 export class FakeSocketMode {
   private readonly server = new WebSocketServer({ noServer: true });
   private connection: WebSocket | null = null;
   private readonly waiting = new Map<string, { resolve: (ack: Ack) => void; sentAt: number }>();
+  /** Sends held while an outage the fake caused lasts; null when there is none. */
+  private held: (() => void)[] | null = null;
+  private readonly connectionWaiters: { count: number; resolve: () => void }[] = [];
   connections = 0;
 
   accept(request: IncomingMessage, socket: Duplex, head: Buffer): void {
@@ -52,11 +60,60 @@ export class FakeSocketMode {
           connection_info: { app_id: workspace.appId },
         }),
       );
+      const held = this.held ?? [];
+      this.held = null;
+      for (const send of held) send();
+      for (const waiter of this.connectionWaiters.filter((w) => this.connections >= w.count)) {
+        this.connectionWaiters.splice(this.connectionWaiters.indexOf(waiter), 1);
+        waiter.resolve();
+      }
     });
   }
 
-  /** Sends one envelope and resolves with the app's ack; rejects when none comes within 3 s. */
+  /** Asks the app to reconnect, as Slack does before it recycles a connection. */
+  requestReconnect(reason: DisconnectReason): void {
+    const connection = this.live();
+    this.held = [];
+    connection.send(JSON.stringify({ type: "disconnect", reason, debug_info: { host: "applink-fake" } }));
+  }
+
+  /** Drops the connection with no close handshake, as a network failure does. */
+  drop(): void {
+    const connection = this.live();
+    this.held = [];
+    this.connection = null;
+    connection.terminate();
+  }
+
+  /** Resolves once the app has opened its `count`th connection (and been greeted). */
+  connected(count: number, timeoutMs = 15_000): Promise<void> {
+    if (this.connections >= count) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(
+        () =>
+          reject(new Error(`fake Slack: the app did not open connection ${count} within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
+      this.connectionWaiters.push({
+        count,
+        resolve: () => {
+          clearTimeout(timer);
+          resolve();
+        },
+      });
+    });
+  }
+
+  /**
+   * Sends one envelope and resolves with the app's ack; rejects when none comes within 3 s. During
+   * an outage the fake caused, the envelope waits for the app's next connection.
+   */
   send(type: EnvelopeType, payload: unknown, options: EnvelopeOptions = {}): Promise<Ack> {
+    const held = this.held;
+    if (held)
+      return new Promise((resolve, reject) =>
+        held.push(() => this.send(type, payload, options).then(resolve, reject)),
+      );
     const connection = this.connection;
     if (!connection) return Promise.reject(new Error("fake Slack: no Socket Mode connection"));
     const envelopeId = randomUUID();
@@ -87,13 +144,17 @@ export class FakeSocketMode {
 
   /** Sends a frame as is, unacknowledged: garbage, or an envelope no app can read. */
   sendRaw(frame: string): void {
-    if (!this.connection) throw new Error("fake Slack: no Socket Mode connection");
-    this.connection.send(frame);
+    this.live().send(frame);
   }
 
   close(): Promise<void> {
     for (const client of this.server.clients) client.terminate();
     return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+
+  private live(): WebSocket {
+    if (!this.connection) throw new Error("fake Slack: no Socket Mode connection");
+    return this.connection;
   }
 
   private receive(text: string): void {
