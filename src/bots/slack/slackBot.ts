@@ -11,6 +11,7 @@ import { boltLevel, boltLogger } from "./boltLogger.js";
 import { CommandHandler } from "./commandHandler.js";
 import { MessageHandler } from "./messageHandler.js";
 import type { SlackConversations } from "./slackConversations.js";
+import { listenForSlack, slackBodyLimitBytes } from "./slackHttpServer.js";
 import type { SlackRuntime } from "./slackRuntime.js";
 import {
   type BotIdentity,
@@ -154,10 +155,21 @@ export class SlackBot implements ChatBot {
       return () => receiver.client.disconnect();
     }
     const { host, port } = this.options.config.slack.http;
-    const server = await receiver.start({ host, port });
+    const server = await listenForSlack(receiver, {
+      host,
+      port,
+      path: eventsPath,
+      logger: this.options.logger,
+    });
     const address = server.address() as AddressInfo;
     this.url = `http://${host.includes(":") ? `[${host}]` : host}:${address.port}${eventsPath}`;
-    return () => receiver.stop();
+    return () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // Events are acknowledged at once, so an open connection is idle or a client still sending
+        // a body Guru refused: neither should hold up the stop.
+        server.closeAllConnections();
+      });
   }
 
   private track(work: Promise<void>): void {
@@ -182,7 +194,12 @@ function createReceiver(
       installerOptions: { clientOptions: { slackApiUrl: config.slack.apiUrl } },
     });
   }
-  return new HTTPReceiver({ signingSecret: secrets.slackSigningSecret ?? "", endpoints: eventsPath, logger });
+  return new HTTPReceiver({
+    signingSecret: secrets.slackSigningSecret ?? "",
+    endpoints: eventsPath,
+    logger,
+    bodyLimit: slackBodyLimitBytes,
+  });
 }
 
 /**
