@@ -80,7 +80,7 @@ async function upload(
   sent: (bytes: number) => void,
 ): Promise<void> {
   const url = new URL(request.url);
-  const headers = { host: url.host, ...request.headers };
+  const headers: Record<string, string> = { host: url.host, ...request.headers };
   if (request.chunked) headers["transfer-encoding"] = "chunked";
   else headers["content-length"] = String(request.claimedLength ?? request.body.length);
   const head = [

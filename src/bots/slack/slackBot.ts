@@ -5,11 +5,13 @@ import type { Secrets } from "../../config/secrets.js";
 import { GuruError } from "../../errors.js";
 import type { Logger } from "../../log/logger.js";
 import type { ChatBot, ChatBotFactory } from "../chatBot.js";
+import { EditBudget } from "../common/editBudget.js";
 import { RecentKeys } from "../common/recentKeys.js";
 import { AccessGate } from "./accessGate.js";
 import { boltLevel, boltLogger } from "./boltLogger.js";
 import { CommandHandler } from "./commandHandler.js";
 import { MessageHandler } from "./messageHandler.js";
+import { chatUpdateBudget } from "./replyView.js";
 import type { SlackConversations } from "./slackConversations.js";
 import { listenForSlack, slackBodyLimitBytes } from "./slackHttpServer.js";
 import type { SlackRuntime } from "./slackRuntime.js";
@@ -97,6 +99,7 @@ export class SlackBot implements ChatBot {
     const runtime: SlackRuntime = {
       service: this.options.service,
       api,
+      edits: new EditBudget(chatUpdateBudget),
       gate: new AccessGate(config.slack),
       config: config.slack,
       self,

@@ -1,6 +1,7 @@
 import type { SlackConfig } from "../../config/configSchema.js";
 import type { Logger } from "../../log/logger.js";
 import type { ConversationRequest } from "../../service/conversationRequest.js";
+import type { EditBudget } from "../common/editBudget.js";
 import type { RecentKeys } from "../common/recentKeys.js";
 import type { AccessGate } from "./accessGate.js";
 import { escapeText } from "./mrkdwn.js";
@@ -13,6 +14,8 @@ import type { BotIdentity, SlackWebApi } from "./slackWebApi.js";
 export interface SlackRuntime {
   readonly service: SlackConversations;
   readonly api: SlackWebApi;
+  /** The workspace's `chat.update` budget, shared by every reply. */
+  readonly edits: EditBudget;
   readonly gate: AccessGate;
   readonly config: SlackConfig;
   readonly self: BotIdentity;
@@ -27,7 +30,7 @@ export async function answerInSlack(
   request: ConversationRequest,
   place: ReplyPlace,
 ): Promise<void> {
-  const view = new ReplyView(runtime.api, place);
+  const view = new ReplyView(runtime.api, place, runtime.edits);
   try {
     await renderReply(runtime.service.handle(request), view, {
       editIntervalMs: runtime.config.editIntervalMs,
