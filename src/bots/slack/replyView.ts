@@ -37,10 +37,15 @@ export class ReplyView {
   /** Edits already granted by `waitEditTurn`, not yet made. */
   private granted = 0;
 
+  /**
+   * `after`: what must have been shown before this reply's first message is posted (the earlier
+   * replies in the same thread).
+   */
   constructor(
     private readonly api: SlackWebApi,
     private readonly place: ReplyPlace,
     private readonly edits: EditBudget,
+    private readonly after: Promise<void> = Promise.resolve(),
   ) {}
 
   /** Slack refused the first message: nobody can see this reply. */
@@ -76,6 +81,7 @@ export class ReplyView {
       for (const [index, part] of parts.entries()) {
         const message = this.shown[index];
         if (!message) {
+          if (this.shown.length === 0) await this.after;
           const ts = await this.api.post({ ...this.place, ...part });
           this.shown.push({ ts, content: part });
         } else if (!sameContent(message.content, part)) {

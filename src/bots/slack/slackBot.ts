@@ -22,6 +22,7 @@ import {
   SlackCallError,
   SlackWebApi,
 } from "./slackWebApi.js";
+import { ThreadTurns } from "./threadTurns.js";
 
 export type SlackMode = "socket" | "http";
 
@@ -100,6 +101,7 @@ export class SlackBot implements ChatBot {
       service: this.options.service,
       api,
       edits: new EditBudget(chatUpdateBudget),
+      turns: new ThreadTurns(),
       gate: new AccessGate(config.slack),
       config: config.slack,
       self,

@@ -1,6 +1,7 @@
 import { EventEmitter } from "node:events";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { parse as parseForm } from "node:querystring";
+import { setTimeout as delay } from "node:timers/promises";
 import { workspace } from "./workspace.js";
 
 /** One Web API request as Slack received it, and what it answered. */
@@ -86,6 +87,7 @@ export class FakeWebApi {
   readonly responses: unknown[] = [];
   private readonly faults = new Map<string, Fault[]>();
   private readonly tiers = new Map<string, number>(defaultTiers);
+  private latency: (() => number) | null = null;
   private readonly notInChannel = new Set<string>();
   private readonly changes = new EventEmitter();
   private sequence = 0;
@@ -103,6 +105,20 @@ export class FakeWebApi {
   setTier(method: string, perMinute: number | null): void {
     if (perMinute === null) this.tiers.delete(method);
     else this.tiers.set(method, perMinute);
+  }
+
+  /**
+   * A slow Web API: each call takes effect and is answered after a delay drawn from
+   * [minMs, maxMs] (seeded, so a run can be replayed), so calls made close together land in any
+   * order, as with a loaded Slack. `null`: answer at once again.
+   */
+  slowDown(range: { minMs: number; maxMs: number; seed: number } | null): void {
+    if (range === null) {
+      this.latency = null;
+      return;
+    }
+    const random = seededRandom(range.seed);
+    this.latency = () => range.minMs + random() * (range.maxMs - range.minMs);
   }
 
   /** Guru has not been invited to `channel`: posting there fails with `not_in_channel`. */
@@ -168,6 +184,7 @@ export class FakeWebApi {
       this.changed();
       return reply(response, 200, { ok: true });
     }
+    if (this.latency) await delay(this.latency());
     const method = path.slice("/api/".length);
     const args = parseArgs(request.headers["content-type"], body.toString("utf8"));
     const token =
@@ -383,6 +400,18 @@ export class FakeWebApi {
   private changed(): void {
     this.changes.emit("change");
   }
+}
+
+/** mulberry32: a small seeded generator of numbers in [0, 1). */
+function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
 }
 
 function checkToken(method: string, token: string | null): void {
