@@ -90,4 +90,18 @@ describe("EditBudget", () => {
     budget.refund();
     expect(await budget.take("final")).toBe(true);
   });
+
+  it("grants nothing, final or not, while held after the platform said too fast", async () => {
+    const budget = new EditBudget(policy);
+    budget.holdFor(3_000);
+    let grantedAt = 0;
+    const final = budget.take("final").then(() => {
+      grantedAt = Date.now();
+    });
+    const held = Date.now();
+    await vi.advanceTimersByTimeAsync(10_000);
+    await final;
+
+    expect(grantedAt - held).toBeGreaterThanOrEqual(3_000);
+  });
 });

@@ -73,3 +73,34 @@ it("keeps chat.update within Slack's tier with 8 answers streaming at once, and 
       `${Math.min(...finalDelays).toFixed(1)}–${Math.max(...finalDelays).toFixed(1)} s after each stream ended`,
   );
 }, 90_000);
+
+it("holds every answer's edits for Retry-After when Slack still answers an edit with 429", async () => {
+  const service = new ScriptedConversations((request) => [
+    { type: "started" },
+    ...streamed(answerTo(request.text), 40, 100),
+  ]);
+  rig = await openSlackRig("socket", service, { editIntervalMs: 200 });
+  const questions = [0, 1].map((i) =>
+    rig.slack.web.userPosts({
+      user: `U0LOAD${i}`,
+      channel: places.general,
+      text: `<@${workspace.botUserId}> question ${i}`,
+    }),
+  );
+  // The first edit either answer makes is refused, as when another process shares the app.
+  rig.slack.web.failNext("chat.update", { kind: "rateLimited", retryAfterSeconds: 2 });
+  await Promise.all(questions.map((question) => rig.event(appMention(question))));
+  await rig.bot.idle();
+
+  const updates = rig.slack.web.callsTo("chat.update");
+  const refused = updates.find((call) => call.outcome === "429");
+  if (!refused) throw new Error("the 429 was never met");
+  // An edit already on its way when the 429 came may still land; none is sent after it, until Retry-After.
+  expect(updates.filter((call) => call.at > refused.at + 200 && call.at < refused.at + 1900)).toEqual([]);
+  expect(updates.filter((call) => call.outcome === "429")).toHaveLength(1);
+  for (const question of questions) {
+    expect(rig.slack.web.botRepliesIn(places.general, question.ts).map((m) => m.text)).toEqual([
+      answerTo(`question ${question.text.slice(-1)}`),
+    ]);
+  }
+}, 60_000);

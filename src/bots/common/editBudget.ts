@@ -53,6 +53,13 @@ export class EditBudget {
     });
   }
 
+  /** The platform refused an edit for going too fast: nobody edits for `ms`, then the budget refills. */
+  holdFor(ms: number): void {
+    this.refill();
+    this.tokens = Math.min(this.tokens, (-ms * this.policy.perMinute) / 60_000);
+    this.grant();
+  }
+
   /** Gives back a token taken for an edit that turned out not to be needed. */
   refund(): void {
     this.refill();

@@ -89,18 +89,23 @@ export class SlackBot implements ChatBot {
     if (!botToken) throw new GuruError("CONFIG_INVALID", "SLACK_BOT_TOKEN is not set.");
     const mode = slackMode(config.slack, secrets);
     const bolt = boltLogger(logger.child("bolt"), config.logLevel);
+    const edits = new EditBudget(chatUpdateBudget);
     const api = SlackWebApi.create({
       token: botToken,
       apiUrl: config.slack.apiUrl,
       policy: this.options.retry ?? defaultRetryPolicy,
       logger,
       boltLogger: bolt,
+      // Slack still said "too fast" (another process on the same app, say): every reply holds off.
+      onRateLimited: (method, waitMs) => {
+        if (method === "chat.update") edits.holdFor(waitMs);
+      },
     });
     const self = await identify(api);
     const runtime: SlackRuntime = {
       service: this.options.service,
       api,
-      edits: new EditBudget(chatUpdateBudget),
+      edits,
       turns: new ThreadTurns(),
       gate: new AccessGate(config.slack),
       config: config.slack,

@@ -41,6 +41,7 @@ export async function listenForSlack(
       resolve();
     });
   });
+  server.on("error", (error) => options.logger.error("the Slack HTTP server failed", { error }));
   return server;
 }
 
