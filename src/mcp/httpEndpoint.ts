@@ -4,10 +4,19 @@ import type { AddressInfo } from "node:net";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import type { ChatBot, ChatBotFactory } from "../bots/chatBot.js";
+import { bodyRefusal, discardBody } from "../bots/common/bodyRefusal.js";
 import { listeningUrl } from "../bots/common/listeningUrl.js";
 import { packageVersion } from "../config/packageInfo.js";
 import { GuruError } from "../errors.js";
 import { createGuruMcpServer } from "./guruMcpServer.js";
+
+/**
+ * The largest request body taken: prompts are capped at `assistant.maxInputChars` (8,000 by
+ * default), so a JSON-RPC message never needs more; a larger one is refused with 413.
+ */
+export const mcpBodyLimitBytes = 1024 * 1024;
+
+const jsonOnly = new Set(["application/json"]);
 
 interface Session {
   readonly transport: StreamableHTTPServerTransport;
@@ -43,6 +52,8 @@ export const createMcpHttpEndpoint: ChatBotFactory = (context) => {
       // A web page the user visits must not reach a loopback server by rebinding its DNS.
       enableDnsRebindingProtection: true,
       allowedHosts,
+      // A body without a Content-Length is cut off here as it is read.
+      maxRequestBodySize: mcpBodyLimitBytes,
     });
     transport.onclose = () => {
       if (transport.sessionId) sessions.delete(transport.sessionId);
@@ -54,6 +65,18 @@ export const createMcpHttpEndpoint: ChatBotFactory = (context) => {
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
     if (new URL(request.url ?? "/", "http://localhost").pathname !== "/mcp") {
       response.writeHead(404).end("Guru serves MCP at /mcp\n");
+      return;
+    }
+    // Refused from the headers, before a session is made or any of the body is read.
+    const refusal =
+      request.method === "POST"
+        ? bodyRefusal(request, { mediaTypes: jsonOnly, limitBytes: mcpBodyLimitBytes })
+        : null;
+    if (refusal) {
+      discardBody(request);
+      response
+        .writeHead(refusal.status, { "content-type": "application/json", connection: "close" })
+        .end(jsonRpcError(refusal.message));
       return;
     }
     const sessionId = request.headers["mcp-session-id"];
@@ -95,8 +118,8 @@ export const createMcpHttpEndpoint: ChatBotFactory = (context) => {
   return bot;
 };
 
-const unknownSession = JSON.stringify({
-  jsonrpc: "2.0",
-  error: { code: -32000, message: "Unknown or missing MCP session: send initialize first." },
-  id: null,
-});
+function jsonRpcError(message: string): string {
+  return JSON.stringify({ jsonrpc: "2.0", error: { code: -32000, message }, id: null });
+}
+
+const unknownSession = jsonRpcError("Unknown or missing MCP session: send initialize first.");

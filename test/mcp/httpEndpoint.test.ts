@@ -7,6 +7,7 @@ import type { Engine } from "../../src/engine/engine.js";
 import { silentLogger } from "../../src/log/logger.js";
 import { createMcpHttpEndpoint } from "../../src/mcp/httpEndpoint.js";
 import { openTinyEngine } from "../support/engineHarness.js";
+import { sendRaw } from "../support/rawHttp.js";
 import { openServiceRig, type ServiceRig } from "../support/serviceHarness.js";
 
 describe("MCP over Streamable HTTP alongside the bots", () => {
@@ -89,5 +90,69 @@ describe("MCP over Streamable HTTP alongside the bots", () => {
       body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/list" }),
     });
     expect(response.status).toBe(404);
+  });
+
+  describe("hostile request bodies", () => {
+    const mcpHeaders = { accept: "application/json, text/event-stream" };
+    const tenMegabytes = 10 * 1024 * 1024;
+
+    /** A new session can still be opened and used: the process survived and still serves. */
+    async function stillServes(): Promise<void> {
+      const client = new Client({ name: "after-hostile", version: "1.0.0" });
+      await client.connect(new StreamableHTTPClientTransport(url));
+      try {
+        expect((await client.listTools()).tools.length).toBeGreaterThan(0);
+      } finally {
+        await client.close();
+      }
+    }
+
+    it("answers malformed JSON with 400 and a JSON-RPC parse error", async () => {
+      const response = await sendRaw({
+        url: url.href,
+        headers: { ...mcpHeaders, "content-type": "application/json" },
+        body: Buffer.from('{"jsonrpc":"2.0","id":1,"method":"initialize",'),
+      });
+
+      expect(response.status).toBe(400);
+      expect(JSON.parse(response.body)).toMatchObject({ error: { code: -32700 } });
+      await stillServes();
+    });
+
+    it("refuses a body that is not JSON with 415", async () => {
+      const response = await sendRaw({
+        url: url.href,
+        headers: { ...mcpHeaders, "content-type": "text/plain" },
+        body: Buffer.from(JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/list" })),
+      });
+
+      expect(response.status).toBe(415);
+      await stillServes();
+    });
+
+    it("refuses a body over its 1 MiB limit with 413 from Content-Length, before reading it", async () => {
+      const response = await sendRaw({
+        url: url.href,
+        headers: { ...mcpHeaders, "content-type": "application/json" },
+        body: Buffer.from('{"jsonrpc":"2.0","id":1,"method":"initialize","params":"'),
+        claimedLength: 2 * 1024 * 1024,
+      });
+
+      expect(response.status).toBe(413);
+      await stillServes();
+    });
+
+    it("stops reading a chunked 10 MB body past the limit and answers 413", async () => {
+      const response = await sendRaw({
+        url: url.href,
+        headers: { ...mcpHeaders, "content-type": "application/json" },
+        body: Buffer.alloc(tenMegabytes, "a"),
+        chunked: true,
+      });
+
+      expect(response.status).toBe(413);
+      expect(response.bytesSent).toBeLessThan(tenMegabytes);
+      await stillServes();
+    });
   });
 });

@@ -12,12 +12,21 @@ export type ScriptStep = ReplyUpdate | { readonly type: "pause"; readonly ms: nu
  */
 export class ScriptedConversations implements SlackConversations {
   readonly requests: ConversationRequest[] = [];
+  /** When each request's stream ended, by message id: to see how long its final edit took. */
+  readonly endedAt = new Map<string, number>();
 
-  constructor(private readonly script: readonly ScriptStep[]) {}
+  /** One script for every request, or one per request (its answer can name the question). */
+  constructor(
+    private readonly script:
+      | readonly ScriptStep[]
+      | ((request: ConversationRequest) => readonly ScriptStep[]),
+  ) {}
 
   async *handle(request: ConversationRequest): AsyncGenerator<ReplyUpdate> {
     this.requests.push(request);
-    for (const step of this.script) {
+    const script = typeof this.script === "function" ? this.script(request) : this.script;
+    for (const step of script) {
+      if (step.type === "finished") this.endedAt.set(request.messageId, Date.now());
       if (step.type === "pause") await delay(step.ms);
       else yield step;
     }

@@ -1,6 +1,8 @@
 /**
  * Coalesces a stream of "show this text now" requests into edits at most once per interval,
  * always showing the newest text; edits never overlap, and `flush` waits for the last one.
+ * `waitTurn`, when given, is awaited before each edit picks its text (a budget shared with other
+ * replies); `flush` aborts that wait.
  */
 export class EditThrottle {
   private latest: string | null = null;
@@ -8,10 +10,12 @@ export class EditThrottle {
   private lastEditAt = 0;
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> = Promise.resolve();
+  private readonly flushed = new AbortController();
 
   constructor(
     private readonly intervalMs: number,
     private readonly edit: (text: string) => Promise<void>,
+    private readonly waitTurn?: (signal: AbortSignal) => Promise<void>,
   ) {}
 
   show(text: string): void {
@@ -24,16 +28,23 @@ export class EditThrottle {
     }, wait);
   }
 
-  /** Cancels any pending edit and waits for the one in flight. */
+  /** Cancels any pending edit (and its wait for a turn) and waits for the one in flight. */
   async flush(): Promise<void> {
     if (this.timer) {
       clearTimeout(this.timer);
       this.timer = null;
     }
+    this.flushed.abort();
     await this.running;
   }
 
   private async editLatest(): Promise<void> {
+    if (this.latest === null || this.latest === this.shown) return;
+    if (this.waitTurn) {
+      await this.waitTurn(this.flushed.signal);
+      if (this.flushed.signal.aborted) return;
+    }
+    // The newest text once it is this reply's turn, not the one that asked for the turn.
     const text = this.latest;
     if (text === null || text === this.shown) return;
     this.lastEditAt = Date.now();

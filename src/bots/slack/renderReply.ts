@@ -14,7 +14,8 @@ export function queuedText(position: number): string {
 
 /**
  * Shows a reply stream in Slack: the placeholder at the first update (the queue position, then
- * "thinking…"), edits as the text grows — never more often than `editIntervalMs` — then the
+ * "thinking…"), edits as the text grows — never more often than `editIntervalMs`, and only when
+ * the workspace's edit budget gives this reply its turn — then the
  * final answer, analysis blocks, notice or failure message. A duplicate shows nothing. When
  * Slack refuses the placeholder the stream is abandoned, which cancels the generation: nobody
  * could see its answer.
@@ -24,7 +25,11 @@ export async function renderReply(
   view: ReplyView,
   options: { readonly editIntervalMs: number; readonly mode: RequestMode },
 ): Promise<void> {
-  const throttle = new EditThrottle(options.editIntervalMs, (text) => view.showText(text));
+  const throttle = new EditThrottle(
+    options.editIntervalMs,
+    (text) => view.showText(text, "interim"),
+    (signal) => view.waitEditTurn(signal),
+  );
   try {
     for await (const update of updates) {
       if (view.unreachable) return;

@@ -1,4 +1,5 @@
 import type { types } from "@slack/bolt";
+import type { EditBudget, EditBudgetPolicy, EditPriority } from "../common/editBudget.js";
 import { splitMarkdown } from "../common/markdownChunker.js";
 import { type MessageContent, SlackCallError, type SlackWebApi } from "./slackWebApi.js";
 
@@ -11,6 +12,12 @@ export interface ReplyPlace {
 /** Under `chat.update`'s limit (it fails near 4,000 characters), with room to spare. */
 export const messageLimit = 3900;
 
+/**
+ * `chat.update` is a Tier 3 method: 50+ calls a minute per workspace
+ * (https://api.slack.com/apis/rate-limits). 40 a minute with bursts of 8 keeps any minute under 50.
+ */
+export const chatUpdateBudget: EditBudgetPolicy = { perMinute: 40, burst: 8, finalReserve: 4 };
+
 interface ShownMessage {
   readonly ts: string;
   content: MessageContent;
@@ -20,16 +27,25 @@ interface ShownMessage {
  * The Slack messages that show one reply: the first (the placeholder) is edited as the reply
  * grows, and what does not fit continues in further messages in the same place, split at
  * paragraph or code-fence boundaries with fences balanced in every part. Unchanged messages are
- * not edited again. Failed calls are logged (with Slack's error code) by the API layer and never
- * thrown from here; when not even the first message could be posted the view is `unreachable`.
+ * not edited again. Every `chat.update` is drawn from the workspace's edit budget. Failed calls are
+ * logged (with Slack's error code) by the API layer and never thrown from here; when not even the
+ * first message could be posted the view is `unreachable`.
  */
 export class ReplyView {
   private readonly shown: ShownMessage[] = [];
   private refused = false;
+  /** Edits already granted by `waitEditTurn`, not yet made. */
+  private granted = 0;
 
+  /**
+   * `after`: what must have been shown before this reply's first message is posted (the earlier
+   * replies in the same thread).
+   */
   constructor(
     private readonly api: SlackWebApi,
     private readonly place: ReplyPlace,
+    private readonly edits: EditBudget,
+    private readonly after: Promise<void> = Promise.resolve(),
   ) {}
 
   /** Slack refused the first message: nobody can see this reply. */
@@ -37,25 +53,39 @@ export class ReplyView {
     return this.refused;
   }
 
-  showText(mrkdwn: string): Promise<void> {
-    return this.show(splitMarkdown(mrkdwn, messageLimit).map((text) => ({ text })));
+  /**
+   * Waits for this reply's turn at a streaming edit. The first message is a post, not an edit, and
+   * goes at once.
+   */
+  async waitEditTurn(signal: AbortSignal): Promise<void> {
+    if (this.shown.length === 0 || this.refused) return;
+    if (await this.edits.take("interim", signal)) this.granted += 1;
+  }
+
+  showText(mrkdwn: string, priority: EditPriority = "final"): Promise<void> {
+    return this.show(
+      splitMarkdown(mrkdwn, messageLimit).map((text) => ({ text })),
+      priority,
+    );
   }
 
   /** Block Kit in one message; `text` is the notification and fallback. */
   showBlocks(text: string, blocks: types.KnownBlock[]): Promise<void> {
     const fallback = splitMarkdown(text, messageLimit)[0] ?? "";
-    return this.show([{ text: fallback, blocks }]);
+    return this.show([{ text: fallback, blocks }], "final");
   }
 
-  private async show(parts: readonly MessageContent[]): Promise<void> {
-    if (this.refused || parts.length === 0) return;
+  private async show(parts: readonly MessageContent[], priority: EditPriority): Promise<void> {
+    if (this.refused || parts.length === 0) return this.returnGranted();
     try {
       for (const [index, part] of parts.entries()) {
         const message = this.shown[index];
         if (!message) {
+          if (this.shown.length === 0) await this.after;
           const ts = await this.api.post({ ...this.place, ...part });
           this.shown.push({ ts, content: part });
         } else if (!sameContent(message.content, part)) {
+          await this.takeEdit(priority);
           await this.api.update(this.place.channel, message.ts, part);
           message.content = part;
         }
@@ -69,7 +99,19 @@ export class ReplyView {
     } catch (error) {
       if (!(error instanceof SlackCallError)) throw error;
       if (this.shown.length === 0) this.refused = true;
+    } finally {
+      this.returnGranted();
     }
+  }
+
+  private async takeEdit(priority: EditPriority): Promise<void> {
+    if (this.granted > 0) this.granted -= 1;
+    else await this.edits.take(priority);
+  }
+
+  /** A granted edit this showing did not need goes back to the other replies. */
+  private returnGranted(): void {
+    for (; this.granted > 0; this.granted -= 1) this.edits.refund();
   }
 }
 

@@ -5,13 +5,16 @@ import type { Secrets } from "../../config/secrets.js";
 import { GuruError } from "../../errors.js";
 import type { Logger } from "../../log/logger.js";
 import type { ChatBot, ChatBotFactory } from "../chatBot.js";
+import { EditBudget } from "../common/editBudget.js";
 import { listeningUrl } from "../common/listeningUrl.js";
 import { RecentKeys } from "../common/recentKeys.js";
 import { AccessGate } from "./accessGate.js";
 import { boltLevel, boltLogger } from "./boltLogger.js";
 import { CommandHandler } from "./commandHandler.js";
 import { MessageHandler } from "./messageHandler.js";
+import { chatUpdateBudget } from "./replyView.js";
 import type { SlackConversations } from "./slackConversations.js";
+import { listenForSlack, slackBodyLimitBytes } from "./slackHttpServer.js";
 import type { SlackRuntime } from "./slackRuntime.js";
 import {
   type BotIdentity,
@@ -20,6 +23,7 @@ import {
   SlackCallError,
   SlackWebApi,
 } from "./slackWebApi.js";
+import { ThreadTurns } from "./threadTurns.js";
 
 export type SlackMode = "socket" | "http";
 
@@ -86,17 +90,24 @@ export class SlackBot implements ChatBot {
     if (!botToken) throw new GuruError("CONFIG_INVALID", "SLACK_BOT_TOKEN is not set.");
     const mode = slackMode(config.slack, secrets);
     const bolt = boltLogger(logger.child("bolt"), config.logLevel);
+    const edits = new EditBudget(chatUpdateBudget);
     const api = SlackWebApi.create({
       token: botToken,
       apiUrl: config.slack.apiUrl,
       policy: this.options.retry ?? defaultRetryPolicy,
       logger,
       boltLogger: bolt,
+      // Slack still said "too fast" (another process on the same app, say): every reply holds off.
+      onRateLimited: (method, waitMs) => {
+        if (method === "chat.update") edits.holdFor(waitMs);
+      },
     });
     const self = await identify(api);
     const runtime: SlackRuntime = {
       service: this.options.service,
       api,
+      edits,
+      turns: new ThreadTurns(),
       gate: new AccessGate(config.slack),
       config: config.slack,
       self,
@@ -155,9 +166,20 @@ export class SlackBot implements ChatBot {
       return () => receiver.client.disconnect();
     }
     const { host, port } = this.options.config.slack.http;
-    const server = await receiver.start({ host, port });
+    const server = await listenForSlack(receiver, {
+      host,
+      port,
+      path: eventsPath,
+      logger: this.options.logger,
+    });
     this.url = listeningUrl(server.address() as AddressInfo, eventsPath);
-    return () => receiver.stop();
+    return () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // Events are acknowledged at once, so an open connection is idle or a client still sending
+        // a body Guru refused: neither should hold up the stop.
+        server.closeAllConnections();
+      });
   }
 
   private track(work: Promise<void>): void {
@@ -182,7 +204,12 @@ function createReceiver(
       installerOptions: { clientOptions: { slackApiUrl: config.slack.apiUrl } },
     });
   }
-  return new HTTPReceiver({ signingSecret: secrets.slackSigningSecret ?? "", endpoints: eventsPath, logger });
+  return new HTTPReceiver({
+    signingSecret: secrets.slackSigningSecret ?? "",
+    endpoints: eventsPath,
+    logger,
+    bodyLimit: slackBodyLimitBytes,
+  });
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { SlackConfig } from "../../config/configSchema.js";
 import type { Logger } from "../../log/logger.js";
 import type { ConversationRequest } from "../../service/conversationRequest.js";
+import type { EditBudget } from "../common/editBudget.js";
 import type { RecentKeys } from "../common/recentKeys.js";
 import type { AccessGate } from "./accessGate.js";
 import { escapeText } from "./mrkdwn.js";
@@ -8,11 +9,16 @@ import { renderReply } from "./renderReply.js";
 import { type ReplyPlace, ReplyView } from "./replyView.js";
 import type { SlackConversations } from "./slackConversations.js";
 import type { BotIdentity, SlackWebApi } from "./slackWebApi.js";
+import type { ThreadTurns } from "./threadTurns.js";
 
 /** What the event and command handlers share once the bot is connected. */
 export interface SlackRuntime {
   readonly service: SlackConversations;
   readonly api: SlackWebApi;
+  /** The workspace's `chat.update` budget, shared by every reply. */
+  readonly edits: EditBudget;
+  /** Replies in one thread go out one after another, in the order they were asked. */
+  readonly turns: ThreadTurns;
   readonly gate: AccessGate;
   readonly config: SlackConfig;
   readonly self: BotIdentity;
@@ -27,7 +33,8 @@ export async function answerInSlack(
   request: ConversationRequest,
   place: ReplyPlace,
 ): Promise<void> {
-  const view = new ReplyView(runtime.api, place);
+  const turn = runtime.turns.take(place);
+  const view = new ReplyView(runtime.api, place, runtime.edits, turn.ready);
   try {
     await renderReply(runtime.service.handle(request), view, {
       editIntervalMs: runtime.config.editIntervalMs,
@@ -36,5 +43,7 @@ export async function answerInSlack(
   } catch (error) {
     runtime.logger.error("could not answer a Slack message", { error });
     await view.showText(`:warning: ${escapeText("Something went wrong while answering. Please try again.")}`);
+  } finally {
+    turn.done();
   }
 }

@@ -92,6 +92,7 @@ export class SlackWebApi {
     private readonly client: webApi.WebClient,
     private readonly policy: RetryPolicy,
     private readonly logger: Logger,
+    private readonly onRateLimited: (method: string, waitMs: number) => void,
   ) {}
 
   static create(options: {
@@ -100,6 +101,8 @@ export class SlackWebApi {
     policy: RetryPolicy;
     logger: Logger;
     boltLogger: BoltLogger;
+    /** Slack answered a call with 429: told before the call waits out `Retry-After`. */
+    onRateLimited?: (method: string, waitMs: number) => void;
   }): SlackWebApi {
     const client = new webApi.WebClient(options.token, {
       slackApiUrl: options.apiUrl,
@@ -108,7 +111,7 @@ export class SlackWebApi {
       timeout: options.policy.timeoutMs,
       logger: options.boltLogger,
     });
-    return new SlackWebApi(client, options.policy, options.logger);
+    return new SlackWebApi(client, options.policy, options.logger, options.onRateLimited ?? (() => {}));
   }
 
   async whoAmI(): Promise<BotIdentity> {
@@ -211,6 +214,7 @@ export class SlackWebApi {
         }
         const waitMs =
           failure.kind === "rejected" ? failure.waitMs : this.policy.backoffMs * 2 ** (tries - 1);
+        if (failure.kind === "rejected") this.onRateLimited(method, waitMs);
         this.logger.warn(`Slack ${method} failed; trying again`, { slackError: failure.code, waitMs });
         await delay(waitMs);
         if (failure.kind === "uncertain" && recover) {

@@ -1,6 +1,7 @@
 import { EventEmitter } from "node:events";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { parse as parseForm } from "node:querystring";
+import { setTimeout as delay } from "node:timers/promises";
 import { workspace } from "./workspace.js";
 
 /** One Web API request as Slack received it, and what it answered. */
@@ -59,6 +60,13 @@ class SlackApiError extends Error {
 /** Fields Slack accepts as JSON text inside a form-encoded body. */
 const jsonFields = new Set(["blocks", "attachments", "metadata", "files"]);
 
+/**
+ * Slack's rate tiers for the methods Guru calls often: calls per minute per workspace
+ * (https://api.slack.com/apis/rate-limits; `chat.update` is Tier 3, "50+ per minute").
+ */
+const defaultTiers: ReadonlyArray<readonly [string, number]> = [["chat.update", 50]];
+const tierWindowMs = 60_000;
+
 /** Chat messages over 40,000 characters are refused; `chat.update` already fails near 4,000. */
 const postLimit = 40_000;
 const updateLimit = 4_000;
@@ -66,7 +74,9 @@ const updateLimit = 4_000;
 /**
  * The Slack Web API as the tests need it: form-encoded and JSON bodies, bearer tokens, `ok:false`
  * errors with Slack's codes, `Retry-After` on 429, message storage with threads and metadata, and
- * the external file upload flow. Every request is recorded; a fault can be queued per method.
+ * the external file upload flow. Rate tiers are enforced: past a method's calls in the last minute,
+ * it answers 429 with the seconds until one leaves the window. Every request is recorded; a fault
+ * can be queued per method.
  */
 export class FakeWebApi {
   readonly calls: RecordedCall[] = [];
@@ -76,6 +86,8 @@ export class FakeWebApi {
   /** Bodies posted to slash commands' `response_url`s. */
   readonly responses: unknown[] = [];
   private readonly faults = new Map<string, Fault[]>();
+  private readonly tiers = new Map<string, number>(defaultTiers);
+  private latency: (() => number) | null = null;
   private readonly notInChannel = new Set<string>();
   private readonly changes = new EventEmitter();
   private sequence = 0;
@@ -87,6 +99,26 @@ export class FakeWebApi {
 
   failNext(method: string, fault: Fault): void {
     this.faults.set(method, [...(this.faults.get(method) ?? []), fault]);
+  }
+
+  /** Calls `method` may take per minute before 429s; `null`: unlimited. */
+  setTier(method: string, perMinute: number | null): void {
+    if (perMinute === null) this.tiers.delete(method);
+    else this.tiers.set(method, perMinute);
+  }
+
+  /**
+   * A slow Web API: each call takes effect and is answered after a delay drawn from
+   * [minMs, maxMs] (seeded, so a run can be replayed), so calls made close together land in any
+   * order, as with a loaded Slack. `null`: answer at once again.
+   */
+  slowDown(range: { minMs: number; maxMs: number; seed: number } | null): void {
+    if (range === null) {
+      this.latency = null;
+      return;
+    }
+    const random = seededRandom(range.seed);
+    this.latency = () => range.minMs + random() * (range.maxMs - range.minMs);
   }
 
   /** Guru has not been invited to `channel`: posting there fails with `not_in_channel`. */
@@ -152,6 +184,7 @@ export class FakeWebApi {
       this.changed();
       return reply(response, 200, { ok: true });
     }
+    if (this.latency) await delay(this.latency());
     const method = path.slice("/api/".length);
     const args = parseArgs(request.headers["content-type"], body.toString("utf8"));
     const token =
@@ -161,9 +194,11 @@ export class FakeWebApi {
       this.calls.push({ method, args, at: Date.now(), outcome });
       this.changed();
     };
-    if (fault?.kind === "rateLimited") {
+    const retryAfterSeconds =
+      fault?.kind === "rateLimited" ? fault.retryAfterSeconds : this.overTier(method, Date.now());
+    if (retryAfterSeconds !== null) {
       record("429");
-      response.setHeader("Retry-After", String(fault.retryAfterSeconds));
+      response.setHeader("Retry-After", String(retryAfterSeconds));
       return reply(response, 429, { ok: false, error: "ratelimited" });
     }
     if (fault?.kind === "serverError") {
@@ -180,6 +215,18 @@ export class FakeWebApi {
     const result = this.tryServe(method, args, token);
     record(result.ok === true ? "ok" : String(result.error));
     reply(response, 200, result);
+  }
+
+  /** Seconds until `method` is under its tier again, or `null` if it is under it now. */
+  private overTier(method: string, now: number): number | null {
+    const perMinute = this.tiers.get(method);
+    if (perMinute === undefined) return null;
+    const recent = this.calls.filter(
+      (call) => call.method === method && call.outcome !== "429" && call.at > now - tierWindowMs,
+    );
+    const oldest = recent.at(-perMinute);
+    if (recent.length < perMinute || oldest === undefined) return null;
+    return Math.max(1, Math.ceil((oldest.at + tierWindowMs - now) / 1000));
   }
 
   private tryServe(method: string, args: Args, token: string | null): Result {
@@ -353,6 +400,18 @@ export class FakeWebApi {
   private changed(): void {
     this.changes.emit("change");
   }
+}
+
+/** mulberry32: a small seeded generator of numbers in [0, 1). */
+function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
 }
 
 function checkToken(method: string, token: string | null): void {
