@@ -20,6 +20,8 @@ export interface Phi3ModelSpec {
   contextLength: number;
   /** Pads the vocabulary with filler words to this many tokens; only bytes, merges and specials when absent. */
   vocabularySize?: number;
+  /** Kana and CJK ideographs given a token each; without them CJK text falls back to byte tokens. */
+  cjkCharacters?: number;
   /** Type of the matrices; norm weights are always F32. */
   tensorType: GgmlType;
   pre?: PreTokenizer;
@@ -38,6 +40,19 @@ export const phi3Presets = {
     ffnSize: 128,
     contextLength: 4096,
     tensorType: "F32",
+    seed: 1,
+  },
+  /** ≈1 M parameters, a 4,096-token vocabulary: a second small model, unlike the tiny one. */
+  small: {
+    name: "Guru Small",
+    hiddenSize: 128,
+    layers: 2,
+    heads: 4,
+    kvHeads: 2,
+    ffnSize: 256,
+    contextLength: 4096,
+    vocabularySize: 4096,
+    tensorType: "F16",
     seed: 1,
   },
   /** ≈251 M parameters, ≈267 MB: big enough that decode speed means something, small enough to write fast. */
@@ -88,7 +103,7 @@ export async function writePhi3Model(path: string, spec: Phi3ModelSpec): Promise
   if (!Number.isInteger(headDim) || spec.heads % spec.kvHeads !== 0 || rotaryDims % 2 !== 0) {
     throw new Error(`${spec.name}: hidden size, heads and KV heads do not make whole, evenly rotated heads`);
   }
-  const vocabulary = buildPhi4Vocabulary(spec.vocabularySize);
+  const vocabulary = buildPhi4Vocabulary(spec.vocabularySize, spec.cjkCharacters);
   const tensors = phi3Tensors(spec, vocabulary.tokens.length, headDim, randomSource(spec.seed));
   const bytes = await writeGguf(path, { metadata: phi3Metadata(spec, vocabulary, rotaryDims), tensors });
   const parameters = tensors.reduce((sum, tensor) => sum + elementCount(tensor.shape), 0);

@@ -36,10 +36,11 @@ const COMMON_WORD_MERGES = ["Ġt he", "Ġa nd", "Ġo f", "Ġt o", "Ġi n", "Ġi 
 
 /**
  * A GPT-2 byte-level BPE vocabulary: 256 byte tokens (so any text tokenizes), merges of common English
- * pairs, unreachable filler words up to `size`, and Phi-4 Mini's special tokens last (high ids, as in the
- * real model).
+ * pairs, optionally `cjkCharacters` kana and CJK ideographs merged into one token each (without them a
+ * CJK character falls back to its three UTF-8 byte tokens), unreachable filler words up to `size`, and
+ * Phi-4 Mini's special tokens last (high ids, as in the real model).
  */
-export function buildPhi4Vocabulary(size?: number): Vocabulary {
+export function buildPhi4Vocabulary(size?: number, cjkCharacters = 0): Vocabulary {
   const byteAlphabet = gpt2ByteAlphabet();
   const tokens = [...byteAlphabet];
   const merges: string[] = [];
@@ -53,6 +54,21 @@ export function buildPhi4Vocabulary(size?: number): Vocabulary {
   for (const merge of COMMON_WORD_MERGES) {
     const [left = "", right = ""] = merge.split(" ");
     addMerge(left, right);
+  }
+  const taken = new Set(tokens);
+  for (const character of cjkCharacterList(cjkCharacters)) {
+    // Three UTF-8 bytes: the first two merge, then that pair with the third (pairs are shared).
+    const [a = "", b = "", c = ""] = [...new TextEncoder().encode(character)].map(
+      (byte) => byteAlphabet[byte],
+    );
+    for (const [left, right] of [
+      [a, b],
+      [a + b, c],
+    ] as const) {
+      if (taken.has(left + right)) continue;
+      taken.add(left + right);
+      addMerge(left, right);
+    }
   }
 
   const minimumSize = tokens.length + phi4SpecialTokens.length;
@@ -69,6 +85,22 @@ export function buildPhi4Vocabulary(size?: number): Vocabulary {
     tokenTypes.push(TokenType.control);
   }
   return { tokens, tokenTypes, merges, specialTokenIds };
+}
+
+/** Hiragana, then katakana, then CJK ideographs from U+4E00: the first `count` of them. */
+function cjkCharacterList(count: number): string[] {
+  const ranges = [
+    [0x3041, 0x3096],
+    [0x30a1, 0x30fa],
+    [0x4e00, 0x9fff],
+  ] as const;
+  const characters: string[] = [];
+  for (const [first, last] of ranges) {
+    for (let code = first; code <= last && characters.length < count; code++) {
+      characters.push(String.fromCodePoint(code));
+    }
+  }
+  return characters;
 }
 
 /** GPT-2's bytes_to_unicode: printable bytes stand for themselves, the rest shift to U+0100 and up. */

@@ -1,4 +1,4 @@
-import type { CognitiveAnalysis, ModelAnalysis } from "./cognitiveAnalysis.js";
+import type { AnalysisSection, CognitiveAnalysis, CutModelAnalysis } from "./cognitiveAnalysis.js";
 import { confidenceMethod } from "./cognitiveAnalysis.js";
 
 /** A token the grammar left no real choice for is sampled with probability ≈ 1 and says nothing. */
@@ -9,33 +9,38 @@ const weights = { tokenProbability: 0.6, selfAssessment: 0.25, completeness: 0.1
 /**
  * Confidence computed from the generation itself: how sure the sampler was of the tokens the
  * model actually chose (geometric mean of their probabilities), weighted with the model's own
- * estimate and how complete the analysis is. Never a constant.
+ * estimate and how complete the analysis is. Never a constant. An analysis cut by the length limit
+ * counts only the sections it finished, and an estimate it never reached as 0.
  */
 export function computeConfidence(
-  analysis: ModelAnalysis,
+  analysis: CutModelAnalysis,
   tokenConfidences: readonly number[],
+  missingSections: readonly AnalysisSection[] = [],
 ): CognitiveAnalysis["confidence"] {
   const free = tokenConfidences.filter((p) => Number.isFinite(p) && p < forcedThreshold);
   const tokenProbability =
     free.length === 0
       ? 1
       : Math.exp(free.reduce((sum, p) => sum + Math.log(Math.max(p, 1e-6)), 0) / free.length);
+  const finished = (section: AnalysisSection, items: readonly unknown[] | undefined): boolean =>
+    (items?.length ?? 0) > 0 && !missingSections.includes(section);
   const sections = [
-    analysis.reasoning_steps.length > 0,
-    analysis.quantitative_insights.length > 0,
-    analysis.patterns.length > 0,
-    analysis.recommendations.length > 0,
+    finished("reasoningSteps", analysis.reasoning_steps),
+    finished("quantitativeInsights", analysis.quantitative_insights),
+    finished("patterns", analysis.patterns),
+    finished("recommendations", analysis.recommendations),
   ];
   const completeness = sections.filter(Boolean).length / sections.length;
+  const selfAssessment = analysis.self_confidence ?? 0;
   const overall =
     weights.tokenProbability * tokenProbability +
-    weights.selfAssessment * analysis.self_confidence +
+    weights.selfAssessment * selfAssessment +
     weights.completeness * completeness;
   return {
     overall: clampRound(overall),
     method: confidenceMethod,
     tokenProbability: clampRound(tokenProbability),
-    selfAssessment: analysis.self_confidence,
+    selfAssessment,
     completeness: clampRound(completeness),
     freeTokens: free.length,
   };

@@ -1,4 +1,4 @@
-import type { CognitiveAnalysis } from "./cognitiveAnalysis.js";
+import type { AnalysisSection, CognitiveAnalysis } from "./cognitiveAnalysis.js";
 
 /** Renderer-neutral Markdown of an analysis; adapters turn it (or the object) into blocks/embeds. */
 export function analysisMarkdown(analysis: CognitiveAnalysis): string {
@@ -21,8 +21,26 @@ export function analysisMarkdown(analysis: CognitiveAnalysis): string {
     const lines = analysis.recommendations.map((r) => `- [${r.kind}] ${r.action}`);
     sections.push(`**Recommendations**\n${lines.join("\n")}`);
   }
+  const cut = cutShortNote(analysis);
+  if (cut) sections.push(`_${cut}_`);
   sections.push(`**Confidence:** ${percent(analysis.confidence.overall)} (${confidenceNote(analysis)})`);
   return sections.join("\n\n");
+}
+
+const sectionNames: Record<AnalysisSection, string> = {
+  summary: "summary",
+  reasoningSteps: "reasoning",
+  quantitativeInsights: "quantitative insights",
+  patterns: "patterns",
+  recommendations: "recommendations",
+  selfAssessment: "self-assessment",
+};
+
+/** What every renderer says of an analysis the length limit cut (null for a whole one). */
+export function cutShortNote(analysis: CognitiveAnalysis): string | null {
+  if (!analysis.incomplete) return null;
+  const missing = analysis.incomplete.missingSections.map((section) => sectionNames[section]);
+  return `Incomplete: cut by the analysis length limit${missing.length > 0 ? ` (missing or unfinished: ${missing.join(", ")})` : ""}.`;
 }
 
 export function percent(value: number): string {

@@ -1,72 +1,89 @@
 import { z } from "zod";
 
 /**
- * The cognitive analysis: what `analyze` returns. Two views of one shape: the JSON schema that
- * constrains generation (every string and array bounded, every number an enumerated value in
- * [0, 1], or random weights run away), and the zod schema that parses what came out.
+ * The cognitive analysis: what `analyze` returns. One zod schema says what the model writes; the
+ * JSON schema that constrains generation is derived from it (every string and array bounded,
+ * every number an enumerated value in [0, 1], or random weights run away), so the two cannot drift.
  */
 export const analysisSchemaVersion = 1;
 
 const confidenceSteps = [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1] as const;
 
-const text = (maxLength: number) => ({ type: "string", minLength: 1, maxLength }) as const;
-
-export const recommendationKinds = ["architectural", "practical", "process", "investigate"] as const;
-
-/** What the model is made to write (snake_case, the JSON convention models know best). */
-export const modelAnalysisJsonSchema = {
-  type: "object",
-  properties: {
-    summary: text(280),
-    reasoning_steps: { type: "array", items: text(200), minItems: 1, maxItems: 4 },
-    quantitative_insights: { type: "array", items: text(140), maxItems: 3 },
-    patterns: {
-      type: "array",
-      items: {
-        type: "object",
-        properties: {
-          name: text(48),
-          evidence: text(140),
-          confidence: { enum: confidenceSteps },
-        },
-      },
-      maxItems: 3,
-    },
-    recommendations: {
-      type: "array",
-      items: {
-        type: "object",
-        properties: {
-          kind: { enum: recommendationKinds },
-          action: text(160),
-        },
-      },
-      maxItems: 4,
-    },
-    self_confidence: { enum: confidenceSteps },
-  },
-} as const;
-
-const unit = z.number().min(0).max(1);
-/** The grammar counts characters; JavaScript counts UTF-16 units, so an emoji may count twice. */
-const nonBlank = (max: number) =>
+/**
+ * At most `maxLength` characters. The grammar counts a character per code point (or escape);
+ * JavaScript's `length` counts UTF-16 units, so the check counts code points and the grammar gets
+ * the bound as `maxLength`.
+ */
+const boundedText = (maxLength: number) =>
   z
     .string()
     .min(1)
-    .max(max * 2);
+    .refine((text) => codePoints(text) <= maxLength, { message: `at most ${maxLength} characters` })
+    .meta({ maxLength });
 
+function codePoints(text: string): number {
+  let count = 0;
+  for (const _ of text) count += 1;
+  return count;
+}
+
+export const recommendationKinds = ["architectural", "practical", "process", "investigate"] as const;
+
+/**
+ * What the model is made to write (snake_case, the JSON convention models know best), in the order
+ * it writes it. The bounds keep the longest analysis within the default token budget at one token
+ * per character (see analysisTokenBound.ts); what costs more is cut and closed (analysisResult.ts).
+ */
 export const modelAnalysisSchema = z.object({
-  summary: nonBlank(280),
-  reasoning_steps: z.array(nonBlank(200)).min(1).max(4),
-  quantitative_insights: z.array(nonBlank(140)).max(3),
-  patterns: z.array(z.object({ name: nonBlank(48), evidence: nonBlank(140), confidence: unit })).max(3),
-  recommendations: z.array(z.object({ kind: z.enum(recommendationKinds), action: nonBlank(160) })).max(4),
-  self_confidence: unit,
+  summary: boundedText(180),
+  reasoning_steps: z.array(boundedText(120)).min(1).max(3),
+  quantitative_insights: z.array(boundedText(100)).max(2),
+  patterns: z
+    .array(
+      z.object({ name: boundedText(32), evidence: boundedText(100), confidence: z.literal(confidenceSteps) }),
+    )
+    .max(2),
+  recommendations: z.array(z.object({ kind: z.enum(recommendationKinds), action: boundedText(110) })).max(3),
+  self_confidence: z.literal(confidenceSteps),
 });
 
 export type ModelAnalysis = z.infer<typeof modelAnalysisSchema>;
 
+/** The generation grammar's JSON schema, derived from the zod schema above. */
+export const modelAnalysisJsonSchema: object = z.toJSONSchema(modelAnalysisSchema);
+
+/**
+ * What an analysis cut by the length limit can hold once closed (jsonPrefixCloser.ts): any section
+ * may be missing; what is there has passed the same checks (a cut string is only shorter).
+ */
+export const cutModelAnalysisSchema = modelAnalysisSchema.partial();
+
+export type CutModelAnalysis = z.infer<typeof cutModelAnalysisSchema>;
+
 export const confidenceMethod = "token-probability+self-assessment+completeness" as const;
+
+/** The parts of an analysis, as the published object names them. */
+export const analysisSections = [
+  "summary",
+  "reasoningSteps",
+  "quantitativeInsights",
+  "patterns",
+  "recommendations",
+  "selfAssessment",
+] as const;
+export type AnalysisSection = (typeof analysisSections)[number];
+
+/** Which published part each key the model writes becomes. */
+export const sectionOfModelKey = {
+  summary: "summary",
+  reasoning_steps: "reasoningSteps",
+  quantitative_insights: "quantitativeInsights",
+  patterns: "patterns",
+  recommendations: "recommendations",
+  self_confidence: "selfAssessment",
+} as const satisfies Record<keyof ModelAnalysis, AnalysisSection>;
+
+const unit = z.number().min(0).max(1);
 
 /** The published object (`schemas/cognitive-analysis.v1.json`), as stored and as `--json` prints it. */
 export const cognitiveAnalysisSchema = z.object({
@@ -81,12 +98,22 @@ export const cognitiveAnalysisSchema = z.object({
     method: z.literal(confidenceMethod),
     /** Geometric mean probability of the tokens the model chose freely (not forced by the grammar). */
     tokenProbability: unit,
-    /** The model's own estimate, one input among three. */
+    /** The model's own estimate, one input among three (0 when the analysis was cut before it). */
     selfAssessment: unit,
-    /** The share of the analysis's sections that have content. */
+    /** The share of the analysis's sections that have content (and, when cut, were finished). */
     completeness: unit,
     freeTokens: z.int().min(0),
   }),
+  /**
+   * Present only when the analysis was cut by its token budget (`assistant.analysisMaxTokens`)
+   * and closed where it stopped: which sections the cut left out or left unfinished.
+   */
+  incomplete: z
+    .object({
+      reason: z.literal("lengthLimit"),
+      missingSections: z.array(z.enum(analysisSections)),
+    })
+    .optional(),
 });
 
 export type CognitiveAnalysis = z.infer<typeof cognitiveAnalysisSchema>;

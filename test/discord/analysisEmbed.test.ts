@@ -95,6 +95,39 @@ describe("the analysis embed", () => {
     });
   });
 
+  it("says in the footer when the length limit cut the analysis, and what it left out", () => {
+    const cut: CognitiveAnalysis = {
+      schemaVersion: 1,
+      summary: "The build is slow.",
+      reasoningSteps: ["Timed each st"],
+      quantitativeInsights: [],
+      patterns: [],
+      recommendations: [],
+      confidence: {
+        overall: 0.3,
+        method: confidenceMethod,
+        tokenProbability: 0.5,
+        selfAssessment: 0,
+        completeness: 0,
+        freeTokens: 20,
+      },
+      incomplete: {
+        reason: "lengthLimit",
+        missingSections: [
+          "reasoningSteps",
+          "quantitativeInsights",
+          "patterns",
+          "recommendations",
+          "selfAssessment",
+        ],
+      },
+    };
+    expect(analysisEmbed(cut, "Why?").footer?.text).toBe(
+      "Incomplete: cut by the analysis length limit (missing or unfinished: reasoning, quantitative insights, patterns, recommendations, self-assessment).\n" +
+        "Confidence 30% — token probability 50%, self-assessed 0%, completeness 0%",
+    );
+  });
+
   it("is green when sure, yellow when fair, red when shaky", () => {
     expect(confidenceColour(0.9)).toBe(0x57f287);
     expect(confidenceColour(0.75)).toBe(0x57f287);

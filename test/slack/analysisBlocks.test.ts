@@ -44,6 +44,18 @@ describe("analysisBlocks", () => {
     ]);
   });
 
+  it("says above the confidence when the length limit cut the analysis, and what it left out", () => {
+    const cut: CognitiveAnalysis = {
+      ...analysis,
+      recommendations: [],
+      incomplete: { reason: "lengthLimit", missingSections: ["recommendations", "selfAssessment"] },
+    };
+    expect(texts(analysisBlocks(cut)).slice(-3, -1)).toEqual([
+      "_Incomplete: cut by the analysis length limit (missing or unfinished: recommendations, self-assessment)._",
+      "*Confidence: 64%*",
+    ]);
+  });
+
   it("leaves out the sections the analysis has nothing for", () => {
     const bare = { ...analysis, quantitativeInsights: [], patterns: [], recommendations: [] };
     expect(texts(analysisBlocks(bare)).map((t) => t.split("\n")[0])).toEqual([

@@ -23,6 +23,9 @@ export interface ServiceRig {
 
 export interface RigOptions {
   readonly maxInputChars?: number;
+  readonly analysisMaxTokens?: number;
+  /** Seeds the n-th generation (from 0) with `firstSeed + n`, so its sampling repeats exactly. */
+  readonly firstSeed?: number;
   /** Where the database goes (a fresh temporary folder by default). */
   readonly dataDir?: string;
   /** Wraps the real engine's streams, e.g. to inject a failure midway. */
@@ -30,12 +33,16 @@ export interface RigOptions {
 }
 
 export function openServiceRig(engine: Engine, options: RigOptions = {}): ServiceRig {
-  const { wrapStream = (events) => events, dataDir, ...overrides } = options;
+  const { wrapStream = (events) => events, dataDir, firstSeed, ...overrides } = options;
   const defaults = configSchema.parse({});
   const dir = dataDir ?? mkdtempSync(join(tmpdir(), "guru-service-"));
   const generations: GenerationRequest[] = [];
   const watched: AnswerEngine = {
-    generate: (request) => {
+    generate: (asked) => {
+      const request =
+        firstSeed === undefined || asked.seed !== undefined
+          ? asked
+          : { ...asked, seed: firstSeed + generations.length };
       generations.push(request);
       return wrapStream(engine.generate(request));
     },

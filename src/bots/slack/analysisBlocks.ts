@@ -1,5 +1,5 @@
 import type { types } from "@slack/bolt";
-import { percent } from "../../service/analysisMarkdown.js";
+import { cutShortNote, percent } from "../../service/analysisMarkdown.js";
 import type { CognitiveAnalysis } from "../../service/cognitiveAnalysis.js";
 import { toMrkdwn } from "./mrkdwn.js";
 
@@ -39,6 +39,8 @@ export function analysisBlocks(analysis: CognitiveAnalysis): types.KnownBlock[] 
     );
     blocks.push(section(`*Recommendations*\n${recommendations.join("\n")}`));
   }
+  const cut = cutShortNote(analysis);
+  if (cut) blocks.push(section(`_${cut}_`));
   const c = analysis.confidence;
   blocks.push(section(`*Confidence: ${percent(c.overall)}*`), {
     type: "context",
