@@ -24,6 +24,14 @@ registerModel(program);
 registerDoctor(program);
 registerMcp(program);
 
+// A crash outside a command's own flow (a library's event handler) is reported the same way.
+const crash = (error: unknown) => {
+  printError(error);
+  process.exit(1);
+};
+process.on("uncaughtException", crash);
+process.on("unhandledRejection", crash);
+
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
