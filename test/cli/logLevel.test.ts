@@ -13,9 +13,9 @@ beforeAll(async () => {
 const logLine = /^\S+Z (DEBUG|INFO|WARN|ERROR) /m;
 
 describe("GURU_LOG_LEVEL in the interactive commands", () => {
-  it.each([[["ask", "--max-tokens", "8", "hi"]], [["analyze", "--json", "hi"]], [["chat"]]])(
-    "guru %s logs at that level on stderr and keeps stdout for the answer",
-    async (args) => {
+  it.each([["ask", "--max-tokens", "8", "hi"], ["analyze", "--json", "hi"], ["chat"]])(
+    "guru %s … logs at that level on stderr and keeps stdout for the answer",
+    async (...args) => {
       const run = await runGuru(args, {
         env: { GURU_MODEL: tiny, GURU_LOG_LEVEL: "info", GURU_CONTEXT_SIZE: "2048" },
         input: "hello\n",

@@ -41,9 +41,9 @@ describe("a config file holding every secret, in the spellings people use", () =
     hfToken: secret.huggingFaceToken,
   });
 
-  it.each(commands.map((args) => ({ command: args.join(" "), args })))(
-    "is refused by `guru $command` naming each key, showing [redacted] and never a value",
-    async ({ args }) => {
+  it.each(commands)(
+    "is refused by `guru %s …` naming each key, showing [redacted] and never a value",
+    async (...args) => {
       const cwd = workdir({ "guru.json": configFile });
       const run = await runGuru(args, { cwd, env: { GURU_CONFIG: "guru.json", GURU_MODEL: tiny } });
 
