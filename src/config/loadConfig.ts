@@ -53,14 +53,15 @@ export interface LoadConfigOptions {
 type Layer = { readonly label: string; readonly values: Record<string, unknown> };
 
 /**
- * Defaults (the schema, then the command's) < config file (`GURU_CONFIG` or config/guru.json) < environment and
- * `.env` < command-line flags. Relative paths resolve against the working directory.
+ * Defaults (the schema's, then the command's) < config file (`GURU_CONFIG` or config/guru.json)
+ * < environment and `.env` < command-line flags. Relative paths resolve against the working
+ * directory.
  */
 export function loadConfig(options: LoadConfigOptions): LoadedConfig {
   const cwd = options.cwd ?? process.cwd();
   const env = options.environment;
   const configFile = env.GURU_CONFIG ? resolve(cwd, env.GURU_CONFIG) : defaultConfigFile;
-  const layers: Layer[] = flagLayers("default of this command", options.commandDefaults);
+  const layers: Layer[] = keyedLayers("default of this command", options.commandDefaults);
   if (existsSync(configFile)) {
     layers.push({ label: `config file ${configFile}`, values: readConfigFile(configFile) });
   } else if (env.GURU_CONFIG) {
@@ -77,7 +78,7 @@ export function loadConfig(options: LoadConfigOptions): LoadedConfig {
       layers.push({ label: `environment variable ${variable}`, values: nest(path, typed) });
     }
   }
-  layers.push(...flagLayers("command-line flag", options.overrides));
+  layers.push(...keyedLayers("command-line flag", options.overrides));
   const merged = layers.reduce<Record<string, unknown>>((acc, layer) => deepMerge(acc, layer.values), {});
   const parsed = configSchema.safeParse(merged);
   if (!parsed.success) throw configError(parsed.error, merged, layers);
@@ -95,7 +96,8 @@ export function loadConfig(options: LoadConfigOptions): LoadedConfig {
   };
 }
 
-function flagLayers(label: string, values: Readonly<Record<string, unknown>> | undefined): Layer[] {
+/** One layer per config path (`engine.maxTokens`) that has a value. */
+function keyedLayers(label: string, values: Readonly<Record<string, unknown>> | undefined): Layer[] {
   return Object.entries(values ?? {})
     .filter(([, value]) => value !== undefined)
     .map(([key, value]) => ({ label, values: nest(key.split("."), value) }));
