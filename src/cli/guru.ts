@@ -1,9 +1,5 @@
 #!/usr/bin/env node
 import { Command } from "commander";
-import { readEnvironment } from "../config/environment.js";
-import { readSecrets, secretValues } from "../config/secrets.js";
-import { GuruError } from "../errors.js";
-import { createRedactor } from "../log/redactor.js";
 import { registerAsk } from "./commands/ask.js";
 import { registerChat } from "./commands/chat.js";
 import { registerDiscord } from "./commands/discord.js";
@@ -11,11 +7,14 @@ import { registerDoctor } from "./commands/doctor.js";
 import { registerMcp } from "./commands/mcp.js";
 import { registerModel } from "./commands/model.js";
 import { registerStart } from "./commands/start.js";
+import { printError, writeStatus } from "./redactedOutput.js";
 
 const program = new Command()
   .name("guru")
   .description("Guru: a local-first assistant for Slack and Discord, thinking on your own machine")
-  .showHelpAfterError();
+  .showHelpAfterError()
+  // Commander's own complaints quote what was typed: a token given to the wrong flag is hidden too.
+  .configureOutput({ outputError: (text) => writeStatus(text) });
 
 registerStart(program);
 registerAsk(program);
@@ -25,16 +24,17 @@ registerModel(program);
 registerDoctor(program);
 registerMcp(program);
 
+// A crash outside a command's own flow (a library's event handler) is reported the same way.
+const crash = (error: unknown) => {
+  printError(error);
+  process.exit(1);
+};
+process.on("uncaughtException", crash);
+process.on("unhandledRejection", crash);
+
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
-  if (error instanceof GuruError) {
-    process.stderr.write(`${error.label}: ${error.message}\n`);
-  } else {
-    // An unexpected error may quote a request or header: keep secrets out of what it prints.
-    const redact = createRedactor(secretValues(readSecrets(readEnvironment().variables)));
-    const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
-    process.stderr.write(`GURU_INTERNAL: ${redact(detail)}\n`);
-  }
+  printError(error);
   process.exitCode = 1;
 }

@@ -1,8 +1,7 @@
 import { readEnvironment } from "../config/environment.js";
 import { type LoadedConfig, loadConfig } from "../config/loadConfig.js";
-import { secretValues } from "../config/secrets.js";
 import { createLogger, type Logger } from "../log/logger.js";
-import { createRedactor } from "../log/redactor.js";
+import { processRedactor } from "./redactedOutput.js";
 
 export interface Runtime extends LoadedConfig {
   readonly logger: Logger;
@@ -14,15 +13,22 @@ export interface CommonFlags {
   readonly maxTokens?: number;
 }
 
-/** Config, secrets and the redacting logger: what every command starts from. */
-export function createRuntime(flags: CommonFlags): Runtime {
+/**
+ * Config, secrets and the redacting logger: what every command starts from. `commandDefaults`
+ * (keyed by config path) sit below the config file, environment and flags.
+ */
+export function createRuntime(
+  flags: CommonFlags,
+  commandDefaults: Readonly<Record<string, unknown>> = {},
+): Runtime {
   const loaded = loadConfig({
     environment: readEnvironment().variables,
     overrides: { model: flags.model, logLevel: flags.logLevel, "engine.maxTokens": flags.maxTokens },
+    commandDefaults,
   });
-  const logger = createLogger({
-    level: loaded.config.logLevel,
-    redact: createRedactor(secretValues(loaded.secrets)),
-  });
+  const logger = createLogger({ level: loaded.config.logLevel, redact: processRedactor() });
   return { ...loaded, logger };
 }
+
+/** The interactive commands (ask, analyze, chat, mcp) log only warnings unless told otherwise. */
+export const quietLogging = { logLevel: "warn" } as const;

@@ -8,6 +8,8 @@ export interface EnvironmentSnapshot {
   readonly variables: Environment;
   /** The `.env` file that was read, if any. */
   readonly envFile: string | null;
+  /** Names whose value came from `.env` (the process environment did not set them). */
+  readonly fromEnvFile: ReadonlySet<string>;
 }
 
 /**
@@ -26,5 +28,6 @@ export function readEnvironment(cwd: string = process.cwd()): EnvironmentSnapsho
   return {
     variables,
     envFile: existsSync(envPath) ? envPath : null,
+    fromEnvFile: new Set(Object.keys(fromFile).filter((name) => process.env[name] === undefined)),
   };
 }

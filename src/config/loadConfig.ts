@@ -3,10 +3,11 @@ import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { z } from "zod";
 import { GuruError } from "../errors.js";
+import { redactionMarker } from "../log/redactor.js";
 import { configSchema, type GuruConfig } from "./configSchema.js";
 import type { Environment } from "./environment.js";
 import { isRemoteModel } from "./modelReference.js";
-import { readSecrets, type Secrets } from "./secrets.js";
+import { isSecretKey, readSecrets, type Secrets, secretVariableFor } from "./secrets.js";
 
 type VariableKind = "text" | "scalar" | "list";
 
@@ -42,19 +43,25 @@ export interface LoadConfigOptions {
   readonly cwd?: string;
   /** Command-line flags, keyed by the config path they set (e.g. `{ model: "./tiny.gguf" }`). */
   readonly overrides?: Readonly<Record<string, unknown>>;
+  /**
+   * A command's own defaults, keyed like `overrides` but below every source (e.g. `guru ask`
+   * logs only warnings unless the config file, environment or a flag sets `logLevel`).
+   */
+  readonly commandDefaults?: Readonly<Record<string, unknown>>;
 }
 
 type Layer = { readonly label: string; readonly values: Record<string, unknown> };
 
 /**
- * Defaults (the schema) < config file (`GURU_CONFIG` or config/guru.json) < environment and
- * `.env` < command-line flags. Relative paths resolve against the working directory.
+ * Defaults (the schema's, then the command's) < config file (`GURU_CONFIG` or config/guru.json)
+ * < environment and `.env` < command-line flags. Relative paths resolve against the working
+ * directory.
  */
 export function loadConfig(options: LoadConfigOptions): LoadedConfig {
   const cwd = options.cwd ?? process.cwd();
   const env = options.environment;
   const configFile = env.GURU_CONFIG ? resolve(cwd, env.GURU_CONFIG) : defaultConfigFile;
-  const layers: Layer[] = [];
+  const layers: Layer[] = keyedLayers("default of this command", options.commandDefaults);
   if (existsSync(configFile)) {
     layers.push({ label: `config file ${configFile}`, values: readConfigFile(configFile) });
   } else if (env.GURU_CONFIG) {
@@ -71,9 +78,7 @@ export function loadConfig(options: LoadConfigOptions): LoadedConfig {
       layers.push({ label: `environment variable ${variable}`, values: nest(path, typed) });
     }
   }
-  for (const [key, value] of Object.entries(options.overrides ?? {})) {
-    if (value !== undefined) layers.push({ label: "command-line flag", values: nest(key.split("."), value) });
-  }
+  layers.push(...keyedLayers("command-line flag", options.overrides));
   const merged = layers.reduce<Record<string, unknown>>((acc, layer) => deepMerge(acc, layer.values), {});
   const parsed = configSchema.safeParse(merged);
   if (!parsed.success) throw configError(parsed.error, merged, layers);
@@ -91,19 +96,46 @@ export function loadConfig(options: LoadConfigOptions): LoadedConfig {
   };
 }
 
+/** One layer per config path (`engine.maxTokens`) that has a value. */
+function keyedLayers(label: string, values: Readonly<Record<string, unknown>> | undefined): Layer[] {
+  return Object.entries(values ?? {})
+    .filter(([, value]) => value !== undefined)
+    .map(([key, value]) => ({ label, values: nest(key.split("."), value) }));
+}
+
 function readConfigFile(path: string): Record<string, unknown> {
   let parsed: unknown;
+  const text = readFileSync(path, "utf8");
   try {
-    parsed = JSON.parse(readFileSync(path, "utf8"));
+    parsed = JSON.parse(text);
   } catch (cause) {
-    throw new GuruError("CONFIG_INVALID", `The config file ${path} is not valid JSON: ${String(cause)}`, {
-      cause,
-    });
+    throw new GuruError(
+      "CONFIG_INVALID",
+      `The config file ${path} is not valid JSON: ${jsonProblem(cause, text)}`,
+      {
+        cause,
+      },
+    );
   }
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
     throw new GuruError("CONFIG_INVALID", `The config file ${path} must hold one JSON object.`);
   }
   return parsed as Record<string, unknown>;
+}
+
+/**
+ * V8's reason, located by line and column, without the excerpt of the file it quotes: a file
+ * that is not JSON may well be a `.env` full of tokens pasted into the wrong place.
+ */
+function jsonProblem(cause: unknown, text: string): string {
+  const message = cause instanceof Error ? cause.message : String(cause);
+  const reason = message
+    .replace(/(\.\.\.)?".*"(\.\.\.)?/s, "the text there")
+    .replace(/ in JSON at position \d+$/, "");
+  const position = /at position (\d+)/.exec(message)?.[1];
+  if (position === undefined) return reason;
+  const before = text.slice(0, Number(position)).split("\n");
+  return `${reason} (line ${before.length}, column ${(before.at(-1)?.length ?? 0) + 1})`;
 }
 
 /** Numbers arrive as text; the schema then judges the typed value ("auto" stays text). */
@@ -145,20 +177,37 @@ function configError(
   merged: Record<string, unknown>,
   layers: readonly Layer[],
 ): GuruError {
-  const lines = error.issues.map((issue) => {
+  const lines = error.issues.flatMap((issue) => {
     const path = issue.path.map(String);
-    const unknownKeys = issue.code === "unrecognized_keys" ? issue.keys : [];
-    const key = [...path, ...unknownKeys.slice(0, 1)].join(".") || "(root)";
-    const source = [...layers]
-      .reverse()
-      .find((layer) => valueAt(layer.values, [...path, ...unknownKeys.slice(0, 1)]) !== undefined);
-    const value = valueAt(merged, [...path, ...unknownKeys.slice(0, 1)]);
-    const shown = value === undefined ? "(missing)" : JSON.stringify(value);
-    const expected =
-      issue.code === "unrecognized_keys" ? "no such key (secrets belong in .env)" : issue.message;
-    return `  ${key} = ${shown}${source ? ` (from ${source.label})` : ""}: ${expected}`;
+    if (issue.code !== "unrecognized_keys") return [problemLine(path, issue.message, merged, layers)];
+    return issue.keys.map((key) => {
+      const keyPath = [...path, key];
+      const variable = secretVariableFor(keyPath);
+      const expected = isSecretKey(keyPath)
+        ? `a secret never belongs in a config file: remove it and put it in .env${variable ? ` as ${variable}` : ""}`
+        : "no such key (secrets belong in .env)";
+      return problemLine(keyPath, expected, merged, layers);
+    });
   });
   return new GuruError("CONFIG_INVALID", `The configuration is invalid:\n${lines.join("\n")}`, {
     cause: error,
   });
+}
+
+function problemLine(
+  path: readonly string[],
+  expected: string,
+  merged: Record<string, unknown>,
+  layers: readonly Layer[],
+): string {
+  const source = [...layers].reverse().find((layer) => valueAt(layer.values, path) !== undefined);
+  return `  ${path.join(".") || "(root)"} = ${shownValue(path, valueAt(merged, path))}${source ? ` (from ${source.label})` : ""}: ${expected}`;
+}
+
+/** A value as an error may show it: never one under a secret's name, never a whole unknown object. */
+function shownValue(path: readonly string[], value: unknown): string {
+  if (value === undefined) return "(missing)";
+  if (isSecretKey(path)) return redactionMarker;
+  if (isPlainObject(value)) return "{…}";
+  return JSON.stringify(value);
 }

@@ -9,13 +9,15 @@ export interface Secrets {
   readonly huggingFaceToken?: string;
 }
 
-const secretVariables = {
+export const secretVariables = {
   slackBotToken: "SLACK_BOT_TOKEN",
   slackAppToken: "SLACK_APP_TOKEN",
   slackSigningSecret: "SLACK_SIGNING_SECRET",
   discordToken: "DISCORD_TOKEN",
   huggingFaceToken: "HF_TOKEN",
 } as const satisfies Record<keyof Secrets, string>;
+
+export type SecretVariable = (typeof secretVariables)[keyof Secrets];
 
 export function readSecrets(environment: Environment): Secrets {
   const secrets: Record<string, string> = {};
@@ -29,4 +31,35 @@ export function readSecrets(environment: Environment): Secrets {
 /** Every secret value, for the log redactor. */
 export function secretValues(secrets: Secrets): string[] {
   return Object.values(secrets).filter((value): value is string => typeof value === "string");
+}
+
+/** Letters and digits only, lower case: `SLACK_BOT_TOKEN`, `slackBotToken` and `slack.botToken` meet. */
+function spelling(name: string): string {
+  return name.toLowerCase().replace(/[^a-z0-9]/g, "");
+}
+
+const knownSpellings = new Map<string, SecretVariable>(
+  Object.entries(secretVariables).flatMap(([key, variable]) => [
+    [spelling(key), variable],
+    [spelling(variable), variable],
+  ]),
+);
+knownSpellings.set("huggingfacetoken", "HF_TOKEN");
+
+/**
+ * Whether a setting's name says it holds a secret: one of Guru's secrets in any spelling
+ * (`SLACK_BOT_TOKEN`, `slackBotToken`, `slack.botToken`, `discord.token`), or any name ending in
+ * token, secret, password or key words like them. `maxTokens` is a count, not a secret.
+ */
+export function isSecretKey(path: readonly string[]): boolean {
+  const last = spelling(path.at(-1) ?? "");
+  return (
+    secretVariableFor(path) !== undefined ||
+    /(token|secret|password|passwd|passphrase|apikey|credentials?)$/.test(last)
+  );
+}
+
+/** The variable a secret spelled this way belongs in, when it is one of Guru's own. */
+export function secretVariableFor(path: readonly string[]): SecretVariable | undefined {
+  return knownSpellings.get(spelling(path.join(""))) ?? knownSpellings.get(spelling(path.at(-1) ?? ""));
 }

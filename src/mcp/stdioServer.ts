@@ -16,19 +16,20 @@ export function keepStdoutForProtocol(): void {
 
 /**
  * Serves `server` on stdin/stdout until the client leaves (closes stdin, or the pipe breaks) or
- * the process is asked to stop. Then running calls are cancelled through `shutdown` (their slots
- * come free at once) and the server is closed; resolves with why it stopped.
+ * `stop` is aborted (the process was asked to stop). Then running calls are cancelled through
+ * `shutdown` (their slots come free at once) and the server is closed; resolves with why it stopped.
  */
 export async function serveOverStdio(
   server: McpServer,
-  options: { readonly logger: Logger; readonly shutdown: AbortController },
+  options: { readonly logger: Logger; readonly shutdown: AbortController; readonly stop: AbortSignal },
 ): Promise<string> {
-  const { logger, shutdown } = options;
+  const { logger, shutdown, stop } = options;
   const stopped = new Promise<string>((resolve) => {
     process.stdin.once("end", () => resolve("the client closed the connection"));
     process.stdout.once("error", (error) => resolve(`stdout failed: ${error.message}`));
-    process.once("SIGINT", () => resolve("SIGINT"));
-    process.once("SIGTERM", () => resolve("SIGTERM"));
+    const stopped = () => resolve(stop.reason instanceof Error ? stop.reason.message : "asked to stop");
+    if (stop.aborted) stopped();
+    else stop.addEventListener("abort", stopped, { once: true });
     server.server.onclose = () => resolve("the transport closed");
   });
   // A malformed line is reported and skipped; the connection and the other calls carry on.

@@ -6,6 +6,7 @@ import { defaultModelUri } from "../../src/config/configSchema.js";
 import { readEnvironment } from "../../src/config/environment.js";
 import { loadConfig } from "../../src/config/loadConfig.js";
 import { GuruError } from "../../src/errors.js";
+import { leakedSecrets, realShapedSecrets as secret } from "../support/realShapedSecrets.js";
 
 function tempDir(): string {
   return mkdtempSync(join(tmpdir(), "guru-config-"));
@@ -63,12 +64,67 @@ describe("loadConfig", () => {
     expect(error.message).toMatch(/>=\s*1/);
   });
 
-  it("refuses secrets in the config file", () => {
+  it("refuses secrets in the config file, each on its line, naming the key but never the value", () => {
     const cwd = tempDir();
-    writeFileSync(join(cwd, "c.json"), JSON.stringify({ slackBotToken: "xoxb-1" }));
+    writeFileSync(
+      join(cwd, "c.json"),
+      JSON.stringify({
+        slackBotToken: secret.slackBotToken,
+        SLACK_SIGNING_SECRET: secret.slackSigningSecret,
+        discord: { token: secret.discordToken },
+        slack: { bot_token: secret.slackBotToken, password: "hunter2-hunter2" },
+        tokens: { hf: secret.huggingFaceToken },
+      }),
+    );
     const error = configError(() => loadConfig({ environment: { GURU_CONFIG: "c.json" }, cwd }));
-    expect(error.message).toContain("slackBotToken");
-    expect(error.message).toContain("secrets belong in .env");
+    const lines = error.message.split("\n").slice(1);
+
+    expect(lines).toHaveLength(6);
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^ {2}slackBotToken = \[redacted\] .*put it in \.env as SLACK_BOT_TOKEN$/),
+        expect.stringMatching(/^ {2}SLACK_SIGNING_SECRET = \[redacted\] .*as SLACK_SIGNING_SECRET$/),
+        expect.stringMatching(/^ {2}tokens = \{…\} .*no such key/),
+        expect.stringMatching(/^ {2}slack\.bot_token = \[redacted\] .*as SLACK_BOT_TOKEN$/),
+        expect.stringMatching(/^ {2}slack\.password = \[redacted\] .*put it in \.env$/),
+        expect.stringMatching(/^ {2}discord\.token = \[redacted\] .*as DISCORD_TOKEN$/),
+      ]),
+    );
+    expect(leakedSecrets(error.message, [...Object.values(secret), "hunter2-hunter2"])).toEqual([]);
+  });
+
+  it("still shows a bad count: maxTokens is not a secret", () => {
+    const error = configError(() =>
+      loadConfig({ environment: {}, cwd: tempDir(), overrides: { "engine.maxTokens": 0 } }),
+    );
+    expect(error.message).toContain("engine.maxTokens = 0 (from command-line flag)");
+  });
+
+  it("says where a config file stops being JSON without quoting it", () => {
+    const cwd = tempDir();
+    // The classic mistake: .env lines in the JSON file.
+    writeFileSync(
+      join(cwd, "c.json"),
+      `{\n  "model": "x.gguf",\n  SLACK_SIGNING_SECRET=${secret.slackSigningSecret}\n}`,
+    );
+    const error = configError(() => loadConfig({ environment: { GURU_CONFIG: "c.json" }, cwd }));
+
+    expect(error.message).toMatch(/is not valid JSON: .*\(line 3, column 3\)$/);
+    expect(error.message).not.toContain("SLACK_SIGN");
+    expect(leakedSecrets(error.message)).toEqual([]);
+  });
+
+  it("puts a command's own defaults below the config file, environment and flags", () => {
+    const cwd = tempDir();
+    const commandDefaults = { logLevel: "warn" };
+    writeFileSync(join(cwd, "c.json"), JSON.stringify({ logLevel: "debug" }));
+    const level = (environment: Record<string, string>, overrides = {}) =>
+      loadConfig({ environment, cwd, commandDefaults, overrides }).config.logLevel;
+
+    expect(level({})).toBe("warn");
+    expect(level({ GURU_CONFIG: "c.json" })).toBe("debug");
+    expect(level({ GURU_CONFIG: "c.json", GURU_LOG_LEVEL: "error" })).toBe("error");
+    expect(level({ GURU_LOG_LEVEL: "error" }, { logLevel: "silent" })).toBe("silent");
   });
 
   it("says so when GURU_CONFIG points nowhere", () => {
@@ -95,6 +151,12 @@ describe("readEnvironment", () => {
     expect(envFile).toBe(join(cwd, ".env"));
     expect(variables.GURU_TEST_ONLY_A).toBe("from-file");
     expect(variables.PATH).toBe(process.env.PATH);
+  });
+
+  it("says which variables came from .env", () => {
+    const cwd = tempDir();
+    writeFileSync(join(cwd, ".env"), "GURU_TEST_ONLY_B=from-file\nPATH=from-file\n");
+    expect([...readEnvironment(cwd).fromEnvFile]).toEqual(["GURU_TEST_ONLY_B"]);
   });
 });
 

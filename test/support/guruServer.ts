@@ -18,12 +18,20 @@ export function killLeftoverGuru(): void {
   running.clear();
 }
 
-/** `guru start` (or another long-running command) as a real process, as a user runs it. */
-export function startGuru(args: readonly string[], env: Record<string, string>, cwd: string): GuruServer {
+/**
+ * `guru start` (or another long-running command) as a real process, as a user runs it. With
+ * `stdin: "pipe"` the test writes to `child.stdin`, which stays open until it ends it.
+ */
+export function startGuru(
+  args: readonly string[],
+  env: Record<string, string>,
+  cwd: string,
+  options: { readonly stdin?: "ignore" | "pipe" } = {},
+): GuruServer {
   const child = spawn(process.execPath, [guruBin, ...args], {
     cwd,
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", GURU_THREADS: "1", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
+    stdio: [options.stdin ?? "ignore", "pipe", "pipe"],
   });
   running.add(child);
   child.on("exit", () => running.delete(child));

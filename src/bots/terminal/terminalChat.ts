@@ -7,6 +7,8 @@ export interface TerminalChatOptions {
   readonly input: NodeJS.ReadableStream;
   readonly output: TerminalOutput;
   readonly prompt: boolean;
+  /** Ends the chat: the answer being written is cut short (kept, marked) and no more is read. */
+  readonly stop?: AbortSignal;
 }
 
 const help = [
@@ -20,7 +22,8 @@ const help = [
 
 /**
  * `guru chat`: the same conversation service as the bots, on the workstation's terminal. Works on
- * a TTY and on piped stdin (one question per line). Ctrl-C cancels the answer in progress.
+ * a TTY and on piped stdin (one question per line). On a terminal (`prompt`), Ctrl-C cancels the
+ * answer in progress, or leaves at the prompt; elsewhere the caller's `stop` decides.
  */
 export async function runTerminalChat(
   service: ConversationService,
@@ -33,7 +36,9 @@ export async function runTerminalChat(
     if (current) current.abort();
     else lines.close();
   };
-  process.on("SIGINT", onInterrupt);
+  const onStop = () => lines.close();
+  if (options.prompt) process.on("SIGINT", onInterrupt);
+  options.stop?.addEventListener("abort", onStop, { once: true });
   const showPrompt = () => {
     if (options.prompt) output.status("you> ");
   };
@@ -41,6 +46,7 @@ export async function runTerminalChat(
   showPrompt();
   try {
     for await (const raw of lines) {
+      if (options.stop?.aborted) break;
       const line = raw.trim();
       if (line === "/quit" || line === "/exit") break;
       if (line === "/help") output.out(`${help}\n`);
@@ -55,10 +61,9 @@ export async function runTerminalChat(
         const analyze = line.startsWith("/analyze");
         const text = analyze ? line.slice("/analyze".length).trim() : line;
         current = new AbortController();
+        const signal = options.stop ? AbortSignal.any([options.stop, current.signal]) : current.signal;
         await renderToTerminal(
-          service.handle(terminalRequest(terminalChat, text, analyze ? "analyze" : "ask"), {
-            signal: current.signal,
-          }),
+          service.handle(terminalRequest(terminalChat, text, analyze ? "analyze" : "ask"), { signal }),
           output,
         );
         current = null;
@@ -67,6 +72,7 @@ export async function runTerminalChat(
     }
   } finally {
     process.off("SIGINT", onInterrupt);
+    options.stop?.removeEventListener("abort", onStop);
     lines.close();
   }
 }

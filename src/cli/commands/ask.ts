@@ -3,9 +3,10 @@ import { oneOffThread, terminalRequest } from "../../bots/terminal/terminalAddre
 import { renderToTerminal } from "../../bots/terminal/terminalRenderer.js";
 import { GuruError } from "../../errors.js";
 import type { RequestMode } from "../../service/conversationRequest.js";
-import { openGuruApp } from "../guruApp.js";
-import { onInterrupt } from "../interrupt.js";
-import { createRuntime } from "../runtime.js";
+import { type GuruApp, openGuruApp } from "../guruApp.js";
+import { stopOnSignals } from "../interrupt.js";
+import { writeStatus } from "../redactedOutput.js";
+import { createRuntime, quietLogging } from "../runtime.js";
 
 interface OneShotFlags {
   readonly model?: string;
@@ -39,29 +40,37 @@ function withModelFlags(command: Command): Command {
     .option("-m, --model <path-or-uri>", "a GGUF file or hf:/https: URI (overrides GURU_MODEL)")
     .option("--pull", "download the model first if it is missing")
     .option("--max-tokens <n>", "longest plain answer, in tokens", Number)
-    .option("--log-level <level>", "debug, info, warn, error or silent (default: warn)");
+    .option("--log-level <level>", "debug, info, warn, error or silent (default: logLevel, else warn)");
 }
 
 async function oneShot(mode: RequestMode, words: string[], flags: OneShotFlags): Promise<void> {
-  const runtime = createRuntime({ ...flags, logLevel: flags.logLevel ?? "warn" });
+  // Listening from the start to the process's end: a signal while the model loads, or while the
+  // process winds down after the answer, stops it cleanly too.
+  const stop = stopOnSignals();
+  const runtime = createRuntime(flags, quietLogging);
   const app = await openGuruApp(runtime, { pull: flags.pull === true });
-  const cancel = new AbortController();
-  const stopListening = onInterrupt(() => cancel.abort());
   try {
-    const updates = app.service.handle(terminalRequest(oneOffThread(), words.join(" "), mode), {
-      signal: cancel.signal,
-    });
-    const last = flags.json ? await lastUpdate(updates) : await renderToTerminal(updates, terminalOutput);
-    if (flags.json && last?.type === "finished" && last.reply.kind === "analysis") {
-      process.stdout.write(`${JSON.stringify(last.reply.analysis, null, 2)}\n`);
-    } else if (flags.json && last?.type === "failed") {
-      throw new GuruError(last.code, last.message);
-    }
-    if (last?.type === "failed") process.exitCode = 1;
+    if (!stop.aborted) await answer(app, mode, words.join(" "), flags.json === true, stop);
   } finally {
-    stopListening();
     await app.close();
   }
+}
+
+/** Streams the reply; a stop by signal is not a failure: what there was is kept and the exit is 0. */
+async function answer(app: GuruApp, mode: RequestMode, question: string, json: boolean, stop: AbortSignal) {
+  const updates = app.service.handle(terminalRequest(oneOffThread(), question, mode), { signal: stop });
+  const last = json ? await lastUpdate(updates) : await renderToTerminal(updates, terminalOutput);
+  if (last?.type !== "failed") {
+    if (json && last?.type === "finished" && last.reply.kind === "analysis")
+      process.stdout.write(`${JSON.stringify(last.reply.analysis, null, 2)}\n`);
+    return;
+  }
+  if (stop.aborted) {
+    if (json) writeStatus(`GURU_${last.code}: ${last.message}\n`);
+    return;
+  }
+  if (json) throw new GuruError(last.code, last.message);
+  process.exitCode = 1;
 }
 
 async function lastUpdate<T>(updates: AsyncIterable<T>): Promise<T | null> {
@@ -72,5 +81,5 @@ async function lastUpdate<T>(updates: AsyncIterable<T>): Promise<T | null> {
 
 const terminalOutput = {
   out: (text: string) => process.stdout.write(text),
-  status: (text: string) => process.stderr.write(text),
+  status: writeStatus,
 };

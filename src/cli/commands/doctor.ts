@@ -1,12 +1,15 @@
 import { accessSync, constants, mkdirSync } from "node:fs";
 import type { Command } from "commander";
-import { readEnvironment } from "../../config/environment.js";
+import { type EnvironmentSnapshot, readEnvironment } from "../../config/environment.js";
 import { loadConfig } from "../../config/loadConfig.js";
+import { secretVariables } from "../../config/secrets.js";
 import { Engine } from "../../engine/engine.js";
 import { openLlamaBackend } from "../../engine/llamaBackend.js";
 import { locateModel } from "../../engine/modelSource.js";
 import { isGuruError } from "../../errors.js";
 import { silentLogger } from "../../log/logger.js";
+import { redactionMarker } from "../../log/redactor.js";
+import { processRedactor } from "../redactedOutput.js";
 
 interface Check {
   readonly name: string;
@@ -22,9 +25,11 @@ export function registerDoctor(program: Command): void {
     .option("-m, --model <path-or-uri>", "check this model instead of the configured one")
     .action(async (flags: { model?: string }) => {
       const checks = await runChecks(flags.model);
+      // Every line passes the redactor: a check may quote a value that is a token pasted by mistake.
+      const redact = processRedactor();
       for (const check of checks) {
-        process.stdout.write(`${check.ok ? "ok  " : "FAIL"}  ${check.name}: ${check.detail}\n`);
-        if (!check.ok && check.fix) process.stdout.write(`      fix: ${check.fix}\n`);
+        process.stdout.write(redact(`${check.ok ? "ok  " : "FAIL"}  ${check.name}: ${check.detail}\n`));
+        if (!check.ok && check.fix) process.stdout.write(redact(`      fix: ${check.fix}\n`));
       }
       if (checks.some((check) => !check.ok)) process.exitCode = 1;
     });
@@ -32,8 +37,9 @@ export function registerDoctor(program: Command): void {
 
 async function runChecks(model: string | undefined): Promise<Check[]> {
   let loaded: ReturnType<typeof loadConfig>;
+  const environment = readEnvironment();
   try {
-    loaded = loadConfig({ environment: readEnvironment().variables, overrides: { model } });
+    loaded = loadConfig({ environment: environment.variables, overrides: { model } });
   } catch (error) {
     return [
       {
@@ -52,7 +58,7 @@ async function runChecks(model: string | undefined): Promise<Check[]> {
       detail: loaded.configFile ? `valid (${loaded.configFile})` : "valid (defaults)",
     },
   ];
-  checks.push(dataDirCheck(config.dataDir));
+  checks.push(secretsCheck(environment), dataDirCheck(config.dataDir));
   const backend = await openLlamaBackend(config.engine.gpu, silentLogger);
   const gpu =
     backend.info.kind === "cpu"
@@ -95,6 +101,17 @@ async function runChecks(model: string | undefined): Promise<Check[]> {
     });
   }
   return checks;
+}
+
+/** Which secrets are set and where from; never their values. */
+function secretsCheck(environment: EnvironmentSnapshot): Check {
+  const set = Object.values(secretVariables)
+    .filter((variable) => environment.variables[variable]?.trim())
+    .map(
+      (variable) =>
+        `${variable} = ${redactionMarker} (from ${environment.fromEnvFile.has(variable) ? environment.envFile : "the environment"})`,
+    );
+  return { name: "secrets", ok: true, detail: set.length > 0 ? set.join(", ") : "none set" };
 }
 
 function dataDirCheck(dataDir: string): Check {

@@ -3,7 +3,8 @@ import { packageVersion } from "../../config/packageInfo.js";
 import { createGuruMcpServer } from "../../mcp/guruMcpServer.js";
 import { keepStdoutForProtocol, serveOverStdio } from "../../mcp/stdioServer.js";
 import { openGuruApp } from "../guruApp.js";
-import { createRuntime } from "../runtime.js";
+import { stopOnSignals } from "../interrupt.js";
+import { createRuntime, quietLogging } from "../runtime.js";
 
 interface McpFlags {
   readonly model?: string;
@@ -21,30 +22,40 @@ export function registerMcp(program: Command): void {
     .option("-m, --model <path-or-uri>", "a GGUF file or hf:/https: URI (overrides GURU_MODEL)")
     .option("--pull", "download the model first if it is missing")
     .option("--max-tokens <n>", "longest plain answer, in tokens", Number)
-    .option("--log-level <level>", "debug, info, warn, error or silent (default: warn); logs go to stderr")
+    .option(
+      "--log-level <level>",
+      "debug, info, warn, error or silent (default: logLevel, else warn); logs go to stderr",
+    )
     .action(async (flags: McpFlags) => {
       keepStdoutForProtocol();
-      const runtime = createRuntime({ ...flags, logLevel: flags.logLevel ?? "warn" });
-      if (process.stdin.isTTY) {
-        process.stderr.write(
-          "guru mcp speaks the Model Context Protocol on stdin/stdout: add it to an MCP client (see the README, 'Editors and agents'). Ctrl-C stops it.\n",
-        );
-      }
-      const app = await openGuruApp(runtime, { pull: flags.pull === true });
-      const logger = runtime.logger.child("mcp");
-      const shutdown = new AbortController();
-      try {
-        const server = createGuruMcpServer({
-          service: app.service,
-          maxInputChars: runtime.config.assistant.maxInputChars,
-          logger,
-          version: packageVersion(),
-          shutdown: shutdown.signal,
-        });
-        await serveOverStdio(server, { logger, shutdown });
-      } finally {
-        shutdown.abort();
-        await app.close();
-      }
+      // Listening from the start to the process's end: a signal while the model loads, or while
+      // the process winds down, stops it cleanly too.
+      await serveMcp(flags, stopOnSignals());
     });
+}
+
+async function serveMcp(flags: McpFlags, stop: AbortSignal): Promise<void> {
+  const runtime = createRuntime(flags, quietLogging);
+  if (process.stdin.isTTY) {
+    process.stderr.write(
+      "guru mcp speaks the Model Context Protocol on stdin/stdout: add it to an MCP client (see the README, 'Editors and agents'). Ctrl-C stops it.\n",
+    );
+  }
+  const app = await openGuruApp(runtime, { pull: flags.pull === true });
+  const logger = runtime.logger.child("mcp");
+  const shutdown = new AbortController();
+  try {
+    if (stop.aborted) return;
+    const server = createGuruMcpServer({
+      service: app.service,
+      maxInputChars: runtime.config.assistant.maxInputChars,
+      logger,
+      version: packageVersion(),
+      shutdown: shutdown.signal,
+    });
+    await serveOverStdio(server, { logger, shutdown, stop });
+  } finally {
+    shutdown.abort();
+    await app.close();
+  }
 }

@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { isRemoteModel } from "../../config/modelReference.js";
 import { locateModel, pullModel } from "../../engine/modelSource.js";
+import { writeStatus } from "../redactedOutput.js";
 import { createRuntime } from "../runtime.js";
 
 interface PullFlags {
@@ -22,8 +23,7 @@ export function registerModel(program: Command): void {
         process.stdout.write(`The model is already here: ${existing.path}\n`);
         return;
       }
-      if (isRemoteModel(config.model))
-        process.stderr.write(`Downloading ${config.model} into ${config.modelsDir}\n`);
+      if (isRemoteModel(config.model)) writeStatus(`Downloading ${config.model} into ${config.modelsDir}\n`);
       const path = await pullModel(config.model, {
         modelsDir: config.modelsDir,
         showProgress: process.stderr.isTTY === true,
