@@ -182,8 +182,8 @@ export class Memory {
   interruptUnplacedOrphans(reason: string): number {
     return this.guard("mark unanswered messages", () =>
       this.db
-        .transaction(() =>
-          this.pending.unplacedOrphans().filter((id) => this.messages.interrupt(id, reason)).length,
+        .transaction(
+          () => this.pending.unplacedOrphans().filter((id) => this.messages.interrupt(id, reason)).length,
         )
         .immediate(),
     );

@@ -2,7 +2,13 @@ import type { Database, Statement } from "better-sqlite3";
 import { z } from "zod";
 import type { ConversationAddress } from "../conversation/conversationAddress.js";
 import type { ProcessLease } from "./processLease.js";
-import { conversationColumns, conversationSchema, messageColumns, messageSchema, type StoredMessage } from "./rows.js";
+import {
+  conversationColumns,
+  conversationSchema,
+  messageColumns,
+  messageSchema,
+  type StoredMessage,
+} from "./rows.js";
 
 export const replyModes = ["ask", "analyze"] as const;
 export type ReplyMode = (typeof replyModes)[number];
@@ -58,13 +64,17 @@ export class PendingReplies {
       )
       .pluck();
     this.questionById = db.prepare(`SELECT ${messageColumns} FROM messages WHERE id = ?`);
-    this.conversationOf = db.prepare(
-      `SELECT ${conversationColumns} FROM conversations WHERE id = ?`,
-    );
+    this.conversationOf = db.prepare(`SELECT ${conversationColumns} FROM conversations WHERE id = ?`);
   }
 
   /** Records that this process is answering the question just stored. */
-  add(questionId: number, platform: string, mode: ReplyMode, eventId: string | null, locator: string | null): void {
+  add(
+    questionId: number,
+    platform: string,
+    mode: ReplyMode,
+    eventId: string | null,
+    locator: string | null,
+  ): void {
     this.insert.run(questionId, this.lease.id, platform, mode, eventId, locator);
   }
 

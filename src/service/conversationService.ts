@@ -26,10 +26,10 @@ import {
   type RequestMode,
 } from "./conversationRequest.js";
 import { cleanInputText, isBlank } from "./inputText.js";
+import { type InterruptedQuestion, restartedText } from "./interruptedQuestion.js";
 import { systemPromptFor } from "./personas.js";
 import { assembleTurns } from "./promptAssembly.js";
 import { perTurnOverhead, promptMargin } from "./promptBudget.js";
-import { type InterruptedQuestion, restartedText } from "./interruptedQuestion.js";
 import type { Reply, ReplyUpdate } from "./replyUpdate.js";
 import { TokenCountCache } from "./tokenCountCache.js";
 
@@ -64,7 +64,6 @@ export interface HandleOptions {
 type Admission =
   | { readonly kind: "reply"; readonly update: ReplyUpdate }
   | { readonly kind: "generate"; readonly question: StoredMessage; readonly text: string };
-
 
 export const helpText =
   "Ask me anything — mention me with your question, or use `analyze` for a structured analysis " +

@@ -23,6 +23,12 @@ export class ScriptedConversations implements SlackConversations {
     }
   }
 
+  claimInterrupted(): [] {
+    return [];
+  }
+
+  locateReply(): void {}
+
   remembered(): null {
     return null;
   }

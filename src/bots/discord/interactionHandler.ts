@@ -6,6 +6,7 @@ import {
 } from "discord.js";
 import { isGuruError } from "../../errors.js";
 import type { RequestMode } from "../../service/conversationRequest.js";
+import { drain } from "../common/drainReply.js";
 import type { DiscordCaller } from "./accessPolicy.js";
 import { addressOf, type DiscordPlace, eventIdOf } from "./discordPlace.js";
 import { failureText, forgetNotAllowedText, helpText, rateLimitedText, refusedText } from "./discordText.js";
@@ -21,7 +22,7 @@ import {
 import { ReplyChain } from "./replyChain.js";
 import { type ReplyView, renderReply } from "./replyRenderer.js";
 import { commandNames, promptOption } from "./slashCommands.js";
-import { drain, startReply } from "./startedReply.js";
+import { startReply } from "./startedReply.js";
 import { keepTyping } from "./typingIndicator.js";
 
 /** Slash commands: `/ask` and `/analyze` stream a model reply; the others answer at once, ephemerally. */

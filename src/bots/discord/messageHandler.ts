@@ -5,13 +5,14 @@ import {
   type SendableChannels,
   ThreadAutoArchiveDuration,
 } from "discord.js";
+import { drain } from "../common/drainReply.js";
 import type { DiscordCaller } from "./accessPolicy.js";
 import { addressOf, type DiscordPlace, eventIdOf } from "./discordPlace.js";
 import { rateLimitedText, refusedText } from "./discordText.js";
 import type { HandlerContext } from "./handlerContext.js";
 import { type MessageBody, ReplyChain } from "./replyChain.js";
 import { placeholderFor, renderReply } from "./replyRenderer.js";
-import { drain, startReply } from "./startedReply.js";
+import { startReply } from "./startedReply.js";
 import { keepTyping } from "./typingIndicator.js";
 
 /**

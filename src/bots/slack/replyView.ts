@@ -8,6 +8,13 @@ export interface ReplyPlace {
   readonly threadTs?: string;
 }
 
+export interface ReplyViewOptions {
+  /** A placeholder already in Slack (left by an earlier run) to edit instead of posting a new one. */
+  readonly placeholderTs?: string;
+  /** Called once the first message has been posted, with its ts. */
+  readonly onPosted?: (ts: string) => void;
+}
+
 /** Under `chat.update`'s limit (it fails near 4,000 characters), with room to spare. */
 export const messageLimit = 3900;
 
@@ -30,7 +37,11 @@ export class ReplyView {
   constructor(
     private readonly api: SlackWebApi,
     private readonly place: ReplyPlace,
-  ) {}
+    private readonly options: ReplyViewOptions = {},
+  ) {
+    // Its text is unknown here: any content differs from it, so the first show edits it.
+    if (options.placeholderTs) this.shown.push({ ts: options.placeholderTs, content: { text: "" } });
+  }
 
   /** Slack refused the first message: nobody can see this reply. */
   get unreachable(): boolean {
@@ -55,6 +66,7 @@ export class ReplyView {
         if (!message) {
           const ts = await this.api.post({ ...this.place, ...part });
           this.shown.push({ ts, content: part });
+          if (index === 0) this.options.onPosted?.(ts);
         } else if (!sameContent(message.content, part)) {
           await this.api.update(this.place.channel, message.ts, part);
           message.content = part;

@@ -5,6 +5,7 @@ import type { RecentKeys } from "../common/recentKeys.js";
 import type { AccessGate } from "./accessGate.js";
 import { escapeText } from "./mrkdwn.js";
 import { renderReply } from "./renderReply.js";
+import { writeReplyLocator } from "./replyLocator.js";
 import { type ReplyPlace, ReplyView } from "./replyView.js";
 import type { SlackConversations } from "./slackConversations.js";
 import type { BotIdentity, SlackWebApi } from "./slackWebApi.js";
@@ -27,9 +28,12 @@ export async function answerInSlack(
   request: ConversationRequest,
   place: ReplyPlace,
 ): Promise<void> {
-  const view = new ReplyView(runtime.api, place);
+  // Where the reply shows goes with the question, so a restarted Guru can finish it there.
+  const view = new ReplyView(runtime.api, place, {
+    onPosted: (ts) => runtime.service.locateReply(request.eventId, writeReplyLocator(place, ts)),
+  });
   try {
-    await renderReply(runtime.service.handle(request), view, {
+    await renderReply(runtime.service.handle({ ...request, replyLocator: writeReplyLocator(place) }), view, {
       editIntervalMs: runtime.config.editIntervalMs,
       mode: request.mode,
     });

@@ -1,0 +1,37 @@
+import { drain } from "../common/drainReply.js";
+import { renderReply } from "./renderReply.js";
+import { readReplyLocator } from "./replyLocator.js";
+import { ReplyView } from "./replyView.js";
+import type { SlackRuntime } from "./slackRuntime.js";
+
+/**
+ * Finishes the Slack replies a dead Guru process left: each stale placeholder ("thinking…") is
+ * edited into the answer, or into the note to ask again — or, when the process died before
+ * posting one, the reply is posted in the thread. The service hands each question to one process
+ * once; notes go first, as answers take a slot each.
+ */
+export async function finishInterruptedReplies(runtime: SlackRuntime): Promise<void> {
+  const claimed = runtime.service
+    .claimInterrupted("slack")
+    .sort((a, b) => Number(a.resumed) - Number(b.resumed));
+  if (claimed.length > 0) runtime.logger.info(`finishing ${claimed.length} reply(ies) an earlier run left`);
+  for (const interrupted of claimed) {
+    const locator = readReplyLocator(interrupted.locator);
+    if (!locator) {
+      runtime.logger.warn(
+        "a reply an earlier run left has a place this version cannot read; storing it unseen",
+      );
+      await drain(interrupted.updates);
+      continue;
+    }
+    const { ts, ...place } = locator;
+    await renderReply(
+      interrupted.updates,
+      new ReplyView(runtime.api, place, ts ? { placeholderTs: ts } : {}),
+      {
+        editIntervalMs: runtime.config.editIntervalMs,
+        mode: interrupted.mode,
+      },
+    );
+  }
+}
