@@ -60,7 +60,11 @@ describe("questions a dead process accepted and never answered", () => {
     const taker = open();
     expect(taker.claimOrphans("slack")).toHaveLength(1);
     taker.close();
-    expect(open().claimOrphans("slack").map((c) => c.question.id)).toEqual([question.id]);
+    expect(
+      open()
+        .claimOrphans("slack")
+        .map((c) => c.question.id),
+    ).toEqual([question.id]);
   });
 
   it("are kept for their platform's front: another platform takes none", () => {
@@ -75,7 +79,11 @@ describe("questions a dead process accepted and never answered", () => {
     const { killed, open } = processes();
     ask(killed, "place-1");
     expect(killed.locateReply(`event:${ids}`, "place-1+placeholder")).toBe(true);
-    expect(open().claimOrphans("slack").map((c) => c.locator)).toEqual(["place-1+placeholder"]);
+    expect(
+      open()
+        .claimOrphans("slack")
+        .map((c) => c.locator),
+    ).toEqual(["place-1+placeholder"]);
   });
 
   it("that show nowhere (a terminal, an MCP call) are marked interrupted once their process is dead", () => {
@@ -105,11 +113,23 @@ describe("one reply per question", () => {
   it("keeps the first reply; a second is not stored", () => {
     const { memory, path } = openTestMemory();
     const question = ask(memory);
-    const first = memory.recordReply({ inReplyTo: question.id, author: "guru", text: "one", status: "complete" });
-    const second = memory.recordReply({ inReplyTo: question.id, author: "guru", text: "two", status: "complete" });
+    const first = memory.recordReply({
+      inReplyTo: question.id,
+      author: "guru",
+      text: "one",
+      status: "complete",
+    });
+    const second = memory.recordReply({
+      inReplyTo: question.id,
+      author: "guru",
+      text: "two",
+      status: "complete",
+    });
     expect(first?.text).toBe("one");
     expect(second).toBeNull();
-    expect(query(path, "SELECT text FROM messages WHERE reply_to = ?", question.id)).toEqual([{ text: "one" }]);
+    expect(query(path, "SELECT text FROM messages WHERE reply_to = ?", question.id)).toEqual([
+      { text: "one" },
+    ]);
   });
 
   it("is enforced by the database itself", () => {

@@ -58,7 +58,10 @@ export function openGuruService(
       analysisMaxTokens: 2048,
       maxInputChars: options.maxInputChars ?? 2000,
     },
-    memoryConfig: { ...defaults.memory, resumeWithinMs: options.resumeWithinMs ?? defaults.memory.resumeWithinMs },
+    memoryConfig: {
+      ...defaults.memory,
+      resumeWithinMs: options.resumeWithinMs ?? defaults.memory.resumeWithinMs,
+    },
     contextSize: engine.stats().contextSize,
     maxTokens: 24,
     logger: silentLogger,
