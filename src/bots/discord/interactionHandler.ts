@@ -20,6 +20,7 @@ import {
   type UserExportFile,
 } from "./localCommands.js";
 import { ReplyChain } from "./replyChain.js";
+import { interactionTokenLifetimeMs, writeReplyLocator } from "./replyLocator.js";
 import { type ReplyView, renderReply } from "./replyRenderer.js";
 import { commandNames, promptOption } from "./slashCommands.js";
 import { startReply } from "./startedReply.js";
@@ -83,6 +84,14 @@ async function answer(
       messageId: interaction.id,
       eventId: eventIdOf("interaction", interaction.id),
       mode,
+      // The deferred response, reachable by its token for 15 minutes: a restarted Guru can finish it.
+      replyLocator: writeReplyLocator({
+        kind: "interaction",
+        channelId: caller.channelId,
+        applicationId: interaction.applicationId,
+        token: interaction.token,
+        expiresAt: interaction.createdTimestamp + interactionTokenLifetimeMs,
+      }),
     },
     context.timings.deferGraceMs,
     cancel.signal,
