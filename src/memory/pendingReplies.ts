@@ -20,12 +20,15 @@ export interface OrphanedQuestion {
   readonly mode: ReplyMode;
   /** Where the front shows the reply, in the front's own words. */
   readonly locator: string;
+  /** The platform event that delivered the question: the key for `locate`. */
+  readonly eventId: string;
 }
 
 const claimedSchema = z.object({
   questionId: z.number().int(),
   mode: z.enum(replyModes),
   locator: z.string(),
+  eventId: z.string(),
 });
 
 /**
@@ -53,9 +56,9 @@ export class PendingReplies {
     );
     this.claim = db.prepare(
       `UPDATE pending_replies SET process_id = ?
-       WHERE platform = ? AND locator IS NOT NULL
+       WHERE platform = ? AND locator IS NOT NULL AND event_id IS NOT NULL
          AND process_id NOT IN (SELECT value FROM json_each(?))
-       RETURNING question_id AS questionId, mode, locator`,
+       RETURNING question_id AS questionId, mode, locator, event_id AS eventId`,
     );
     this.unplaced = db
       .prepare(
@@ -102,6 +105,7 @@ export class PendingReplies {
             },
             mode: claimed.mode,
             locator: claimed.locator,
+            eventId: claimed.eventId,
           };
         });
       })

@@ -109,7 +109,7 @@ export class ConversationService {
   claimInterrupted(platform: string): InterruptedQuestion[] {
     const { memory, memoryConfig } = this.options;
     const youngAfter = Date.now() - memoryConfig.resumeWithinMs;
-    return memory.claimOrphans(platform).map(({ question, address, mode, locator }) => {
+    return memory.claimOrphans(platform).map(({ question, address, mode, locator, eventId }) => {
       const request: ConversationRequest = {
         address,
         author: question.author,
@@ -121,6 +121,7 @@ export class ConversationService {
       const resumed = question.createdAt >= youngAfter;
       return {
         locator,
+        eventId,
         mode,
         question: question.text,
         resumed,

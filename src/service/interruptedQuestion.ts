@@ -9,6 +9,8 @@ export const restartedText =
 export interface InterruptedQuestion {
   /** Where the front said the reply shows. */
   readonly locator: string;
+  /** The event that delivered the question: give it to `locateReply` when the reply moves. */
+  readonly eventId: string;
   readonly mode: RequestMode;
   /** The question as stored. */
   readonly question: string;

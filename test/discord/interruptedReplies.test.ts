@@ -1,9 +1,11 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { thinkingText } from "../../src/bots/discord/discordText.js";
+import { writeReplyLocator } from "../../src/bots/discord/replyLocator.js";
 import type { Engine } from "../../src/engine/engine.js";
 import type { GenerationEvent } from "../../src/engine/generationTypes.js";
+import { Memory } from "../../src/memory/memory.js";
 import type { AnswerEngine } from "../../src/service/conversationService.js";
-import { query } from "../memory/support.js";
+import { countWords, query, summarizeNothing } from "../memory/support.js";
 import { openTinyEngine } from "../support/engineHarness.js";
 import type { SentInteraction } from "../support/fakeDiscord/fakeDiscord.js";
 import { DiscordRig } from "./discordRig.js";
@@ -131,5 +133,32 @@ describe("Discord: a reply a killed Guru left saying Thinking…", () => {
     await vi.waitFor(() =>
       expect(replies(rig)).toEqual([{ status: "interrupted", status_reason: "RESTARTED" }]),
     );
+  });
+
+  it("is posted in the channel when the earlier run died before showing anything", async () => {
+    const rig = await DiscordRig.open(engine);
+    cleanups.push(() => rig.close());
+    const general = rig.fake.world.channels.general.id;
+    const question = rig.fake.userMessage({ content: "What is a lease?" });
+    // What the front stores with the question before its placeholder exists; then the process died.
+    const earlier = new Memory({
+      path: rig.databasePath,
+      countTokens: countWords,
+      summarize: summarizeNothing,
+    });
+    earlier.recordInbound({
+      address: { platform: "discord", space: rig.fake.world.guildId, channel: general, thread: null },
+      author: rig.fake.world.users.alice.id,
+      text: "What is a lease?",
+      platformMessageId: question.message.id,
+      eventId: `discord:message:${question.message.id}`,
+      mode: "ask",
+      replyLocator: writeReplyLocator({ kind: "message", channelId: general }),
+    });
+    earlier.close();
+    // The running bot's sweep (every few seconds) takes it over.
+    await vi.waitFor(() => expect(replies(rig)).toHaveLength(1), { timeout: 15_000 });
+    await vi.waitFor(() => expect(botMessagesIn(rig, general)).toHaveLength(1));
+    expect(botMessagesIn(rig, general)[0]).not.toBe(thinkingText);
   });
 });

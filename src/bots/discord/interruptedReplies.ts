@@ -4,7 +4,7 @@ import type { Logger } from "../../log/logger.js";
 import type { ConversationService } from "../../service/conversationService.js";
 import { drain } from "../common/drainReply.js";
 import { type ChainTarget, type MessageBody, ReplyChain } from "./replyChain.js";
-import { type DiscordReplyLocator, readReplyLocator } from "./replyLocator.js";
+import { type DiscordReplyLocator, readReplyLocator, writeReplyLocator } from "./replyLocator.js";
 import { renderReply } from "./replyRenderer.js";
 
 const sentMessageSchema = z.object({ id: z.string() });
@@ -37,7 +37,18 @@ export async function finishInterruptedReplies(
       await drain(interrupted.updates);
       continue;
     }
-    const chain = new ReplyChain<Handle>(restTarget(rest, locator), options.logger, firstMessage(locator));
+    const first = firstMessage(locator);
+    // A reply posted anew (no placeholder could be reached) is noted: a second crash edits it, never posts twice.
+    const onPosted = (messageId: string) =>
+      service.locateReply(
+        interrupted.eventId,
+        writeReplyLocator({ kind: "message", channelId: locator.channelId, messageId }),
+      );
+    const chain = new ReplyChain<Handle>(
+      restTarget(rest, locator, first ? null : onPosted),
+      options.logger,
+      first,
+    );
     await renderReply(
       interrupted.updates,
       {
@@ -68,7 +79,12 @@ function firstMessage(locator: DiscordReplyLocator): { handle: Handle; shown: nu
 }
 
 /** Plain REST calls: the channel need not be in discord.js's cache after a restart. */
-function restTarget(rest: REST, locator: DiscordReplyLocator): ChainTarget<Handle> {
+function restTarget(
+  rest: REST,
+  locator: DiscordReplyLocator,
+  onFirstPost: ((messageId: string) => void) | null,
+): ChainTarget<Handle> {
+  let posted = false;
   const { channelId } = locator;
   const payload = (body: MessageBody) => ({
     content: body.content,
@@ -85,6 +101,8 @@ function restTarget(rest: REST, locator: DiscordReplyLocator): ChainTarget<Handl
       const sent = sentMessageSchema.parse(
         await rest.post(Routes.channelMessages(channelId), { body: payload(body) }),
       );
+      if (!posted) onFirstPost?.(sent.id);
+      posted = true;
       return { via: "channel", id: sent.id };
     },
     edit: async (handle, body) => {

@@ -1,6 +1,6 @@
 import { drain } from "../common/drainReply.js";
 import { renderReply } from "./renderReply.js";
-import { readReplyLocator } from "./replyLocator.js";
+import { readReplyLocator, writeReplyLocator } from "./replyLocator.js";
 import { ReplyView } from "./replyView.js";
 import type { SlackRuntime } from "./slackRuntime.js";
 
@@ -25,9 +25,12 @@ export async function finishInterruptedReplies(runtime: SlackRuntime): Promise<v
       continue;
     }
     const { ts, ...place } = locator;
+    // A reply posted anew (no placeholder was left) is noted too: a second crash edits it, never posts twice.
+    const onPosted = (posted: string) =>
+      runtime.service.locateReply(interrupted.eventId, writeReplyLocator(place, posted));
     await renderReply(
       interrupted.updates,
-      new ReplyView(runtime.api, place, ts ? { placeholderTs: ts } : {}),
+      new ReplyView(runtime.api, place, ts ? { placeholderTs: ts } : { onPosted }),
       {
         editIntervalMs: runtime.config.editIntervalMs,
         mode: interrupted.mode,
