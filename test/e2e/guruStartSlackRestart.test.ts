@@ -102,4 +102,57 @@ describe("guru start with Slack, killed while answering", () => {
     expect(fake.web.callsTo("chat.postMessage")).toHaveLength(questions.length);
     expect(restarted.output()).toMatch(/finishing \d+ reply\(ies\) an earlier run left/);
   });
+
+  it("on SIGTERM an answer cut short says so in its thread, and nothing is left for a restart to redo", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "guru-e2e-"));
+    const configFile = join(dataDir, "guru.json");
+    writeFileSync(
+      configFile,
+      JSON.stringify({
+        engine: { slots: 1, maxTokens: 96, drainGraceMs: 0 },
+        slack: { editIntervalMs: 200 },
+      }),
+    );
+    const env = {
+      GURU_MODEL: model,
+      GURU_DATA_DIR: dataDir,
+      GURU_CONFIG: configFile,
+      SLACK_BOT_TOKEN: workspace.botToken,
+      SLACK_APP_TOKEN: workspace.appToken,
+      SLACK_API_URL: fake.apiUrl,
+    };
+    const guru = startGuru(["start"], env, dataDir);
+    await guru.waitForOutput(/Guru is listening on slack/i);
+    const questions: SlackMessage[] = [];
+    for (let i = 0; i < 4; i += 1) {
+      const question = fake.web.userPosts({
+        user: i % 2 === 0 ? people.alice : people.bob,
+        channel: places.general,
+        text: `<@${workspace.botUserId}> stop question ${i}`,
+      });
+      questions.push(question);
+      await fake.socket.send("events_api", appMention(question));
+    }
+    await vi.waitFor(
+      () => expect(questions.some((q) => fake.web.botRepliesIn(places.general, q.ts).length > 0)).toBe(true),
+      { timeout: 20_000, interval: 20 },
+    );
+    expect(await guru.stop("SIGTERM")).toBe(0);
+    const cutShort = questions.filter((q) =>
+      fake.web.botRepliesIn(places.general, q.ts).some((m) => /shutting down/.test(m.text)),
+    );
+    expect(cutShort.length).toBeGreaterThan(0);
+    for (const question of questions) {
+      const replies = fake.web.botRepliesIn(places.general, question.ts);
+      expect(replies).toHaveLength(1);
+      expect(replies[0]?.text).not.toMatch(waiting);
+    }
+    expect(count(dataDir, "SELECT COUNT(*) FROM pending_replies")).toBe(0);
+    expect(
+      count(
+        dataDir,
+        "SELECT COUNT(*) FROM messages WHERE role = 'assistant' AND status_reason = 'SHUTTING_DOWN'",
+      ),
+    ).toBe(cutShort.length);
+  });
 });

@@ -18,7 +18,11 @@ afterEach(async () => {
 });
 
 /** The real service, except that the reply stops after "started", as in a process killed mid-answer. */
-function stalledAfterStart(real: GuruService["service"], hang: Promise<void>): SlackConversations {
+function stalledAfterStart(
+  real: GuruService["service"],
+  hang: Promise<void>,
+  notesPlaceholder: boolean,
+): SlackConversations {
   return {
     async *handle(request) {
       for await (const update of real.handle(request)) {
@@ -35,12 +39,17 @@ function stalledAfterStart(real: GuruService["service"], hang: Promise<void>): S
     exportUser: (user) => real.exportUser(user),
     status: () => real.status(),
     claimInterrupted: (platform) => real.claimInterrupted(platform),
-    locateReply: (eventId, locator) => real.locateReply(eventId, locator),
+    locateReply: (eventId, locator) => {
+      if (notesPlaceholder) real.locateReply(eventId, locator);
+    },
   };
 }
 
-/** A Guru that showed "thinking…" for a question and died: its database closed, its lease gone. */
-async function killedWhileAnswering(): Promise<{
+/**
+ * A Guru that showed "thinking…" for a question and died: its database closed, its lease gone.
+ * `notesPlaceholder` false: it died between posting the placeholder and noting its ts.
+ */
+async function killedWhileAnswering(notesPlaceholder = true): Promise<{
   rig: SlackRig;
   question: SlackMessage;
   databasePath: string;
@@ -50,7 +59,7 @@ async function killedWhileAnswering(): Promise<{
   const hang = new Promise<void>((resolve) => {
     release = resolve;
   });
-  const rig = await openSlackRig("http", stalledAfterStart(killed.service, hang));
+  const rig = await openSlackRig("http", stalledAfterStart(killed.service, hang, notesPlaceholder));
   cleanups.push(() => rig.close(), release);
   const question = rig.slack.web.userPosts({
     user: people.alice,
@@ -59,12 +68,10 @@ async function killedWhileAnswering(): Promise<{
   });
   await rig.event(appMention(question));
   await rig.slack.web.waitFor(() => rig.slack.web.botRepliesIn(places.general, question.ts)[0]);
-  // The front noted the placeholder's ts with the question.
-  await vi.waitFor(() =>
-    expect(
-      query<{ locator: string }>(killed.databasePath, "SELECT locator FROM pending_replies")[0]?.locator,
-    ).toContain('"ts"'),
-  );
+  const noted = () =>
+    query<{ locator: string }>(killed.databasePath, "SELECT locator FROM pending_replies")[0]?.locator;
+  if (notesPlaceholder) await vi.waitFor(() => expect(noted()).toContain('"ts"'));
+  else expect(noted()).not.toContain('"ts"');
   killed.close();
   return { rig, question, databasePath: killed.databasePath };
 }
@@ -134,5 +141,16 @@ describe("Slack: a reply a killed Guru left saying thinking…", () => {
     );
     const edits = rig.slack.web.callsTo("chat.update").filter((call) => call.args.ts === placeholder.ts);
     expect(edits.filter((call) => /restarted/.test(String(call.args.text)))).toHaveLength(1);
+  });
+
+  it("is found by its marker and edited when the killed Guru never noted where it was", async () => {
+    const { rig, question, databasePath } = await killedWhileAnswering(false);
+    const placeholder = rig.slack.web.botRepliesIn(places.general, question.ts)[0];
+    await restartedBot(rig, databasePath, 0);
+    await vi.waitFor(() =>
+      expect(rig.slack.web.botRepliesIn(places.general, question.ts).map((m) => [m.ts, m.text])).toEqual([
+        [placeholder?.ts, expect.stringMatching(/I was restarted/)],
+      ]),
+    );
   });
 });

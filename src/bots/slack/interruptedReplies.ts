@@ -1,8 +1,9 @@
 import { drain } from "../common/drainReply.js";
 import { renderReply } from "./renderReply.js";
 import { readReplyLocator, writeReplyLocator } from "./replyLocator.js";
-import { ReplyView } from "./replyView.js";
+import { type ReplyPlace, ReplyView } from "./replyView.js";
 import type { SlackRuntime } from "./slackRuntime.js";
+import { SlackCallError } from "./slackWebApi.js";
 
 /**
  * Finishes the Slack replies a dead Guru process left: each stale placeholder ("thinking…") is
@@ -24,17 +25,36 @@ export async function finishInterruptedReplies(runtime: SlackRuntime): Promise<v
       await drain(interrupted.updates);
       continue;
     }
-    const { ts, ...place } = locator;
+    const { ts, marker, ...place } = locator;
+    // Killed between posting the placeholder and noting its ts: Slack still knows it by its marker.
+    const placeholderTs = ts ?? (marker ? await findPlaceholder(runtime, place, marker) : null);
     // A reply posted anew (no placeholder was left) is noted too: a second crash edits it, never posts twice.
     const onPosted = (posted: string) =>
-      runtime.service.locateReply(interrupted.eventId, writeReplyLocator(place, posted));
+      runtime.service.locateReply(interrupted.eventId, writeReplyLocator(place, { ts: posted }));
     await renderReply(
       interrupted.updates,
-      new ReplyView(runtime.api, place, ts ? { placeholderTs: ts } : { onPosted }),
+      new ReplyView(
+        runtime.api,
+        place,
+        placeholderTs ? { placeholderTs } : { onPosted, ...(marker ? { marker } : {}) },
+      ),
       {
         editIntervalMs: runtime.config.editIntervalMs,
         mode: interrupted.mode,
       },
     );
+  }
+}
+
+async function findPlaceholder(
+  runtime: SlackRuntime,
+  place: ReplyPlace,
+  marker: string,
+): Promise<string | null> {
+  try {
+    return await runtime.api.findPost(place, marker);
+  } catch (error) {
+    if (!(error instanceof SlackCallError)) throw error;
+    return null;
   }
 }

@@ -13,6 +13,8 @@ export interface ReplyViewOptions {
   readonly placeholderTs?: string;
   /** Called once the first message has been posted, with its ts. */
   readonly onPosted?: (ts: string) => void;
+  /** The first message's unique id (see `SlackWebApi.post`), so it can be found even if its ts was lost. */
+  readonly marker?: string;
 }
 
 /** Under `chat.update`'s limit (it fails near 4,000 characters), with room to spare. */
@@ -64,7 +66,10 @@ export class ReplyView {
       for (const [index, part] of parts.entries()) {
         const message = this.shown[index];
         if (!message) {
-          const ts = await this.api.post({ ...this.place, ...part });
+          const ts = await this.api.post(
+            { ...this.place, ...part },
+            index === 0 ? this.options.marker : undefined,
+          );
           this.shown.push({ ts, content: part });
           if (index === 0) this.options.onPosted?.(ts);
         } else if (!sameContent(message.content, part)) {

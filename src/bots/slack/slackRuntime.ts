@@ -29,11 +29,15 @@ export async function answerInSlack(
   place: ReplyPlace,
 ): Promise<void> {
   // Where the reply shows goes with the question, so a restarted Guru can finish it there.
+  // The placeholder is posted with the event id as its marker: findable even if its ts never got noted.
+  const marker = request.eventId;
   const view = new ReplyView(runtime.api, place, {
-    onPosted: (ts) => runtime.service.locateReply(request.eventId, writeReplyLocator(place, ts)),
+    marker,
+    onPosted: (ts) => runtime.service.locateReply(request.eventId, writeReplyLocator(place, { ts })),
   });
+  const replyLocator = writeReplyLocator(place, { marker });
   try {
-    await renderReply(runtime.service.handle({ ...request, replyLocator: writeReplyLocator(place) }), view, {
+    await renderReply(runtime.service.handle({ ...request, replyLocator }), view, {
       editIntervalMs: runtime.config.editIntervalMs,
       mode: request.mode,
     });
