@@ -2,7 +2,7 @@ import { type REST, Routes } from "discord.js";
 import { z } from "zod";
 import type { Logger } from "../../log/logger.js";
 import type { ConversationService } from "../../service/conversationService.js";
-import { drain } from "../common/drainReply.js";
+import { finishInterrupted } from "../common/interruptedReplies.js";
 import { type ChainTarget, type MessageBody, ReplyChain } from "./replyChain.js";
 import { type DiscordReplyLocator, readReplyLocator, writeReplyLocator } from "./replyLocator.js";
 import { renderReply } from "./replyRenderer.js";
@@ -18,54 +18,47 @@ interface Handle {
 /**
  * Finishes the Discord replies a dead Guru process left: the stale "Thinking…" (a message, or a
  * slash command's deferred response while its token lives) is edited into the answer or the note
- * to ask again; where it cannot be reached, the reply is posted in the channel or thread. The
- * service hands each question to one process once; notes go first, as answers take a slot each.
+ * to ask again; where it cannot be reached, the reply is posted in the channel or thread.
  */
-export async function finishInterruptedReplies(
+export function finishInterruptedReplies(
   service: ConversationService,
   rest: REST,
   options: { readonly editIntervalMs: number; readonly logger: Logger },
 ): Promise<void> {
-  const claimed = service.claimInterrupted("discord").sort((a, b) => Number(a.resumed) - Number(b.resumed));
-  if (claimed.length > 0) options.logger.info(`finishing ${claimed.length} reply(ies) an earlier run left`);
-  for (const interrupted of claimed) {
-    const locator = readReplyLocator(interrupted.locator);
-    if (!locator) {
-      options.logger.warn(
-        "a reply an earlier run left has a place this version cannot read; storing it unseen",
+  return finishInterrupted(service, "discord", {
+    readLocator: readReplyLocator,
+    logger: options.logger,
+    finish: async (interrupted, locator) => {
+      const first = firstMessage(locator);
+      // A reply posted anew (no placeholder could be reached) is noted: a second crash edits it, never posts twice.
+      const onPosted = (messageId: string) =>
+        service.locateReply(
+          interrupted.eventId,
+          writeReplyLocator({ kind: "message", channelId: locator.channelId, messageId }),
+        );
+      const chain = new ReplyChain<Handle>(
+        restTarget(rest, locator, first ? null : onPosted),
+        options.logger,
+        first,
       );
-      await drain(interrupted.updates);
-      continue;
-    }
-    const first = firstMessage(locator);
-    // A reply posted anew (no placeholder could be reached) is noted: a second crash edits it, never posts twice.
-    const onPosted = (messageId: string) =>
-      service.locateReply(
-        interrupted.eventId,
-        writeReplyLocator({ kind: "message", channelId: locator.channelId, messageId }),
-      );
-    const chain = new ReplyChain<Handle>(
-      restTarget(rest, locator, first ? null : onPosted),
-      options.logger,
-      first,
-    );
-    await renderReply(
-      interrupted.updates,
-      {
-        show: (bodies) => chain.show(bodies),
-        // Nobody is waiting on an ephemeral reply any more: the failure goes where the placeholder was.
-        fail: async (text) => {
-          await chain.show([{ content: text, embeds: [] }]);
+      await renderReply(
+        interrupted.updates,
+        {
+          show: (bodies) => chain.show(bodies),
+          // Nobody is waiting on an ephemeral reply any more: the failure goes where the placeholder was.
+          fail: async (text) => {
+            await chain.show([{ content: text, embeds: [] }]);
+          },
         },
-      },
-      {
-        mode: interrupted.mode,
-        question: interrupted.question,
-        editIntervalMs: options.editIntervalMs,
-        logger: options.logger,
-      },
-    );
-  }
+        {
+          mode: interrupted.mode,
+          question: interrupted.question,
+          editIntervalMs: options.editIntervalMs,
+          logger: options.logger,
+        },
+      );
+    },
+  });
 }
 
 /** The placeholder to edit, if the earlier run posted one that can still be reached. */

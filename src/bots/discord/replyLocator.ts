@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { parseJsonText } from "../common/jsonText.js";
 
 /** Discord's interaction tokens work this long after the interaction was created. */
 export const interactionTokenLifetimeMs = 15 * 60 * 1000;
@@ -31,10 +32,5 @@ export function writeReplyLocator(locator: DiscordReplyLocator): string {
 
 /** Null for a locator this version cannot read. */
 export function readReplyLocator(locator: string): DiscordReplyLocator | null {
-  try {
-    const parsed = discordReplyLocatorSchema.safeParse(JSON.parse(locator));
-    return parsed.success ? parsed.data : null;
-  } catch {
-    return null;
-  }
+  return parseJsonText(discordReplyLocatorSchema, locator);
 }

@@ -1,4 +1,4 @@
-import { drain } from "../common/drainReply.js";
+import { finishInterrupted } from "../common/interruptedReplies.js";
 import { renderReply } from "./renderReply.js";
 import { readReplyLocator, writeReplyLocator } from "./replyLocator.js";
 import { type ReplyPlace, ReplyView } from "./replyView.js";
@@ -8,42 +8,29 @@ import { SlackCallError } from "./slackWebApi.js";
 /**
  * Finishes the Slack replies a dead Guru process left: each stale placeholder ("thinking…") is
  * edited into the answer, or into the note to ask again — or, when the process died before
- * posting one, the reply is posted in the thread. The service hands each question to one process
- * once; notes go first, as answers take a slot each.
+ * posting one, the reply is posted in the thread.
  */
-export async function finishInterruptedReplies(runtime: SlackRuntime): Promise<void> {
-  const claimed = runtime.service
-    .claimInterrupted("slack")
-    .sort((a, b) => Number(a.resumed) - Number(b.resumed));
-  if (claimed.length > 0) runtime.logger.info(`finishing ${claimed.length} reply(ies) an earlier run left`);
-  for (const interrupted of claimed) {
-    const locator = readReplyLocator(interrupted.locator);
-    if (!locator) {
-      runtime.logger.warn(
-        "a reply an earlier run left has a place this version cannot read; storing it unseen",
-      );
-      await drain(interrupted.updates);
-      continue;
-    }
-    const { ts, marker, ...place } = locator;
-    // Killed between posting the placeholder and noting its ts: Slack still knows it by its marker.
-    const placeholderTs = ts ?? (marker ? await findPlaceholder(runtime, place, marker) : null);
-    // A reply posted anew (no placeholder was left) is noted too: a second crash edits it, never posts twice.
-    const onPosted = (posted: string) =>
-      runtime.service.locateReply(interrupted.eventId, writeReplyLocator(place, { ts: posted }));
-    await renderReply(
-      interrupted.updates,
-      new ReplyView(
+export function finishInterruptedReplies(runtime: SlackRuntime): Promise<void> {
+  return finishInterrupted(runtime.service, "slack", {
+    readLocator: readReplyLocator,
+    logger: runtime.logger,
+    finish: async (interrupted, { ts, marker, ...place }) => {
+      // Killed between posting the placeholder and noting its ts: Slack still knows it by its marker.
+      const placeholderTs = ts ?? (marker ? await findPlaceholder(runtime, place, marker) : null);
+      // A reply posted anew (no placeholder was left) is noted too: a second crash edits it, never posts twice.
+      const onPosted = (posted: string) =>
+        runtime.service.locateReply(interrupted.eventId, writeReplyLocator(place, { ts: posted }));
+      const view = new ReplyView(
         runtime.api,
         place,
         placeholderTs ? { placeholderTs } : { onPosted, ...(marker ? { marker } : {}) },
-      ),
-      {
+      );
+      await renderReply(interrupted.updates, view, {
         editIntervalMs: runtime.config.editIntervalMs,
         mode: interrupted.mode,
-      },
-    );
-  }
+      });
+    },
+  });
 }
 
 async function findPlaceholder(

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { parseJsonText } from "../common/jsonText.js";
 import type { ReplyPlace } from "./replyView.js";
 
 /**
@@ -20,10 +21,5 @@ export function writeReplyLocator(place: ReplyPlace, shown: { marker?: string; t
 
 /** Null for a locator this version cannot read. */
 export function readReplyLocator(locator: string): SlackReplyLocator | null {
-  try {
-    const parsed = slackReplyLocatorSchema.safeParse(JSON.parse(locator));
-    return parsed.success ? parsed.data : null;
-  } catch {
-    return null;
-  }
+  return parseJsonText(slackReplyLocatorSchema, locator);
 }
