@@ -10,6 +10,7 @@ export const errorCodes = [
   "QUEUE_FULL",
   "USER_QUEUE_FULL",
   "SHUTTING_DOWN",
+  "RESTARTED",
   "CANCELLED",
   "TIMEOUT",
   "RATE_LIMITED",

@@ -17,10 +17,7 @@ export function startMaintenance(
 ): () => void {
   const run = () => {
     try {
-      const marked = service.markAbandonedQuestions(
-        config.engine.requestTimeoutMs,
-        config.engine.drainGraceMs,
-      );
+      const marked = service.markAbandonedQuestions();
       if (marked > 0)
         logger.warn(`${marked} question(s) left unanswered by an earlier run are marked interrupted`);
       if (config.memory.retentionDays !== null) {

@@ -59,6 +59,11 @@ const memorySchema = z.strictObject({
   retentionDays: z.number().positive().nullable().default(null),
   /** Prior analyses offered to the model as context. */
   maxAnalyses: z.int().min(0).max(20).default(3),
+  /**
+   * A question an earlier, crashed or killed, Guru accepted and never answered is answered at the
+   * next start when it is younger than this; an older one gets a note to ask again (0: always the note).
+   */
+  resumeWithinMs: z.int().min(0).max(86_400_000).default(300_000),
 });
 
 const ids = z.array(z.string().min(1)).default([]);

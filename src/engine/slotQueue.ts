@@ -227,5 +227,8 @@ export class SlotQueue {
 }
 
 function shuttingDown(): GuruError {
-  return new GuruError("SHUTTING_DOWN", "Guru is shutting down and is not taking new requests right now.");
+  return new GuruError(
+    "SHUTTING_DOWN",
+    "Guru is restarting or shutting down and could not answer this. Ask again once it is back.",
+  );
 }

@@ -9,6 +9,8 @@ import { openDatabase } from "./database.js";
 import { EventLedger } from "./eventLedger.js";
 import { HistoryFolder, type Summarize } from "./historyFolder.js";
 import { MessageStore, type ReplyInput, type UserMessageInput } from "./messageStore.js";
+import { type OrphanedQuestion, PendingReplies, type ReplyMode } from "./pendingReplies.js";
+import { heartbeatMs, ProcessLease } from "./processLease.js";
 import { type PruneResult, Retention } from "./retention.js";
 import type { StoredAnalysis, StoredMessage } from "./rows.js";
 import { SummaryStore } from "./summaryStore.js";
@@ -24,6 +26,7 @@ export type { AnalysisInput } from "./analysisStore.js";
 export type { Context, ContextAnalysis, ContextTurn, MemoryScope } from "./contextBuilder.js";
 export type { Summarize } from "./historyFolder.js";
 export type { ReplyInput, UserMessageInput } from "./messageStore.js";
+export type { OrphanedQuestion, ReplyMode } from "./pendingReplies.js";
 export type { PruneResult } from "./retention.js";
 export type { MessageStatus, StoredAnalysis, StoredMessage, StoredSummary } from "./rows.js";
 export type {
@@ -57,6 +60,10 @@ export interface InboundInput extends UserMessageInput {
   address: ConversationAddress;
   /** The platform event that delivered the message: claimed in the same transaction as the insert. */
   eventId?: string;
+  /** What the question asks for ("ask" unless said), so another process can answer it the same way. */
+  mode?: ReplyMode;
+  /** The front's opaque note of where the reply will show; without one only this process can show it. */
+  replyLocator?: string;
 }
 
 /** `isNew` false: a redelivery, whose message is the one already stored (null if since forgotten). */
@@ -79,6 +86,9 @@ export class Memory {
   private readonly folder: HistoryFolder;
   private readonly retention: Retention;
   private readonly userData: UserData;
+  private readonly lease: ProcessLease;
+  private readonly pending: PendingReplies;
+  private readonly heartbeat: NodeJS.Timeout;
 
   /** Opens the database (migrating it) and prunes what the retention period has expired. */
   constructor(options: MemoryOptions) {
@@ -105,6 +115,10 @@ export class Memory {
     this.folder = new HistoryFolder(this.db, this.conversations, this.messages, summaries, options.summarize);
     this.retention = new Retention(this.db, this.conversations, this.events, settings.retentionDays);
     this.userData = new UserData(this.db, this.conversations, this.messages, this.analyses, summaries);
+    this.lease = this.guard("register this process", () => new ProcessLease(this.db, this.now));
+    this.pending = new PendingReplies(this.db, this.lease);
+    this.heartbeat = setInterval(() => this.renewLease(), heartbeatMs);
+    this.heartbeat.unref();
     this.pruneExpired();
   }
 
@@ -125,7 +139,17 @@ export class Memory {
               message: this.messages.findByPlatformId(conversation, input.platformMessageId),
             };
           }
-          return this.messages.insertUser(conversation, input);
+          const stored = this.messages.insertUser(conversation, input);
+          if (stored.isNew) {
+            this.pending.add(
+              stored.message.id,
+              input.address.platform,
+              input.mode ?? "ask",
+              input.eventId ?? null,
+              input.replyLocator ?? null,
+            );
+          }
+          return stored;
           // Immediate: it reads before it writes, and another process (a second `guru mcp`, the CLI)
           // may write in between; taking the write lock first makes that a wait, not SQLITE_BUSY.
         })
@@ -138,13 +162,30 @@ export class Memory {
     return this.guard("store the reply", () => this.messages.insertReply(input));
   }
 
+  /** Notes where the reply to the question `eventId` delivered shows, once the front has put it there. */
+  locateReply(eventId: string, locator: string): boolean {
+    return this.guard("note where the reply shows", () => this.pending.locate(eventId, locator));
+  }
+
   /**
-   * Questions older than `ageMs` with no reply were cut off by a crash or kill: each gets an empty
-   * reply marked interrupted. Only call it with an age no live process could still be answering in.
+   * Takes over, once, the `platform`'s questions that a dead process accepted and never answered
+   * and whose reply shows somewhere; no other process gets them, and no live process's question.
    */
-  interruptUnanswered(ageMs: number, reason: string): number {
+  claimOrphans(platform: string): OrphanedQuestion[] {
+    return this.guard("take over unanswered questions", () => this.pending.claimOrphans(platform));
+  }
+
+  /**
+   * Questions a dead process left with no place to show a reply (a terminal, an MCP call, an older
+   * Guru) get an empty reply marked interrupted. Returns how many.
+   */
+  interruptUnplacedOrphans(reason: string): number {
     return this.guard("mark unanswered messages", () =>
-      this.messages.interruptStale(this.now() - ageMs, reason),
+      this.db
+        .transaction(
+          () => this.pending.unplacedOrphans().filter((id) => this.messages.interrupt(id, reason)).length,
+        )
+        .immediate(),
     );
   }
 
@@ -207,10 +248,20 @@ export class Memory {
   }
 
   close(): void {
+    clearInterval(this.heartbeat);
     this.guard("close the database", () => {
+      this.lease.release();
       this.db.pragma("optimize");
       this.db.close();
     });
+  }
+
+  private renewLease(): void {
+    try {
+      this.lease.renew();
+    } catch {
+      // A locked or full database: the next heartbeat tries again, well within the lease.
+    }
   }
 
   private guard<T>(action: string, work: () => T): T {

@@ -26,7 +26,7 @@ export class MessageStore {
   private readonly oldestFirstStatement: Statement<[number, number, number]>;
   private readonly inConversation: Statement<[number]>;
   private readonly countIds: Statement<[string]>;
-  private readonly interruptStaleStatement: Statement<[string, number, number]>;
+  private readonly interruptStatement: Statement<[string, number, number]>;
 
   constructor(
     db: Database,
@@ -48,6 +48,8 @@ export class MessageStore {
          (conversation_id, scope_id, role, author, text, reply_to, status, status_reason, token_count, created_at)
        SELECT conversation_id, scope_id, 'assistant', ?, ?, id, ?, ?, ?, ?
        FROM messages WHERE id = ?
+       -- One reply per question: a second one (another process, a late answer) is not stored.
+       ON CONFLICT (reply_to) DO NOTHING
        RETURNING ${messageColumns}`,
     );
     this.newestFirstStatement = db.prepare(
@@ -61,13 +63,12 @@ export class MessageStore {
     this.countIds = db
       .prepare("SELECT COUNT(*) FROM messages WHERE id IN (SELECT value FROM json_each(?))")
       .pluck();
-    this.interruptStaleStatement = db.prepare(
+    this.interruptStatement = db.prepare(
       `INSERT INTO messages
          (conversation_id, scope_id, role, author, text, reply_to, status, status_reason, token_count, created_at)
        SELECT q.conversation_id, q.scope_id, 'assistant', 'guru', '', q.id, 'interrupted', ?, 0, ?
-       FROM messages q
-       WHERE q.role = 'user' AND q.created_at < ?
-         AND NOT EXISTS (SELECT 1 FROM messages r WHERE r.reply_to = q.id)`,
+       FROM messages q WHERE q.id = ? AND q.role = 'user'
+       ON CONFLICT (reply_to) DO NOTHING`,
     );
     this.inConversation = db.prepare(
       `SELECT ${messageColumns} FROM messages WHERE conversation_id = ? ORDER BY id`,
@@ -98,7 +99,10 @@ export class MessageStore {
     return row === undefined ? null : messageSchema.parse(row);
   }
 
-  /** Stores a reply in its question's conversation; null when the question has been forgotten meanwhile. */
+  /**
+   * Stores a reply in its question's conversation; null when the question has been forgotten
+   * meanwhile, or already has its reply.
+   */
   insertReply(input: ReplyInput): StoredMessage | null {
     const reason = input.status === "complete" ? null : input.reason;
     const inserted = this.insertReplyMessage.get(
@@ -113,12 +117,9 @@ export class MessageStore {
     return inserted === undefined ? null : messageSchema.parse(inserted);
   }
 
-  /**
-   * Marks every question stored before `before` that never got a reply (its process died) as
-   * interrupted, so no accepted message stays silently unanswered. Returns how many.
-   */
-  interruptStale(before: number, reason: string): number {
-    return this.interruptStaleStatement.run(reason, this.now(), before).changes;
+  /** Gives an unanswered question an empty reply marked interrupted; false if it has a reply. */
+  interrupt(questionId: number, reason: string): boolean {
+    return this.interruptStatement.run(reason, this.now(), questionId).changes === 1;
   }
 
   /** A conversation's messages strictly between two ids, newest first, read lazily so callers can stop early. */

@@ -98,6 +98,58 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX processed_events_time ON processed_events(processed_at);
     `,
   },
+  {
+    version: 2,
+    sql: `
+      -- Which process answers each question, so a restarted Guru finishes what a dead one left.
+      -- A process holds a lease while it runs: its row, renewed by a heartbeat, deleted at close.
+      CREATE TABLE processes (
+        id TEXT PRIMARY KEY,
+        host TEXT NOT NULL,
+        pid INTEGER NOT NULL,
+        started_at INTEGER NOT NULL,
+        heartbeat_at INTEGER NOT NULL
+      ) WITHOUT ROWID;
+
+      -- A question no reply has been stored for yet, its owner, and the front's opaque locator of
+      -- where the reply shows (a Slack channel and message ts, a Discord message, ...).
+      CREATE TABLE pending_replies (
+        question_id INTEGER PRIMARY KEY REFERENCES messages(id) ON DELETE CASCADE,
+        process_id TEXT NOT NULL,
+        platform TEXT NOT NULL,
+        mode TEXT NOT NULL CHECK (mode IN ('ask', 'analyze')),
+        event_id TEXT UNIQUE,
+        locator TEXT
+      );
+      CREATE INDEX pending_replies_owner ON pending_replies(platform, process_id);
+
+      -- Earlier runs could store a second reply (an "interrupted" mark racing a late answer): keep
+      -- one per question, a complete one first, then the latest.
+      DELETE FROM messages WHERE id IN (
+        SELECT id FROM (
+          SELECT id, ROW_NUMBER() OVER (
+            PARTITION BY reply_to ORDER BY status = 'complete' DESC, id DESC
+          ) AS rank
+          FROM messages WHERE reply_to IS NOT NULL
+        ) WHERE rank > 1
+      );
+      DROP INDEX messages_reply_to;
+      -- At most one reply per question (NULLs, the questions themselves, are distinct).
+      CREATE UNIQUE INDEX messages_one_reply ON messages(reply_to);
+
+      -- Questions an earlier version left unanswered belong to no live process and show nowhere.
+      INSERT INTO pending_replies (question_id, process_id, platform, mode)
+      SELECT q.id, '', c.platform, 'ask'
+      FROM messages q JOIN conversations c ON c.id = q.conversation_id
+      WHERE q.role = 'user' AND NOT EXISTS (SELECT 1 FROM messages r WHERE r.reply_to = q.id);
+
+      -- Storing the reply settles the question, whoever stores it.
+      CREATE TRIGGER pending_replies_answered AFTER INSERT ON messages
+      WHEN new.reply_to IS NOT NULL BEGIN
+        DELETE FROM pending_replies WHERE question_id = new.reply_to;
+      END;
+    `,
+  },
 ];
 
 export function latestVersion(list: readonly Migration[]): number {

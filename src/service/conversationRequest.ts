@@ -16,6 +16,11 @@ export const conversationRequestSchema = z.object({
   /** The platform's id of the delivery: a redelivered event carries the same id. */
   eventId: z.string().min(1).max(256),
   mode: z.enum(requestModes),
+  /**
+   * Where the front will show the reply, in its own words (opaque to the service): kept with the
+   * question until it is answered, so a restarted Guru can finish a reply a killed one left.
+   */
+  replyLocator: z.string().min(1).max(4000).optional(),
 });
 
 export type ConversationRequest = z.infer<typeof conversationRequestSchema>;

@@ -26,6 +26,7 @@ import {
   type RequestMode,
 } from "./conversationRequest.js";
 import { cleanInputText, isBlank } from "./inputText.js";
+import { type InterruptedQuestion, restartedText } from "./interruptedQuestion.js";
 import { systemPromptFor } from "./personas.js";
 import { assembleTurns } from "./promptAssembly.js";
 import { perTurnOverhead, promptMargin } from "./promptBudget.js";
@@ -64,9 +65,6 @@ type Admission =
   | { readonly kind: "reply"; readonly update: ReplyUpdate }
   | { readonly kind: "generate"; readonly question: StoredMessage; readonly text: string };
 
-/** Slack between the latest a live process can still answer and declaring a question abandoned. */
-const abandonMarginMs = 5000;
-
 export const helpText =
   "Ask me anything — mention me with your question, or use `analyze` for a structured analysis " +
   "(reasoning steps, patterns, recommendations and a computed confidence). " +
@@ -99,7 +97,67 @@ export class ConversationService {
       yield admission.update;
       return;
     }
-    const { question, text } = admission;
+    yield* this.answer(request, admission.question, admission.text, handleOptions.signal);
+  }
+
+  /**
+   * Takes over the `platform`'s questions that a dead Guru process accepted and never answered (a
+   * live process's are never taken, and each is taken once): each comes with its locator and its
+   * reply — answered now when younger than `memory.resumeWithinMs`, else a note that Guru was
+   * restarted. Reading `updates` to the end stores the reply, so show it as it comes.
+   */
+  claimInterrupted(platform: string): InterruptedQuestion[] {
+    const { memory, memoryConfig } = this.options;
+    const youngAfter = Date.now() - memoryConfig.resumeWithinMs;
+    return memory.claimOrphans(platform).map(({ question, address, mode, locator, eventId }) => {
+      const request: ConversationRequest = {
+        address,
+        author: question.author,
+        text: question.text,
+        messageId: question.platformMessageId ?? String(question.id),
+        eventId: `recovered:${question.id}`,
+        mode,
+      };
+      const resumed = question.createdAt >= youngAfter;
+      return {
+        locator,
+        eventId,
+        mode,
+        question: question.text,
+        resumed,
+        updates: resumed
+          ? this.answer(request, question, question.text, undefined)
+          : this.restartedNote(question),
+      };
+    });
+  }
+
+  /** Notes where the reply to the request delivered by `eventId` shows, for a restarted Guru to find. */
+  locateReply(eventId: string, locator: string): void {
+    try {
+      this.options.memory.locateReply(eventId, locator);
+    } catch (error) {
+      // The answer still shows; only a crash before it is stored would leave the placeholder behind.
+      this.options.logger.warn("could not note where a reply shows", { error });
+    }
+  }
+
+  private async *restartedNote(question: StoredMessage): AsyncGenerator<ReplyUpdate> {
+    const note = new GuruError("RESTARTED", restartedText);
+    try {
+      yield failure(note, "");
+    } finally {
+      // After the front has shown it: a crash in between shows the note again, never nothing.
+      this.storeCutShort(question, "", note);
+    }
+  }
+
+  private async *answer(
+    request: ConversationRequest,
+    question: StoredMessage,
+    text: string,
+    signal: AbortSignal | undefined,
+  ): AsyncGenerator<ReplyUpdate> {
     let partial = "";
     let settled = false;
     try {
@@ -112,7 +170,7 @@ export class ConversationService {
         ...(request.mode === "analyze"
           ? { jsonSchema: modelAnalysisJsonSchema, maxTokens: this.options.assistant.analysisMaxTokens }
           : { maxTokens: this.options.maxTokens }),
-        ...(handleOptions.signal ? { signal: handleOptions.signal } : {}),
+        ...(signal ? { signal } : {}),
       })) {
         if (event.type === "queued") yield { type: "queued", position: event.position };
         else if (event.type === "started") yield { type: "started" };
@@ -158,20 +216,19 @@ export class ConversationService {
       text,
       platformMessageId: request.messageId,
       eventId: request.eventId,
+      mode: request.mode,
+      ...(request.replyLocator ? { replyLocator: request.replyLocator } : {}),
     });
     if (!inbound.isNew) return { kind: "reply", update: { type: "duplicate" } };
     return { kind: "generate", question: inbound.message, text };
   }
 
   /**
-   * Marks questions a dead process accepted but never answered as interrupted. Anything younger
-   * than a request's timeout plus the drain grace may still be answered by a live process.
+   * Marks questions a dead process accepted but never answered, and that show nowhere a front could
+   * finish them (a terminal, an MCP call), as interrupted. A live process's are never touched.
    */
-  markAbandonedQuestions(requestTimeoutMs: number, drainGraceMs: number): number {
-    return this.options.memory.interruptUnanswered(
-      requestTimeoutMs + drainGraceMs + abandonMarginMs,
-      "PROCESS_ENDED",
-    );
+  markAbandonedQuestions(): number {
+    return this.options.memory.interruptUnplacedOrphans("PROCESS_ENDED");
   }
 
   remembered(address: ConversationAddress): ConversationMemory | null {
@@ -270,7 +327,7 @@ export class ConversationService {
   }
 
   private storeCutShort(question: StoredMessage, partial: string, error: GuruError): void {
-    const interrupted = ["CANCELLED", "TIMEOUT", "SHUTTING_DOWN"].includes(error.code);
+    const interrupted = ["CANCELLED", "TIMEOUT", "SHUTTING_DOWN", "RESTARTED"].includes(error.code);
     try {
       this.options.memory.recordReply({
         inReplyTo: question.id,

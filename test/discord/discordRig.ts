@@ -96,6 +96,29 @@ export class DiscordRig {
     return DiscordRig.boot(this.fake, this.settings);
   }
 
+  get databasePath(): string {
+    return this.settings.dbPath;
+  }
+
+  /**
+   * Another Guru process on the same Discord and the same database (its own memory and lease),
+   * with `memory.*` settings of its own. Stop it with `stopProcess`; `close` closes the fake.
+   */
+  async alongside(engine: AnswerEngine, memory: Record<string, unknown> = {}): Promise<DiscordRig> {
+    const config = { ...this.settings.config, memory: { ...this.settings.config.memory, ...memory } };
+    return DiscordRig.boot(this.fake, { ...this.settings, engine, config });
+  }
+
+  /** This process's database connection closes, its lease with it: what a killed process leaves. */
+  closeMemory(): void {
+    this.memory.close();
+  }
+
+  async stopProcess(): Promise<void> {
+    await this.bot.stop();
+    this.memory.close();
+  }
+
   /** Waits for the fake to receive a request that matches, then for the bot to finish what it took on. */
   async settle(until: (requests: readonly RecordedRequest[]) => boolean, timeoutMs = 20_000): Promise<void> {
     await waitFor(() => until(this.fake.requests), timeoutMs);

@@ -41,7 +41,7 @@ export interface GuruService {
 
 export function openGuruService(
   engine: Engine,
-  options: { databasePath?: string; maxInputChars?: number } = {},
+  options: { databasePath?: string; maxInputChars?: number; resumeWithinMs?: number } = {},
 ): GuruService {
   const defaults = configSchema.parse({});
   const databasePath = options.databasePath ?? join(mkdtempSync(join(tmpdir(), "guru-slack-")), "guru.db");
@@ -58,7 +58,10 @@ export function openGuruService(
       analysisMaxTokens: 2048,
       maxInputChars: options.maxInputChars ?? 2000,
     },
-    memoryConfig: defaults.memory,
+    memoryConfig: {
+      ...defaults.memory,
+      resumeWithinMs: options.resumeWithinMs ?? defaults.memory.resumeWithinMs,
+    },
     contextSize: engine.stats().contextSize,
     maxTokens: 24,
     logger: silentLogger,

@@ -32,6 +32,12 @@ export class ScriptedConversations implements SlackConversations {
     }
   }
 
+  claimInterrupted(): [] {
+    return [];
+  }
+
+  locateReply(): void {}
+
   remembered(): null {
     return null;
   }

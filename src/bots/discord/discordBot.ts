@@ -1,6 +1,7 @@
 import { type Client, Events, REST } from "discord.js";
 import { GuruError } from "../../errors.js";
 import type { BotContext, ChatBot, ChatBotFactory } from "../chatBot.js";
+import { sweepInterrupted } from "../common/interruptedSweep.js";
 import { RecentKeys } from "../common/recentKeys.js";
 import { UserRateLimiter } from "../common/userRateLimiter.js";
 import { AccessPolicy } from "./accessPolicy.js";
@@ -9,6 +10,7 @@ import { type DiscordApplication, fetchApplication } from "./discordApplication.
 import { createDiscordClient } from "./discordClient.js";
 import { type DiscordTimings, defaultTimings, type HandlerContext } from "./handlerContext.js";
 import { handleInteraction } from "./interactionHandler.js";
+import { finishInterruptedReplies } from "./interruptedReplies.js";
 import { handleMessage } from "./messageHandler.js";
 
 /** Discord starts in `guru start` whenever DISCORD_TOKEN is set. */
@@ -24,6 +26,7 @@ export class DiscordBot implements ChatBot {
   private accepting = false;
   private readonly inFlight = new Set<Promise<void>>();
   private readonly handlers: HandlerContext;
+  private stopSweeping: (() => Promise<void>) | null = null;
 
   constructor(
     context: BotContext,
@@ -85,11 +88,21 @@ export class DiscordBot implements ChatBot {
         "the Message Content intent is off: mentions, DMs and slash commands work; follow-ups in threads need a mention",
       );
     }
+    this.stopSweeping = sweepInterrupted(
+      () =>
+        finishInterruptedReplies(this.handlers.service, client.rest, {
+          editIntervalMs: config.editIntervalMs,
+          logger,
+        }),
+      logger,
+    );
   }
 
   async stop(): Promise<void> {
     this.accepting = false;
-    await this.idle();
+    const stopSweeping = this.stopSweeping;
+    this.stopSweeping = null;
+    await Promise.all([this.idle(), stopSweeping?.()]);
     await this.client?.destroy();
     this.client = null;
   }

@@ -6,6 +6,7 @@ import {
 } from "discord.js";
 import { isGuruError } from "../../errors.js";
 import type { RequestMode } from "../../service/conversationRequest.js";
+import { drain } from "../common/drainReply.js";
 import type { DiscordCaller } from "./accessPolicy.js";
 import { addressOf, type DiscordPlace, eventIdOf } from "./discordPlace.js";
 import { failureText, forgetNotAllowedText, helpText, rateLimitedText, refusedText } from "./discordText.js";
@@ -19,9 +20,10 @@ import {
   type UserExportFile,
 } from "./localCommands.js";
 import { ReplyChain } from "./replyChain.js";
+import { interactionTokenLifetimeMs, writeReplyLocator } from "./replyLocator.js";
 import { type ReplyView, renderReply } from "./replyRenderer.js";
 import { commandNames, promptOption } from "./slashCommands.js";
-import { drain, startReply } from "./startedReply.js";
+import { startReply } from "./startedReply.js";
 import { keepTyping } from "./typingIndicator.js";
 
 /** Slash commands: `/ask` and `/analyze` stream a model reply; the others answer at once, ephemerally. */
@@ -82,6 +84,14 @@ async function answer(
       messageId: interaction.id,
       eventId: eventIdOf("interaction", interaction.id),
       mode,
+      // The deferred response, reachable by its token for 15 minutes: a restarted Guru can finish it.
+      replyLocator: writeReplyLocator({
+        kind: "interaction",
+        channelId: caller.channelId,
+        applicationId: interaction.applicationId,
+        token: interaction.token,
+        expiresAt: interaction.createdTimestamp + interactionTokenLifetimeMs,
+      }),
     },
     context.timings.deferGraceMs,
     cancel.signal,

@@ -5,13 +5,15 @@ import {
   type SendableChannels,
   ThreadAutoArchiveDuration,
 } from "discord.js";
+import { drain } from "../common/drainReply.js";
 import type { DiscordCaller } from "./accessPolicy.js";
 import { addressOf, type DiscordPlace, eventIdOf } from "./discordPlace.js";
 import { rateLimitedText, refusedText } from "./discordText.js";
 import type { HandlerContext } from "./handlerContext.js";
 import { type MessageBody, ReplyChain } from "./replyChain.js";
+import { writeReplyLocator } from "./replyLocator.js";
 import { placeholderFor, renderReply } from "./replyRenderer.js";
-import { drain, startReply } from "./startedReply.js";
+import { startReply } from "./startedReply.js";
 import { keepTyping } from "./typingIndicator.js";
 
 /**
@@ -57,6 +59,7 @@ async function answer(
     ? { ...caller, channelId: message.id, parentChannelId: message.channelId }
     : caller;
   const cancel = new AbortController();
+  const eventId = eventIdOf("message", message.id);
   const reply = await startReply(
     context.service,
     {
@@ -64,8 +67,10 @@ async function answer(
       author: caller.userId,
       text,
       messageId: message.id,
-      eventId: eventIdOf("message", message.id),
+      eventId,
       mode: "ask",
+      // Where the reply will show, kept with the question so a restarted Guru can finish it.
+      replyLocator: writeReplyLocator({ kind: "message", channelId: place.channelId }),
     },
     context.timings.deferGraceMs,
     cancel.signal,
@@ -78,7 +83,15 @@ async function answer(
     cancel.abort();
     return drain(reply.updates);
   }
-  const chain = new ReplyChain<Message>(messageTarget(message, channel), context.logger);
+  const chain = new ReplyChain<Message>(
+    messageTarget(message, channel, (sent) =>
+      context.service.locateReply(
+        eventId,
+        writeReplyLocator({ kind: "message", channelId: sent.channelId, messageId: sent.id }),
+      ),
+    ),
+    context.logger,
+  );
   // An answer already there (help for an empty mention, a refusal) needs no placeholder and no typing.
   const answersNow = first?.type === "finished" || first?.type === "failed";
   if (!answersNow && !(await chain.show([placeholderFor(first, "ask")]))) {
@@ -105,7 +118,7 @@ async function answer(
 }
 
 /** The first part replies to the question (in a new thread it simply starts the thread); the rest follow it. */
-function messageTarget(question: Message, channel: SendableChannels) {
+function messageTarget(question: Message, channel: SendableChannels, onFirstPost: (sent: Message) => void) {
   let replied = false;
   return {
     post: async (body: MessageBody): Promise<Message> => {
@@ -114,6 +127,7 @@ function messageTarget(question: Message, channel: SendableChannels) {
         replied || channel.id !== question.channelId
           ? await channel.send(options)
           : await question.reply(options);
+      if (!replied) onFirstPost(sent);
       replied = true;
       return sent;
     },

@@ -9,6 +9,17 @@ export interface ReplyPlace {
   readonly threadTs?: string;
 }
 
+export interface ReplyViewOptions {
+  /** A placeholder already in Slack (left by an earlier run) to edit instead of posting a new one. */
+  readonly placeholderTs?: string;
+  /** Called once the first message has been posted, with its ts. */
+  readonly onPosted?: (ts: string) => void;
+  /** The first message's unique id (see `SlackWebApi.post`), so it can be found even if its ts was lost. */
+  readonly marker?: string;
+  /** What must have been shown before the first message is posted (earlier replies in the thread). */
+  readonly after?: Promise<void>;
+}
+
 /** Under `chat.update`'s limit (it fails near 4,000 characters), with room to spare. */
 export const messageLimit = 3900;
 
@@ -37,16 +48,15 @@ export class ReplyView {
   /** Edits already granted by `waitEditTurn`, not yet made. */
   private granted = 0;
 
-  /**
-   * `after`: what must have been shown before this reply's first message is posted (the earlier
-   * replies in the same thread).
-   */
   constructor(
     private readonly api: SlackWebApi,
     private readonly place: ReplyPlace,
     private readonly edits: EditBudget,
-    private readonly after: Promise<void> = Promise.resolve(),
-  ) {}
+    private readonly options: ReplyViewOptions = {},
+  ) {
+    // Its text is unknown here: any content differs from it, so the first show edits it.
+    if (options.placeholderTs) this.shown.push({ ts: options.placeholderTs, content: { text: "" } });
+  }
 
   /** Slack refused the first message: nobody can see this reply. */
   get unreachable(): boolean {
@@ -81,9 +91,13 @@ export class ReplyView {
       for (const [index, part] of parts.entries()) {
         const message = this.shown[index];
         if (!message) {
-          if (this.shown.length === 0) await this.after;
-          const ts = await this.api.post({ ...this.place, ...part });
+          if (this.shown.length === 0) await this.options.after;
+          const ts = await this.api.post(
+            { ...this.place, ...part },
+            index === 0 ? this.options.marker : undefined,
+          );
           this.shown.push({ ts, content: part });
+          if (index === 0) this.options.onPosted?.(ts);
         } else if (!sameContent(message.content, part)) {
           await this.takeEdit(priority);
           await this.api.update(this.place.channel, message.ts, part);

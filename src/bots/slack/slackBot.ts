@@ -6,11 +6,13 @@ import { GuruError } from "../../errors.js";
 import type { Logger } from "../../log/logger.js";
 import type { ChatBot, ChatBotFactory } from "../chatBot.js";
 import { EditBudget } from "../common/editBudget.js";
+import { sweepInterrupted } from "../common/interruptedSweep.js";
 import { listeningUrl } from "../common/listeningUrl.js";
 import { RecentKeys } from "../common/recentKeys.js";
 import { AccessGate } from "./accessGate.js";
 import { boltLevel, boltLogger } from "./boltLogger.js";
 import { CommandHandler } from "./commandHandler.js";
+import { finishInterruptedReplies } from "./interruptedReplies.js";
 import { MessageHandler } from "./messageHandler.js";
 import { chatUpdateBudget } from "./replyView.js";
 import type { SlackConversations } from "./slackConversations.js";
@@ -75,6 +77,7 @@ export class SlackBot implements ChatBot {
   readonly name = "slack";
   private readonly inFlight = new Set<Promise<void>>();
   private stopReceiving: (() => Promise<void>) | null = null;
+  private stopSweeping: (() => Promise<void>) | null = null;
   private url: string | null = null;
 
   constructor(private readonly options: SlackBotOptions) {}
@@ -143,12 +146,15 @@ export class SlackBot implements ChatBot {
       bot: self.userId,
       team: self.teamId,
     });
+    this.stopSweeping = sweepInterrupted(() => finishInterruptedReplies(runtime), logger);
   }
 
   async stop(): Promise<void> {
     const stopReceiving = this.stopReceiving;
     this.stopReceiving = null;
-    if (stopReceiving) await stopReceiving();
+    const stopSweeping = this.stopSweeping;
+    this.stopSweeping = null;
+    await Promise.all([stopReceiving?.(), stopSweeping?.()]);
     await this.idle();
   }
 

@@ -6,6 +6,7 @@ import type { RecentKeys } from "../common/recentKeys.js";
 import type { AccessGate } from "./accessGate.js";
 import { escapeText } from "./mrkdwn.js";
 import { renderReply } from "./renderReply.js";
+import { writeReplyLocator } from "./replyLocator.js";
 import { type ReplyPlace, ReplyView } from "./replyView.js";
 import type { SlackConversations } from "./slackConversations.js";
 import type { BotIdentity, SlackWebApi } from "./slackWebApi.js";
@@ -34,9 +35,17 @@ export async function answerInSlack(
   place: ReplyPlace,
 ): Promise<void> {
   const turn = runtime.turns.take(place);
-  const view = new ReplyView(runtime.api, place, runtime.edits, turn.ready);
+  // Where the reply shows goes with the question, so a restarted Guru can finish it there.
+  // The placeholder is posted with the event id as its marker: findable even if its ts never got noted.
+  const marker = request.eventId;
+  const view = new ReplyView(runtime.api, place, runtime.edits, {
+    after: turn.ready,
+    marker,
+    onPosted: (ts) => runtime.service.locateReply(request.eventId, writeReplyLocator(place, { ts })),
+  });
+  const replyLocator = writeReplyLocator(place, { marker });
   try {
-    await renderReply(runtime.service.handle(request), view, {
+    await renderReply(runtime.service.handle({ ...request, replyLocator }), view, {
       editIntervalMs: runtime.config.editIntervalMs,
       mode: request.mode,
     });

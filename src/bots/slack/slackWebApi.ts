@@ -119,8 +119,8 @@ export class SlackWebApi {
     return { userId: result.user_id, botId: result.bot_id, teamId: result.team_id };
   }
 
-  async post(message: OutgoingMessage): Promise<string> {
-    const marker = randomUUID();
+  /** `marker`: the post's unique id, by which `findPost` finds it again (a fresh one unless given). */
+  async post(message: OutgoingMessage, marker: string = randomUUID()): Promise<string> {
     // Slack's clock and ours may differ: look a few minutes back.
     const since = (Date.now() / 1000 - 300).toFixed(6);
     const args = {
@@ -138,6 +138,15 @@ export class SlackWebApi {
       () => this.findPosted(message, marker, since),
     );
     return postedSchema.parse(result).ts;
+  }
+
+  /** The ts of the message posted at `place` with `marker`, if it landed (among the latest 100–200). */
+  async findPost(
+    place: Pick<OutgoingMessage, "channel" | "threadTs">,
+    marker: string,
+  ): Promise<string | null> {
+    const found = await this.findPosted({ ...place, text: "" }, marker, "0");
+    return found?.ts ?? null;
   }
 
   async update(channel: string, ts: string, content: MessageContent): Promise<void> {
