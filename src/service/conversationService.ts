@@ -7,6 +7,7 @@ import { GuruError, isGuruError } from "../errors.js";
 import type { Logger } from "../log/logger.js";
 import type {
   ConversationMemory,
+  FoldRequest,
   ForgetResult,
   Memory,
   StoredAnalysis,
@@ -103,10 +104,11 @@ export class ConversationService {
     let partial = "";
     let settled = false;
     try {
-      const turns = await this.turnsFor(request, question, text);
+      const owner = `${request.address.platform}:${request.author}`;
+      const turns = yield* this.turnsFor(request, question, text, { requester: owner, ...handleOptions });
       let result: GenerationResult | undefined;
       for await (const event of this.options.engine.generate({
-        owner: `${request.address.platform}:${request.author}`,
+        owner,
         conversation: conversationKey(request.address),
         turns,
         ...(request.mode === "analyze"
@@ -201,18 +203,23 @@ export class ConversationService {
     return this.options.engine.stats();
   }
 
-  private async turnsFor(
+  /** Yields `summarizing` before folding history, so the asker sees progress before the slow step. */
+  private async *turnsFor(
     request: ConversationRequest,
     question: StoredMessage,
     text: string,
-  ): Promise<ChatTurn[]> {
+    fold: FoldRequest,
+  ): AsyncGenerator<ReplyUpdate, ChatTurn[]> {
     const { memory, assistant, memoryConfig } = this.options;
     const systemPrompt = systemPromptFor(request.address, assistant);
     let budget = this.historyBudget(systemPrompt, text, request.mode);
+    let announced = false;
     for (;;) {
       let context = memory.buildContext(question, budget, memoryConfig.maxAnalyses);
       if (context.foldPending) {
-        await memory.foldHistory(request.address, budget);
+        if (!announced) yield { type: "summarizing" };
+        announced = true;
+        await memory.foldHistory(request.address, budget, fold);
         context = memory.buildContext(question, budget, memoryConfig.maxAnalyses);
       }
       const turns = assembleTurns(systemPrompt, context, text, request.mode);

@@ -1,0 +1,37 @@
+import type { ConversationAddress } from "../../src/conversation/conversationAddress.js";
+import type { GenerationRequest } from "../../src/engine/generationTypes.js";
+import type { Memory } from "../../src/memory/memory.js";
+import { summaryInstruction } from "../../src/service/promptAssembly.js";
+
+/**
+ * Stores `turns` answered questions at `address`: about 1,400 tokens, more than a 2,048-token context leaves for history, so the
+ * next question there must first fold the oldest into the rolling summary.
+ */
+export function seedLongHistory(
+  memory: Memory,
+  address: ConversationAddress,
+  author: string,
+  turns = 80,
+): void {
+  const key = JSON.stringify(address);
+  for (let i = 0; i < turns; i += 1) {
+    const asked = memory.recordInbound({
+      address,
+      author,
+      text: `question ${i}: how do the billing shards ${i} and ${i + 1} share invoices across regions?`,
+      platformMessageId: `seed-${key}-${i}`,
+    });
+    if (!asked.isNew) throw new Error("a seeded message existed already");
+    memory.recordReply({
+      inReplyTo: asked.message.id,
+      author: "guru",
+      text: `Shard ${i} keeps its invoices with the customer's region; ${i + 1} mirrors them nightly.`,
+      status: "complete",
+    });
+  }
+}
+
+/** Whether a generation request is the rolling-summary writer's. */
+export function isSummaryRequest(request: GenerationRequest): boolean {
+  return request.turns[0]?.text === summaryInstruction;
+}
