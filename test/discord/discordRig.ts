@@ -34,7 +34,7 @@ export class DiscordRig {
     readonly fake: FakeDiscord,
     readonly bot: DiscordBot,
     readonly service: ConversationService,
-    private readonly memory: Memory,
+    readonly memory: Memory,
     private readonly settings: {
       engine: AnswerEngine;
       dbPath: string;

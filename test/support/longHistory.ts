@@ -1,6 +1,7 @@
 import type { ConversationAddress } from "../../src/conversation/conversationAddress.js";
 import type { GenerationRequest } from "../../src/engine/generationTypes.js";
-import type { Memory } from "../../src/memory/memory.js";
+import { Memory } from "../../src/memory/memory.js";
+import type { AnswerEngine } from "../../src/service/conversationService.js";
 import { summaryInstruction } from "../../src/service/promptAssembly.js";
 
 /**
@@ -34,4 +35,35 @@ export function seedLongHistory(
 /** Whether a generation request is the rolling-summary writer's. */
 export function isSummaryRequest(request: GenerationRequest): boolean {
   return request.turns[0]?.text === summaryInstruction;
+}
+
+/** Seeds a long history into the database file a running Guru uses (through a second connection). */
+export function seedLongHistoryIn(
+  databasePath: string,
+  engine: AnswerEngine,
+  address: ConversationAddress,
+  author: string,
+): void {
+  const memory = new Memory({
+    path: databasePath,
+    countTokens: (text) => engine.countTokens(text),
+    summarize: async () => "",
+  });
+  try {
+    seedLongHistory(memory, address, author);
+  } finally {
+    memory.close();
+  }
+}
+
+/** The engine, calling `onSummary` as each rolling-summary generation is asked for (before it queues). */
+export function watchingSummaries(engine: AnswerEngine, onSummary: () => void): AnswerEngine {
+  return {
+    generate: (request) => {
+      if (isSummaryRequest(request)) onSummary();
+      return engine.generate(request);
+    },
+    countTokens: (text) => engine.countTokens(text),
+    stats: () => engine.stats(),
+  };
 }

@@ -27,16 +27,19 @@ export interface RigOptions {
   readonly dataDir?: string;
   /** Wraps the real engine's streams, e.g. to inject a failure midway. */
   readonly wrapStream?: (events: AsyncIterable<GenerationEvent>) => AsyncIterable<GenerationEvent>;
+  /** Told of every generation request as the service makes it, before it queues. */
+  readonly onGenerate?: (request: GenerationRequest) => void;
 }
 
 export function openServiceRig(engine: Engine, options: RigOptions = {}): ServiceRig {
-  const { wrapStream = (events) => events, dataDir, ...overrides } = options;
+  const { wrapStream = (events) => events, onGenerate, dataDir, ...overrides } = options;
   const defaults = configSchema.parse({});
   const dir = dataDir ?? mkdtempSync(join(tmpdir(), "guru-service-"));
   const generations: GenerationRequest[] = [];
   const watched: AnswerEngine = {
     generate: (request) => {
       generations.push(request);
+      onGenerate?.(request);
       return wrapStream(engine.generate(request));
     },
     countTokens: (text) => engine.countTokens(text),
