@@ -27,6 +27,7 @@ import {
   type RequestMode,
 } from "./conversationRequest.js";
 import { cleanInputText, isBlank } from "./inputText.js";
+import { type MemoryView, memoryViewOf } from "./memoryView.js";
 import { systemPromptFor } from "./personas.js";
 import { assembleTurns } from "./promptAssembly.js";
 import { perTurnOverhead, promptMargin } from "./promptBudget.js";
@@ -178,6 +179,11 @@ export class ConversationService {
 
   remembered(address: ConversationAddress): ConversationMemory | null {
     return this.options.memory.remembered(address);
+  }
+
+  /** What `/memory` shows: the summary, latest messages and analyses of this conversation only. */
+  memoryView(address: ConversationAddress): MemoryView {
+    return memoryViewOf(this.options.memory.remembered(address));
   }
 
   forgetConversation(address: ConversationAddress): boolean {

@@ -3,9 +3,8 @@ import type { ConversationService } from "../../service/conversationService.js";
 /** What the Slack bot asks of the conversation service (tests may stand in a scripted one). */
 export type SlackConversations = Pick<
   ConversationService,
-  "handle" | "remembered" | "forgetConversation" | "forgetUser" | "exportUser" | "status"
+  "handle" | "remembered" | "memoryView" | "forgetConversation" | "forgetUser" | "exportUser" | "status"
 >;
 
 export type ServiceStatus = ReturnType<ConversationService["status"]>;
 export type UserData = ReturnType<ConversationService["exportUser"]>;
-export type RememberedConversation = NonNullable<ReturnType<ConversationService["remembered"]>>;
