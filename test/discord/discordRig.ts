@@ -34,7 +34,7 @@ export class DiscordRig {
     readonly fake: FakeDiscord,
     readonly bot: DiscordBot,
     readonly service: ConversationService,
-    readonly memory: Memory,
+    private readonly memory: Memory,
     private readonly settings: {
       engine: AnswerEngine;
       dbPath: string;
@@ -87,6 +87,11 @@ export class DiscordRig {
       throw error;
     }
     return new DiscordRig(fake, bot, service, memory, settings);
+  }
+
+  /** The SQLite file the service keeps its memory in. */
+  get databasePath(): string {
+    return this.settings.dbPath;
   }
 
   /** Guru stopped and started again on the same database and the same Discord: only SQLite remembers. */

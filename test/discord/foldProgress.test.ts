@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Engine } from "../../src/engine/engine.js";
 import { openTinyEngine } from "../support/engineHarness.js";
 import type { SentInteraction } from "../support/fakeDiscord/fakeDiscord.js";
-import { seedLongHistory, watchingSummaries } from "../support/longHistory.js";
+import { seedLongHistoryIn, watchingSummaries } from "../support/longHistory.js";
 import { DiscordRig } from "./discordRig.js";
 import { callsFor, contentOf } from "./interactionRequests.js";
 
@@ -34,7 +34,7 @@ describe("Discord: /ask in a channel whose long history is folded first", () => 
         channel: world.channels.general.id,
         thread: null,
       };
-      seedLongHistory(rig.memory, general, world.users.alice.id);
+      seedLongHistoryIn(rig.databasePath, engine, general, world.users.alice.id);
 
       sent = rig.fake.slashCommand({ name: "ask", prompt: "and refunds?" });
       await rig.settle((requests) => callsFor(requests, sent as SentInteraction).callbacks.length > 0);

@@ -23,7 +23,7 @@ export interface MemorySections {
  * platform id of who asked, shown as "you".
  */
 export function memorySections(view: MemoryView, asker: string, dialect: MemoryDialect): MemorySections {
-  const { escape } = dialect;
+  const inert = dialect.escape;
   if (view.messageCount === 0 && view.analysisCount === 0 && view.summary === null) {
     return { heading: "I keep nothing of this conversation yet.", sections: [] };
   }
@@ -31,7 +31,7 @@ export function memorySections(view: MemoryView, asker: string, dialect: MemoryD
   if (view.summary) {
     sections.push({
       title: `Summary of older turns (updated ${when(view.summary.updatedAt)})`,
-      lines: [escape(view.summary.text)],
+      lines: [inert(view.summary.text)],
     });
   }
   if (view.latestMessages.length > 0) {
@@ -40,7 +40,7 @@ export function memorySections(view: MemoryView, asker: string, dialect: MemoryD
       lines: view.latestMessages.map((message) => {
         const who = message.role === "assistant" ? "Guru" : message.author === asker ? "you" : "someone else";
         const cut = message.status === "complete" ? "" : " (cut short)";
-        return `• ${dialect.bold(who)}, ${when(message.createdAt)}${cut}: ${escape(message.text)}`;
+        return `• ${dialect.bold(who)}, ${when(message.createdAt)}${cut}: ${inert(message.text)}`;
       }),
     });
   }
@@ -49,7 +49,7 @@ export function memorySections(view: MemoryView, asker: string, dialect: MemoryD
       title: `Latest ${view.latestAnalyses.length} of ${view.analysisCount} analyses`,
       lines: view.latestAnalyses.map(
         (analysis) =>
-          `• ${when(analysis.createdAt)} · confidence ${Math.round(analysis.confidence * 100)}% · ${escape(analysis.text)}`,
+          `• ${when(analysis.createdAt)} · confidence ${Math.round(analysis.confidence * 100)}% · ${inert(analysis.text)}`,
       ),
     });
   }
@@ -65,19 +65,31 @@ export function sectionText(section: MemorySection, dialect: MemoryDialect): str
 
 /**
  * The whole view as one text of at most `limit` characters: the oldest lines of the longest
- * section are left out until it fits (the counts in the heading still tell the totals).
+ * section are left out first (the heading's counts still tell the totals), then the longest line
+ * left (the summary, usually) is shortened.
  */
 export function fitMemoryText(memory: MemorySections, dialect: MemoryDialect, limit: number): string {
   const sections = memory.sections.map((section) => ({ title: section.title, lines: [...section.lines] }));
   for (;;) {
     const text = [memory.heading, ...sections.map((section) => sectionText(section, dialect))].join("\n\n");
-    if (text.length <= limit) return text;
+    const excess = text.length - limit;
+    if (excess <= 0) return text;
     const longest = sections.reduce<(typeof sections)[number] | null>(
       (a, b) => (a === null || b.lines.length > a.lines.length ? b : a),
       null,
     );
-    if (longest === null || longest.lines.length <= 1) return clipText(text, limit);
-    longest.lines.shift();
+    if (longest !== null && longest.lines.length > 1) {
+      longest.lines.shift();
+      continue;
+    }
+    const widest = sections.reduce<(typeof sections)[number] | null>(
+      (a, b) => (a === null || (b.lines[0]?.length ?? 0) > (a.lines[0]?.length ?? 0) ? b : a),
+      null,
+    );
+    const line = widest?.lines[0];
+    // Nothing left to shorten but the heading and titles: cut the text itself.
+    if (widest == null || line === undefined || line.length <= excess + 1) return clipText(text, limit);
+    widest.lines[0] = clipText(line, line.length - excess);
   }
 }
 
