@@ -29,7 +29,11 @@ describe("Discord: /memory shows what is kept", () => {
     const [callback] = callsFor(rig.fake.requests, sent).callbacks;
     expect(callback?.body).toMatchObject({ type: InteractionResponseType.ChannelMessageWithSource });
     expect(flagsOf(callback)).toBe(MessageFlags.Ephemeral);
-    return (callback?.body as { data: { content: string; allowed_mentions?: unknown } }).data;
+    return (
+      (callback?.body as { data: { content: string; allowed_mentions?: unknown } } | undefined)?.data ?? {
+        content: "",
+      }
+    );
   }
 
   it("shows the summary, latest messages trimmed and the analyses, to the asker alone, under 2,000 characters", async () => {
