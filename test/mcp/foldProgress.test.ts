@@ -1,13 +1,10 @@
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Engine } from "../../src/engine/engine.js";
-import { silentLogger } from "../../src/log/logger.js";
-import { createGuruMcpServer } from "../../src/mcp/guruMcpServer.js";
 import { mcpAddress } from "../../src/mcp/mcpAddress.js";
 import { openTinyEngine } from "../support/engineHarness.js";
 import { isSummaryRequest, seedLongHistory } from "../support/longHistory.js";
 import { openServiceRig, type ServiceRig } from "../support/serviceHarness.js";
+import { connectInProcess } from "./inProcessClient.js";
 
 let engine: Engine;
 
@@ -28,17 +25,7 @@ describe("MCP: `ask` in a conversation whose long history is folded first", () =
         if (isSummaryRequest(request)) heardAtSummary.push([...received]);
       },
     });
-    const shutdown = new AbortController();
-    const server = createGuruMcpServer({
-      service: rig.service,
-      maxInputChars: 2000,
-      logger: silentLogger,
-      version: "test",
-      shutdown: shutdown.signal,
-    });
-    const client = new Client({ name: "Editor F", version: "1.0.0" });
-    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-    await Promise.all([server.connect(serverSide), client.connect(clientSide)]);
+    const { client, close } = await connectInProcess(rig.service, "Editor F");
     try {
       seedLongHistory(rig.memory, mcpAddress("editor-f", "default", "long"), "editor-f");
 
@@ -52,8 +39,7 @@ describe("MCP: `ask` in a conversation whose long history is folded first", () =
       expect(heardAtSummary[0]).toEqual(["summarizing the earlier conversation"]);
       expect(received).toContain("generating");
     } finally {
-      await client.close();
-      await server.close();
+      await close();
       rig.close();
     }
   }, 120_000);
