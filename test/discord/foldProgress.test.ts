@@ -1,28 +1,18 @@
 import { InteractionResponseType } from "discord.js";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Engine } from "../../src/engine/engine.js";
-import { openTinyEngine } from "../support/engineHarness.js";
+import { describe, expect, it } from "vitest";
 import type { SentInteraction } from "../support/fakeDiscord/fakeDiscord.js";
-import { seedLongHistoryIn, watchingSummaries } from "../support/longHistory.js";
+import { seedLongHistoryIn, useFoldingEngine, watchingSummaries } from "../support/longHistory.js";
 import { DiscordRig } from "./discordRig.js";
 import { callsFor, contentOf } from "./interactionRequests.js";
 
-let engine: Engine;
-
-beforeAll(async () => {
-  engine = await openTinyEngine({ slots: 1, contextSize: 2048 });
-});
-
-afterAll(async () => {
-  await engine?.close();
-});
+const engine = useFoldingEngine();
 
 describe("Discord: /ask in a channel whose long history is folded first", () => {
   it("is deferred, and shows that it is reading back, before the summarizer's generation starts", async () => {
     let sent: SentInteraction | undefined;
     const callbacksAtSummary: number[] = [];
     const rig = await DiscordRig.open(
-      watchingSummaries(engine, () => {
+      watchingSummaries(engine(), () => {
         if (sent) callbacksAtSummary.push(callsFor(rig.fake.requests, sent).callbacks.length);
       }),
     );
@@ -34,7 +24,7 @@ describe("Discord: /ask in a channel whose long history is folded first", () => 
         channel: world.channels.general.id,
         thread: null,
       };
-      seedLongHistoryIn(rig.databasePath, engine, general, world.users.alice.id);
+      seedLongHistoryIn(rig.databasePath, engine(), general, world.users.alice.id);
 
       sent = rig.fake.slashCommand({ name: "ask", prompt: "and refunds?" });
       await rig.settle((requests) => callsFor(requests, sent as SentInteraction).callbacks.length > 0);

@@ -1,26 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Engine } from "../../src/engine/engine.js";
+import { describe, expect, it } from "vitest";
 import { mcpAddress } from "../../src/mcp/mcpAddress.js";
-import { openTinyEngine } from "../support/engineHarness.js";
-import { isSummaryRequest, seedLongHistory } from "../support/longHistory.js";
+import { isSummaryRequest, seedLongHistory, useFoldingEngine } from "../support/longHistory.js";
 import { openServiceRig, type ServiceRig } from "../support/serviceHarness.js";
 import { connectInProcess } from "./inProcessClient.js";
 
-let engine: Engine;
-
-beforeAll(async () => {
-  engine = await openTinyEngine({ slots: 1, contextSize: 2048 });
-});
-
-afterAll(async () => {
-  await engine?.close();
-});
+const engine = useFoldingEngine();
 
 describe("MCP: `ask` in a conversation whose long history is folded first", () => {
   it("reports progress before the summarizer's generation starts", async () => {
     const received: string[] = [];
     const heardAtSummary: string[][] = [];
-    const rig: ServiceRig = openServiceRig(engine, {
+    const rig: ServiceRig = openServiceRig(engine(), {
       onGenerate: (request) => {
         if (isSummaryRequest(request)) heardAtSummary.push([...received]);
       },

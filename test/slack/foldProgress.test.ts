@@ -1,10 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { ConversationAddress } from "../../src/conversation/conversationAddress.js";
-import type { Engine } from "../../src/engine/engine.js";
-import { openTinyEngine } from "../support/engineHarness.js";
 import { messagePosted } from "../support/fakeSlack/events.js";
 import { people, places } from "../support/fakeSlack/workspace.js";
-import { seedLongHistoryIn, watchingSummaries } from "../support/longHistory.js";
+import { seedLongHistoryIn, useFoldingEngine, watchingSummaries } from "../support/longHistory.js";
 import { openGuruService } from "./guruService.js";
 import { openSlackRig } from "./slackRig.js";
 
@@ -15,22 +13,16 @@ const aliceDm: ConversationAddress = {
   thread: null,
 };
 
-let engine: Engine;
-
-beforeAll(async () => {
-  engine = await openTinyEngine({ slots: 1, contextSize: 2048 });
-});
-
-afterAll(async () => {
-  await engine?.close();
-});
+const engine = useFoldingEngine();
 
 describe("Slack: a question whose long history is folded first", () => {
   it("gets its placeholder before the summarizer's generation starts, then the answer in it", async () => {
     const placeholdersAtSummary: string[][] = [];
     let postedTexts = (): string[] => [];
-    const guru = openGuruService(watchingSummaries(engine, () => placeholdersAtSummary.push(postedTexts())));
-    seedLongHistoryIn(guru.databasePath, engine, aliceDm, people.alice);
+    const guru = openGuruService(
+      watchingSummaries(engine(), () => placeholdersAtSummary.push(postedTexts())),
+    );
+    seedLongHistoryIn(guru.databasePath, engine(), aliceDm, people.alice);
     const rig = await openSlackRig("socket", guru.service);
     postedTexts = () => rig.slack.web.callsTo("chat.postMessage").map((call) => String(call.args.text));
     try {

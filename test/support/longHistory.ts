@@ -1,8 +1,29 @@
+import { afterAll, beforeAll } from "vitest";
 import type { ConversationAddress } from "../../src/conversation/conversationAddress.js";
+import type { Engine } from "../../src/engine/engine.js";
 import type { GenerationRequest } from "../../src/engine/generationTypes.js";
 import { Memory } from "../../src/memory/memory.js";
 import type { AnswerEngine } from "../../src/service/conversationService.js";
 import { summaryInstruction } from "../../src/service/promptAssembly.js";
+import { openTinyEngine } from "./engineHarness.js";
+
+/**
+ * One slot and a 2,048-token context for a test file (opened before its tests, closed after):
+ * a seeded long history must be folded there. Call the result to get the engine.
+ */
+export function useFoldingEngine(): () => Engine {
+  let engine: Engine | undefined;
+  beforeAll(async () => {
+    engine = await openTinyEngine({ slots: 1, contextSize: 2048 });
+  });
+  afterAll(async () => {
+    await engine?.close();
+  });
+  return () => {
+    if (!engine) throw new Error("the folding engine is not open yet");
+    return engine;
+  };
+}
 
 /**
  * Stores `turns` answered questions at `address`: about 1,400 tokens, more than a 2,048-token context leaves for history, so the
