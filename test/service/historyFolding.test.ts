@@ -75,7 +75,7 @@ describe("a question whose history must first be folded into the summary", () =>
     expect(rig.service.remembered(long)?.summary).not.toBeNull();
   });
 
-  it("counts the summarizer's work to the asker, who waits in line once at a time", async () => {
+  it("counts the summarizer's work to the asker, not to a shared owner", async () => {
     const { rig } = await open(1, 4);
     const long = thread("fold-owner");
     seedLongHistory(rig.memory, long, "U7");
