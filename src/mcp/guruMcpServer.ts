@@ -4,6 +4,7 @@ import { clientSpace } from "./mcpAddress.js";
 import type { McpService, ToolContext } from "./toolContext.js";
 import { registerAnalysisTool } from "./tools/analysisTool.js";
 import { registerAskTool } from "./tools/askTool.js";
+import { registerMemoryTool } from "./tools/memoryTool.js";
 import { registerSearchMemoryTool } from "./tools/searchMemoryTool.js";
 import { registerStatusTool } from "./tools/statusTool.js";
 
@@ -19,7 +20,7 @@ const instructions =
   "Guru runs a local language model on this machine and remembers its analyses. " +
   "Use `cognitive_analysis` for a structured analysis with a computed confidence, `ask` for a " +
   "conversational answer (pass back its `conversation` to follow up), `search_memory` to find " +
-  "earlier analyses, and `status` to see the model and how busy its queue is. Answers can take a " +
+  "earlier analyses, `memory` to see what Guru keeps of a conversation, and `status` to see the model and how busy its queue is. Answers can take a " +
   "while on a CPU: progress notifications report the queue position and generation.";
 
 /** Arguments past this many array elements and object members are refused before any parsing. */
@@ -44,6 +45,7 @@ export function createGuruMcpServer(options: GuruMcpServerOptions): McpServer {
   registerAnalysisTool(server, context);
   registerAskTool(server, context);
   registerSearchMemoryTool(server, context);
+  registerMemoryTool(server, context);
   registerStatusTool(server, context);
   return server;
 }

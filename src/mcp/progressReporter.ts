@@ -30,14 +30,17 @@ export interface ProgressTiming {
 export const defaultProgressTiming: ProgressTiming = { textIntervalMs: 250, heartbeatMs: 1000 };
 
 /**
- * Turns the service's reply updates into MCP progress notifications: the queue position while
- * waiting, then "generating" with the length so far. `progress` only ever grows, as MCP requires.
+ * Turns the service's reply updates into MCP progress notifications: "summarizing" while a long
+ * history is folded, the queue position while waiting, then "generating" with the length so far
+ * (a heartbeat ticks through both slow phases). `progress` only ever grows, as MCP requires.
  */
 export class ProgressReporter {
   private step = 0;
   private lastTextAt = Number.NEGATIVE_INFINITY;
   private heartbeat: NodeJS.Timeout | undefined;
-  private generatingSince = 0;
+  /** What the heartbeat reports: a slow step before the answer, then the generation. */
+  private phase = "generating";
+  private phaseSince = 0;
   private characters = 0;
 
   constructor(
@@ -45,13 +48,14 @@ export class ProgressReporter {
     private readonly timing: ProgressTiming = defaultProgressTiming,
   ) {}
 
-  report(update: ReplyUpdate): void {
-    if (update.type === "queued") {
+  /** Resolves once a notice of a slow step has been sent, so the client hears of it before it starts. */
+  async report(update: ReplyUpdate): Promise<void> {
+    if (update.type === "summarizing") {
+      await this.enter("summarizing the earlier conversation");
+    } else if (update.type === "queued") {
       this.emit(`queued: position ${update.position}`);
     } else if (update.type === "started") {
-      this.generatingSince = performance.now();
-      this.emit("generating");
-      this.startHeartbeat();
+      this.enter("generating");
     } else if (update.type === "text") {
       this.characters = update.text.length;
       if (performance.now() - this.lastTextAt < this.timing.textIntervalMs) return;
@@ -67,19 +71,26 @@ export class ProgressReporter {
     this.heartbeat = undefined;
   }
 
+  private enter(phase: string): Promise<void> {
+    this.phase = phase;
+    this.phaseSince = performance.now();
+    this.startHeartbeat();
+    return this.emit(phase);
+  }
+
   private startHeartbeat(): void {
     if (this.send === null || this.heartbeat !== undefined) return;
     this.heartbeat = setInterval(() => {
-      const seconds = Math.round((performance.now() - this.generatingSince) / 1000);
-      this.emit(`generating: ${seconds} s${this.characters > 0 ? `, ${this.characters} characters` : ""}`);
+      const seconds = Math.round((performance.now() - this.phaseSince) / 1000);
+      this.emit(`${this.phase}: ${seconds} s${this.characters > 0 ? `, ${this.characters} characters` : ""}`);
     }, this.timing.heartbeatMs);
     this.heartbeat.unref();
   }
 
-  private emit(message: string): void {
-    if (this.send === null) return;
+  private emit(message: string): Promise<void> {
+    if (this.send === null) return Promise.resolve();
     this.step += 1;
     // A client that went away cannot be told; the answer itself still settles the call.
-    this.send(this.step, message).catch(() => {});
+    return this.send(this.step, message).catch(() => {});
   }
 }

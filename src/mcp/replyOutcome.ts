@@ -25,7 +25,7 @@ export async function replyOutcome(
   const signal = AbortSignal.any([extra.signal, context.shutdown]);
   try {
     for await (const update of context.service.handle(mcpRequest(address, prompt, mode), { signal })) {
-      progress.report(update);
+      await progress.report(update);
       if (update.type === "finished") return { type: "finished", reply: update.reply };
       if (update.type === "failed") return { type: "failed", code: update.code, message: update.message };
     }

@@ -2,7 +2,7 @@ import type { Logger } from "../log/logger.js";
 import type { ConversationService } from "../service/conversationService.js";
 
 /** What the MCP tools use of the conversation service (the same one the bots use). */
-export type McpService = Pick<ConversationService, "handle" | "status" | "searchAnalyses">;
+export type McpService = Pick<ConversationService, "handle" | "status" | "searchAnalyses" | "memoryView">;
 
 export interface ToolContext {
   readonly service: McpService;

@@ -63,4 +63,11 @@ export const searchMemoryInput = z.strictObject({
   limit: z.int().min(1).max(20).default(5).describe("Most results to return (1 to 20)."),
 });
 
+export const memoryInput = z.strictObject({
+  conversation: idText.describe("The `conversation` an earlier `ask` or `cognitive_analysis` used."),
+  channel: idText
+    .default(defaultChannel)
+    .describe(`The conversation's channel (default "${defaultChannel}").`),
+});
+
 export const statusInput = z.strictObject({});

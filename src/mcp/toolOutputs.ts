@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { cognitiveAnalysisSchema } from "../service/cognitiveAnalysis.js";
+import { memoryViewSchema } from "../service/memoryView.js";
 
 /** The analysis tool returns the published object itself (schemas/cognitive-analysis.v1.json). */
 export const analysisOutput = cognitiveAnalysisSchema;
@@ -47,4 +48,10 @@ export const statusOutput = z.object({
   threads: z.int(),
   recentTokensPerSecond: z.number().min(0),
   completedAnswers: z.int().min(0),
+});
+
+/** What `/memory` shows on the other platforms, for one of the client's conversations. */
+export const memoryOutput = memoryViewSchema.extend({
+  channel: z.string(),
+  conversation: z.string(),
 });

@@ -6,8 +6,21 @@ import type { MessageStore } from "./messageStore.js";
 import type { StoredMessage } from "./rows.js";
 import type { SummaryStore } from "./summaryStore.js";
 
+/**
+ * Whom a fold is for: the summarizer's work is counted to the person whose question needed it
+ * (never to a shared owner), and stops when they give up.
+ */
+export interface FoldRequest {
+  readonly requester: string;
+  readonly signal?: AbortSignal;
+}
+
 /** Produces the new rolling summary from the previous one and the turns to fold into it (oldest first). */
-export type Summarize = (previousSummary: string | null, turns: StoredMessage[]) => Promise<string>;
+export type Summarize = (
+  previousSummary: string | null,
+  turns: StoredMessage[],
+  request: FoldRequest,
+) => Promise<string>;
 
 export class HistoryFolder {
   constructor(
@@ -24,7 +37,7 @@ export class HistoryFolder {
    * filling half the history share stay unfolded, so a long thread is not refolded at every message.
    * Returns how many turns were folded.
    */
-  async fold(address: ConversationAddress, budget: number): Promise<number> {
+  async fold(address: ConversationAddress, budget: number, request: FoldRequest): Promise<number> {
     let folded = 0;
     for (;;) {
       const conversation = this.conversations.find(address);
@@ -34,7 +47,7 @@ export class HistoryFolder {
       const last = chunk.at(-1);
       if (last === undefined) return folded;
 
-      const text = await this.summarize(previous?.text ?? null, chunk);
+      const text = await this.summarize(previous?.text ?? null, chunk, request);
 
       const stored = this.db.transaction(() => {
         const current = this.summaries.find(conversation.id);

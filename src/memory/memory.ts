@@ -7,7 +7,7 @@ import { type Context, ContextBuilder } from "./contextBuilder.js";
 import { ConversationStore } from "./conversationStore.js";
 import { openDatabase } from "./database.js";
 import { EventLedger } from "./eventLedger.js";
-import { HistoryFolder, type Summarize } from "./historyFolder.js";
+import { type FoldRequest, HistoryFolder, type Summarize } from "./historyFolder.js";
 import { MessageStore, type ReplyInput, type UserMessageInput } from "./messageStore.js";
 import { type OrphanedQuestion, PendingReplies, type ReplyMode } from "./pendingReplies.js";
 import { heartbeatMs, ProcessLease } from "./processLease.js";
@@ -24,7 +24,7 @@ import {
 
 export type { AnalysisInput } from "./analysisStore.js";
 export type { Context, ContextAnalysis, ContextTurn, MemoryScope } from "./contextBuilder.js";
-export type { Summarize } from "./historyFolder.js";
+export type { FoldRequest, Summarize } from "./historyFolder.js";
 export type { ReplyInput, UserMessageInput } from "./messageStore.js";
 export type { OrphanedQuestion, ReplyMode } from "./pendingReplies.js";
 export type { PruneResult } from "./retention.js";
@@ -210,9 +210,9 @@ export class Memory {
   }
 
   /** Folds turns that no longer fit `budget` into the rolling summary; resolves to how many were folded. */
-  async foldHistory(address: ConversationAddress, budget: number): Promise<number> {
+  async foldHistory(address: ConversationAddress, budget: number, request: FoldRequest): Promise<number> {
     try {
-      return await this.folder.fold(address, budget);
+      return await this.folder.fold(address, budget, request);
     } catch (cause) {
       // The summarizer's own failures (the engine's GuruErrors) pass through as they are.
       if (cause instanceof SqliteError || cause instanceof z.ZodError) {

@@ -7,6 +7,7 @@ import { GuruError, isGuruError } from "../errors.js";
 import type { Logger } from "../log/logger.js";
 import type {
   ConversationMemory,
+  FoldRequest,
   ForgetResult,
   Memory,
   StoredAnalysis,
@@ -27,6 +28,7 @@ import {
 } from "./conversationRequest.js";
 import { cleanInputText, isBlank } from "./inputText.js";
 import { type InterruptedQuestion, restartedText } from "./interruptedQuestion.js";
+import { type MemoryView, memoryViewOf } from "./memoryView.js";
 import { systemPromptFor } from "./personas.js";
 import { assembleTurns } from "./promptAssembly.js";
 import { perTurnOverhead, promptMargin } from "./promptBudget.js";
@@ -161,10 +163,14 @@ export class ConversationService {
     let partial = "";
     let settled = false;
     try {
-      const turns = await this.turnsFor(request, question, text);
+      const owner = `${request.address.platform}:${request.author}`;
+      const turns = yield* this.turnsFor(request, question, text, {
+        requester: owner,
+        ...(signal ? { signal } : {}),
+      });
       let result: GenerationResult | undefined;
       for await (const event of this.options.engine.generate({
-        owner: `${request.address.platform}:${request.author}`,
+        owner,
         conversation: conversationKey(request.address),
         turns,
         ...(request.mode === "analyze"
@@ -235,6 +241,11 @@ export class ConversationService {
     return this.options.memory.remembered(address);
   }
 
+  /** What `/memory` shows: the summary, latest messages and analyses of this conversation only. */
+  memoryView(address: ConversationAddress): MemoryView {
+    return memoryViewOf(this.options.memory.remembered(address));
+  }
+
   forgetConversation(address: ConversationAddress): boolean {
     return this.options.memory.forgetConversation(address);
   }
@@ -258,18 +269,23 @@ export class ConversationService {
     return this.options.engine.stats();
   }
 
-  private async turnsFor(
+  /** Yields `summarizing` before folding history, so the asker sees progress before the slow step. */
+  private async *turnsFor(
     request: ConversationRequest,
     question: StoredMessage,
     text: string,
-  ): Promise<ChatTurn[]> {
+    fold: FoldRequest,
+  ): AsyncGenerator<ReplyUpdate, ChatTurn[]> {
     const { memory, assistant, memoryConfig } = this.options;
     const systemPrompt = systemPromptFor(request.address, assistant);
     let budget = this.historyBudget(systemPrompt, text, request.mode);
+    let announced = false;
     for (;;) {
       let context = memory.buildContext(question, budget, memoryConfig.maxAnalyses);
       if (context.foldPending) {
-        await memory.foldHistory(request.address, budget);
+        if (!announced) yield { type: "summarizing" };
+        announced = true;
+        await memory.foldHistory(request.address, budget, fold);
         context = memory.buildContext(question, budget, memoryConfig.maxAnalyses);
       }
       const turns = assembleTurns(systemPrompt, context, text, request.mode);

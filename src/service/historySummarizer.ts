@@ -6,9 +6,13 @@ import { perTurnOverhead, promptMargin } from "./promptBudget.js";
 /** The longest rolling summary, in tokens. */
 const summaryTokens = 200;
 
-/** Memory's rolling-summary writer: the model, through the same queue as every answer. */
+/**
+ * Memory's rolling-summary writer: the model, through the same queue as every answer. A fold is
+ * the first step of the question that needed it, so it waits in line as the asker (the asker's
+ * one place in line: the answer queues only once the fold is done) and is cancelled with it.
+ */
 export function historySummarizer(engine: AnswerEngine): Summarize {
-  const summarize: Summarize = async (previousSummary, turns) => {
+  const summarize: Summarize = async (previousSummary, turns, request) => {
     const transcript = turns
       .map((turn) => `${turn.role === "user" ? turn.author : "Guru"}: ${turn.text}`)
       .join("\n");
@@ -21,17 +25,19 @@ export function historySummarizer(engine: AnswerEngine): Summarize {
       engine.countTokens(summaryInstruction) + engine.countTokens(prompt) + 2 * perTurnOverhead;
     if (turns.length > 1 && promptTokens + summaryTokens + promptMargin > engine.stats().contextSize) {
       const half = Math.ceil(turns.length / 2);
-      return summarize(await summarize(previousSummary, turns.slice(0, half)), turns.slice(half));
+      const firstHalf = await summarize(previousSummary, turns.slice(0, half), request);
+      return summarize(firstHalf, turns.slice(half), request);
     }
     let text = "";
     for await (const event of engine.generate({
-      owner: "guru:summary",
+      owner: request.requester,
       turns: [
         { role: "system", text: summaryInstruction },
         { role: "user", text: prompt },
       ],
       maxTokens: summaryTokens,
       temperature: 0.2,
+      ...(request.signal ? { signal: request.signal } : {}),
     })) {
       if (event.type === "done") text = event.result.text;
     }

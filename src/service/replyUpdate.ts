@@ -14,11 +14,13 @@ export type Reply =
   | { readonly kind: "notice"; readonly markdown: string };
 
 /**
- * What a renderer shows, in order: maybe `queued` (position changes), `started`, `text` as it
+ * What a renderer shows, in order: maybe `summarizing` (first, before older history is folded into
+ * the rolling summary: a slow step), maybe `queued` (position changes), `started`, `text` as it
  * streams (the whole text so far, so a renderer can edit in place), then exactly one `finished`
  * or `failed`. A redelivered event yields only `duplicate`: render nothing.
  */
 export type ReplyUpdate =
+  | { readonly type: "summarizing" }
   | { readonly type: "queued"; readonly position: number }
   | { readonly type: "started" }
   | { readonly type: "text"; readonly text: string }

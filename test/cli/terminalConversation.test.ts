@@ -1,8 +1,11 @@
 import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { beforeAll, describe, expect, it } from "vitest";
+import { terminalAuthor, terminalChat } from "../../src/bots/terminal/terminalAddress.js";
 import { publishedAnalysisSchemaPath } from "../../src/service/publishedSchema.js";
 import { emptyWorkdir, runGuru } from "../support/guruProcess.js";
+import { seedKeptMemory } from "../support/keptMemory.js";
 import { tinyModelPath } from "../support/tinyModel.js";
 
 let tiny: string;
@@ -20,14 +23,37 @@ describe("guru chat on piped stdin", () => {
     });
     expect(first.code).toBe(0);
     expect(first.stdout).toContain("**Summary.**");
-    expect(first.stdout).toContain("This chat: 4 messages (2 from you), 1 analyses.");
+    expect(first.stdout).toContain("What I keep of this conversation: 4 messages, 1 analysis.");
+    expect(first.stdout).toMatch(
+      /Latest 4 of 4 messages\n• you, \d{4}-\d\d-\d\d \d\d:\d\d UTC: hello there\n• Guru, /,
+    );
+    expect(first.stdout).toMatch(
+      /Latest 1 of 1 analyses\n• \d{4}-\d\d-\d\d \d\d:\d\d UTC · confidence \d+% · \S/,
+    );
     const second = await runGuru(["chat", "--model", tiny], {
       cwd,
       input: "/memory\n/forget\n/memory\n/quit\nnot read\n",
     });
-    expect(second.stdout).toContain("This chat: 4 messages");
+    expect(second.stdout).toContain("What I keep of this conversation: 4 messages");
     expect(second.stdout).toContain("Forgotten:");
-    expect(second.stdout).toContain("I remember nothing of this chat yet.");
+    expect(second.stdout).toContain("I keep nothing of this conversation yet.");
+  });
+
+  it("shows on /memory the summary and the latest messages trimmed, with no control character", async () => {
+    const cwd = emptyWorkdir();
+    const long = await seedKeptMemory(join(cwd, "data", "guru.db"), terminalChat, terminalAuthor());
+
+    const run = await runGuru(["chat", "--model", tiny], { cwd, input: "/memory\n" });
+
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(
+      /Summary of older turns \(updated [^)]+\)\nAlice & Bob sized the billing shards <!here>\n/,
+    );
+    expect(run.stdout).toContain("• you, ");
+    expect(run.stdout).toContain("[x](https://evil.example) [31mred");
+    expect(run.stdout).not.toContain("\u001b");
+    expect(run.stdout).not.toContain(long);
+    expect(run.stdout).toContain("· confidence 72% · Shard billing by customer id");
   });
 
   it("shows the model and queue on /status", async () => {

@@ -89,15 +89,16 @@ export class DiscordRig {
     return new DiscordRig(fake, bot, service, memory, settings);
   }
 
+  /** The SQLite file the service keeps its memory in. */
+  get databasePath(): string {
+    return this.settings.dbPath;
+  }
+
   /** Guru stopped and started again on the same database and the same Discord: only SQLite remembers. */
   async restart(): Promise<DiscordRig> {
     await this.bot.stop();
     this.memory.close();
     return DiscordRig.boot(this.fake, this.settings);
-  }
-
-  get databasePath(): string {
-    return this.settings.dbPath;
   }
 
   /**

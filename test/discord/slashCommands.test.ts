@@ -83,7 +83,7 @@ describe("Discord slash commands on the tiny model", () => {
       /\*\*Model:\*\* .+ on CPU/,
     );
     expect(await ephemeralReply(rig.fake.slashCommand({ name: "memory" }))).toMatch(
-      /^I keep \d+ messages of this conversation \(\d+ from you\) and 1 analyses\./,
+      /^What I keep of this conversation: \d+ messages, 1 analysis\./,
     );
   });
 

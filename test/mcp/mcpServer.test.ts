@@ -60,11 +60,12 @@ describe("guru mcp over stdio", () => {
     await editor?.close();
   });
 
-  it("lists its four tools, each with an input and an output schema", async () => {
+  it("lists its five tools, each with an input and an output schema", async () => {
     const { tools } = await editor.client.listTools();
     expect(tools.map((tool) => tool.name).sort()).toEqual([
       "ask",
       "cognitive_analysis",
+      "memory",
       "search_memory",
       "status",
     ]);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { StoredMessage, Summarize } from "../../src/memory/memory.js";
-import { addresses, openTestMemory, query, say } from "./support.js";
+import { addresses, asker, openTestMemory, query, say } from "./support.js";
 
 /** A summarizer that records what it was given and answers "summary 1", "summary 2", … */
 function recordingSummarizer(): { summarize: Summarize; calls: [string | null, string[]][] } {
@@ -22,7 +22,7 @@ describe("folding long threads into a rolling summary", () => {
     const question = say(memory, addresses.slackThread, "what next");
     expect(memory.buildContext(question, 24).foldPending).toBe(true);
 
-    const folded = await memory.foldHistory(addresses.slackThread, 24);
+    const folded = await memory.foldHistory(addresses.slackThread, 24, asker);
 
     expect(folded).toBe(9);
     expect(calls).toEqual([
@@ -38,7 +38,7 @@ describe("folding long threads into a rolling summary", () => {
     for (const turn of tenTurns) say(memory, addresses.slackThread, turn);
     const question = say(memory, addresses.slackThread, "what next");
 
-    await memory.foldHistory(addresses.slackThread, 24);
+    await memory.foldHistory(addresses.slackThread, 24, asker);
     const context = memory.buildContext(question, 24);
 
     expect(context).toMatchObject({ summary: "summary 3", foldPending: false });
@@ -53,7 +53,7 @@ describe("folding long threads into a rolling summary", () => {
     const { memory } = openTestMemory({ summarize });
     say(memory, addresses.slackThread, "short");
 
-    expect(await memory.foldHistory(addresses.slackThread, 1000)).toBe(0);
+    expect(await memory.foldHistory(addresses.slackThread, 1000, asker)).toBe(0);
     expect(calls).toEqual([]);
   });
 
@@ -68,7 +68,7 @@ describe("folding long threads into a rolling summary", () => {
       say(memory, addresses.slackThread, turn, index % 2 === 0 ? "U1" : "U2");
     }
 
-    expect(await memory.foldHistory(addresses.slackThread, 24)).toBe(0);
+    expect(await memory.foldHistory(addresses.slackThread, 24, asker)).toBe(0);
     expect(query(path, "SELECT * FROM summaries")).toEqual([]);
   });
 
@@ -81,6 +81,6 @@ describe("folding long threads into a rolling summary", () => {
     });
     for (const turn of tenTurns) say(memory, addresses.slackThread, turn);
 
-    await expect(memory.foldHistory(addresses.slackThread, 24)).rejects.toBe(failure);
+    await expect(memory.foldHistory(addresses.slackThread, 24, asker)).rejects.toBe(failure);
   });
 });

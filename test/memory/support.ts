@@ -4,7 +4,13 @@ import path from "node:path";
 import Sqlite from "better-sqlite3";
 import { onTestFinished } from "vitest";
 import type { ConversationAddress } from "../../src/conversation/conversationAddress.js";
-import { Memory, type MemoryOptions, type StoredMessage, type Summarize } from "../../src/memory/memory.js";
+import {
+  type FoldRequest,
+  Memory,
+  type MemoryOptions,
+  type StoredMessage,
+  type Summarize,
+} from "../../src/memory/memory.js";
 
 /** One token per word keeps budgets easy to reason about in tests. */
 export function countWords(text: string): number {
@@ -36,6 +42,9 @@ export interface TestMemory {
 }
 
 export const summarizeNothing: Summarize = async () => "";
+
+/** Whom a test's fold is for. */
+export const asker: FoldRequest = { requester: "slack:U1" };
 
 export function openTestMemory(options: Partial<MemoryOptions> = {}): TestMemory {
   const file = path.join(tempDir(), "guru.db");

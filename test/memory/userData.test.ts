@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { conversationKey } from "../../src/conversation/conversationAddress.js";
-import { addresses, analyze, openTestMemory, query, reply, say } from "./support.js";
+import { addresses, analyze, asker, openTestMemory, query, reply, say } from "./support.js";
 
 const me = { platform: "slack", author: "U1" };
 
@@ -10,7 +10,7 @@ describe("what a person can see and remove", () => {
     const question = say(memory, addresses.slackThread, "first question");
     reply(memory, question, "first answer");
     analyze(memory, question, "first finding");
-    await memory.foldHistory(addresses.slackThread, 0);
+    await memory.foldHistory(addresses.slackThread, 0, asker);
 
     const remembered = memory.remembered(addresses.slackThread);
 
@@ -26,7 +26,7 @@ describe("what a person can see and remove", () => {
   it("forgets a conversation: its messages, analyses, search entries and summary, and nothing else", async () => {
     const { memory, path } = openTestMemory({ summarize: async () => "we talked" });
     analyze(memory, say(memory, addresses.slackThread, "forget me"), "secret plan");
-    await memory.foldHistory(addresses.slackThread, 0);
+    await memory.foldHistory(addresses.slackThread, 0, asker);
     const kept = analyze(memory, say(memory, addresses.slackOtherThread, "keep me"), "public plan");
 
     expect(memory.forgetConversation(addresses.slackThread)).toBe(true);
@@ -50,7 +50,7 @@ describe("what a person can see and remove", () => {
     reply(memory, mine, "answer to me");
     analyze(memory, mine, "my finding");
     say(memory, addresses.slackThread, "their remark", "U2");
-    await memory.foldHistory(addresses.slackThread, 0);
+    await memory.foldHistory(addresses.slackThread, 0, asker);
     say(memory, addresses.slackDm, "my private note", "U1");
     const theirs = say(memory, addresses.slackOtherChannel, "their question", "U2");
     analyze(memory, theirs, "their finding");

@@ -6,7 +6,7 @@ import { configSchema } from "../../src/config/configSchema.js";
 import type { Engine } from "../../src/engine/engine.js";
 import { silentLogger } from "../../src/log/logger.js";
 import { Memory } from "../../src/memory/memory.js";
-import { ConversationService } from "../../src/service/conversationService.js";
+import { type AnswerEngine, ConversationService } from "../../src/service/conversationService.js";
 import { historySummarizer } from "../../src/service/historySummarizer.js";
 import { openTinyEngine } from "../support/engineHarness.js";
 
@@ -40,7 +40,7 @@ export interface GuruService {
 }
 
 export function openGuruService(
-  engine: Engine,
+  engine: AnswerEngine,
   options: { databasePath?: string; maxInputChars?: number; resumeWithinMs?: number } = {},
 ): GuruService {
   const defaults = configSchema.parse({});

@@ -42,6 +42,10 @@ export class ScriptedConversations implements SlackConversations {
     return null;
   }
 
+  memoryView(): never {
+    throw new Error("not scripted");
+  }
+
   forgetConversation(): never {
     throw new Error("not scripted");
   }

@@ -33,6 +33,8 @@ export interface Delivery {
 export interface CommandReply extends Delivery {
   /** The ephemeral text that came back with the acknowledgement, if any. */
   readonly text: string | null;
+  /** Its Block Kit blocks, if any. */
+  readonly blocks: unknown[] | null;
 }
 
 /** Guru's Slack bot, started against a fresh fake Slack, and ways to talk to it as Slack does. */
@@ -123,7 +125,7 @@ export async function openSlackRig(
       const payload = slashCommand({ user, channel, text, responseUrl: slack.responseUrl });
       if (transport === "socket") {
         const ack = await slack.socket.send("slash_commands", payload);
-        return { ackMs: ack.ms, text: ephemeralText(ack.payload) };
+        return { ackMs: ack.ms, text: ephemeralText(ack.payload), blocks: ephemeralBlocks(ack.payload) };
       }
       const response = await postSigned(endpoint(), {
         body: stringify(payload),
@@ -131,7 +133,8 @@ export async function openSlackRig(
         secret: workspace.signingSecret,
       });
       if (response.status !== 200) throw new Error(`the app answered a command with HTTP ${response.status}`);
-      return { ackMs: response.ms, text: response.body ? ephemeralText(JSON.parse(response.body)) : null };
+      const reply: unknown = response.body ? JSON.parse(response.body) : undefined;
+      return { ackMs: response.ms, text: ephemeralText(reply), blocks: ephemeralBlocks(reply) };
     },
     restart: async (next) => {
       await bot.stop();
@@ -148,4 +151,9 @@ export async function openSlackRig(
 function ephemeralText(payload: unknown): string | null {
   const text = (payload as { text?: unknown } | undefined)?.text;
   return typeof text === "string" ? text : null;
+}
+
+function ephemeralBlocks(payload: unknown): unknown[] | null {
+  const blocks = (payload as { blocks?: unknown } | undefined)?.blocks;
+  return Array.isArray(blocks) ? blocks : null;
 }

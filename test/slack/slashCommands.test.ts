@@ -115,13 +115,15 @@ describe.each(transports)("Slack over %s: /guru", (transport) => {
   });
 
   it("`memory` tells me what it keeps from me", async () => {
-    expect(await guru("memory")).toBe("I keep nothing from you.");
+    expect(await guru("memory")).toMatch(/^I keep nothing from you\.\n/);
     await chatInDm("one");
     await chatInDm("two");
 
-    const text = await guru("memory", places.aliceDm);
-    expect(text).toContain("I keep *2 messages* from you (with my replies) in *1 conversations*");
-    expect(text).toContain("This DM: 4 messages, 0 analyses.");
+    const reply = await rig.command({ user: people.alice, channel: places.aliceDm, text: "memory" });
+    expect(reply.text).toContain("I keep *2 messages* from you (with my replies) in *1 conversations*");
+    expect(JSON.stringify(reply.blocks)).toContain(
+      "What I keep of this conversation: 4 messages, 0 analyses.",
+    );
   });
 
   it("`export` sends my data as a JSON file in my DM", async () => {

@@ -30,10 +30,12 @@ export interface RigOptions {
   readonly dataDir?: string;
   /** Wraps the real engine's streams, e.g. to inject a failure midway. */
   readonly wrapStream?: (events: AsyncIterable<GenerationEvent>) => AsyncIterable<GenerationEvent>;
+  /** Told of every generation request as the service makes it, before it queues. */
+  readonly onGenerate?: (request: GenerationRequest) => void;
 }
 
 export function openServiceRig(engine: Engine, options: RigOptions = {}): ServiceRig {
-  const { wrapStream = (events) => events, dataDir, firstSeed, ...overrides } = options;
+  const { wrapStream = (events) => events, onGenerate, dataDir, firstSeed, ...overrides } = options;
   const defaults = configSchema.parse({});
   const dir = dataDir ?? mkdtempSync(join(tmpdir(), "guru-service-"));
   const generations: GenerationRequest[] = [];
@@ -44,6 +46,7 @@ export function openServiceRig(engine: Engine, options: RigOptions = {}): Servic
           ? asked
           : { ...asked, seed: firstSeed + generations.length };
       generations.push(request);
+      onGenerate?.(request);
       return wrapStream(engine.generate(request));
     },
     countTokens: (text) => engine.countTokens(text),

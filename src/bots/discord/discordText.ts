@@ -5,6 +5,7 @@ export const messageLimit = 2000;
 
 export const thinkingText = "✍️ Thinking…";
 export const analysingText = "🔎 Analysing…";
+export const summarizingText = "📚 Reading back through this conversation…";
 
 export function queuedText(position: number): string {
   return `⏳ Waiting in line — position ${position}. I'll start as soon as a slot frees up.`;

@@ -11,14 +11,8 @@ import type { DiscordCaller } from "./accessPolicy.js";
 import { addressOf, type DiscordPlace, eventIdOf } from "./discordPlace.js";
 import { failureText, forgetNotAllowedText, helpText, rateLimitedText, refusedText } from "./discordText.js";
 import type { HandlerContext } from "./handlerContext.js";
-import {
-  exportFile,
-  forgetMeText,
-  forgetText,
-  memoryText,
-  statusText,
-  type UserExportFile,
-} from "./localCommands.js";
+import { exportFile, forgetMeText, forgetText, statusText, type UserExportFile } from "./localCommands.js";
+import { memoryText } from "./memoryText.js";
 import { ReplyChain } from "./replyChain.js";
 import { interactionTokenLifetimeMs, writeReplyLocator } from "./replyLocator.js";
 import { type ReplyView, renderReply } from "./replyRenderer.js";
@@ -52,7 +46,9 @@ export async function handleInteraction(context: HandlerContext, interaction: In
     case commandNames.analyze:
       return answer(context, interaction, caller, "analyze");
     case commandNames.memory:
-      return answerAtOnce(context, interaction, () => memoryText(context.service, address, caller.userId));
+      return answerAtOnce(context, interaction, () =>
+        memoryText(context.service.memoryView(address), caller.userId),
+      );
     case commandNames.status:
       return answerAtOnce(context, interaction, () => statusText(context.service));
     case commandNames.forget:

@@ -14,22 +14,6 @@ export function statusText(service: ConversationService): string {
   ].join("\n");
 }
 
-export function memoryText(
-  service: ConversationService,
-  address: ConversationAddress,
-  userId: string,
-): string {
-  const memory = service.remembered(address);
-  if (!memory || memory.messages.length === 0) return "I remember nothing of this conversation yet.";
-  const yours = memory.messages.filter((m) => m.author === userId).length;
-  const lines = [
-    `I keep ${memory.messages.length} messages of this conversation (${yours} from you) and ${memory.analyses.length} analyses.`,
-  ];
-  if (memory.summary) lines.push(`**Summary of older turns:** ${memory.summary.text}`);
-  lines.push("`/forget` clears this conversation; `/forget-me` deletes your own messages everywhere.");
-  return lines.join("\n");
-}
-
 export function forgetText(service: ConversationService, address: ConversationAddress): string {
   return service.forgetConversation(address)
     ? "🧹 Forgotten: this conversation's messages and analyses are deleted."

@@ -11,6 +11,7 @@ import {
   failureText,
   messageLimit,
   queuedText,
+  summarizingText,
   thinkingText,
 } from "./discordText.js";
 import type { MessageBody } from "./replyChain.js";
@@ -34,11 +35,12 @@ export interface RenderOptions {
 /** What a reply's placeholder says before any text has streamed. */
 export function placeholderFor(update: ReplyUpdate | null, mode: RequestMode): MessageBody {
   if (update?.type === "queued") return textBody(queuedText(update.position));
+  if (update?.type === "summarizing") return textBody(summarizingText);
   return textBody(mode === "analyze" ? analysingText : thinkingText);
 }
 
 /**
- * Draws a reply stream: the queue position while waiting, the text as it grows (at most one edit
+ * Draws a reply stream: what it waits for (a long history being summarized, its queue position), the text as it grows (at most one edit
  * per interval, split into follow-up messages past Discord's 2,000 characters), then the final
  * answer, analysis embed or failure.
  */
@@ -50,15 +52,17 @@ export async function renderReply(
   const throttle = new EditThrottle(options.editIntervalMs, async (text) => {
     await view.show(textBodies(text));
   });
-  let queued = false;
+  // The placeholder already says "thinking" unless it showed something to wait for.
+  let waited = false;
   for await (const update of updates) {
     switch (update.type) {
+      case "summarizing":
       case "queued":
-        queued = true;
-        throttle.show(queuedText(update.position));
+        waited = true;
+        throttle.show(placeholderFor(update, options.mode).content);
         break;
       case "started":
-        if (queued) throttle.show(placeholderFor(null, options.mode).content);
+        if (waited) throttle.show(placeholderFor(null, options.mode).content);
         break;
       case "text":
         if (update.text.trim()) throttle.show(update.text);

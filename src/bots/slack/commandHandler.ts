@@ -1,6 +1,8 @@
+import type { types } from "@slack/bolt";
 import type { ConversationAddress } from "../../conversation/conversationAddress.js";
 import type { RequestMode } from "../../service/conversationRequest.js";
 import type { Asker } from "./accessGate.js";
+import { memoryReply } from "./memoryReply.js";
 import {
   cannotPostText,
   exportComment,
@@ -27,6 +29,7 @@ import { parseSlashText } from "./slashCommandText.js";
 interface EphemeralReply {
   readonly response_type: "ephemeral";
   readonly text: string;
+  readonly blocks?: types.KnownBlock[];
 }
 
 /** Bolt's `ack` for a command: the reply, if any, travels with the acknowledgement. */
@@ -78,10 +81,12 @@ export class CommandHandler {
           return await acknowledge(ephemeral(helpText(config.followThreads)));
         case "status":
           return await acknowledge(ephemeral(statusText(service.status())));
-        case "memory":
-          return await acknowledge(
-            ephemeral(memoryText(service.exportUser(user), direct ? service.remembered(dm) : null)),
-          );
+        case "memory": {
+          // A command carries no thread: in a channel, the person is told how to ask in one.
+          const intro = memoryText(service.exportUser(user), !direct);
+          const shown = memoryReply(intro, direct ? service.memoryView(dm) : null, command.user_id);
+          return await acknowledge({ ...ephemeral(shown.text), blocks: shown.blocks });
+        }
         case "forget":
           return await acknowledge(
             ephemeral(direct ? forgotConversationText(service.forgetConversation(dm)) : forgetInChannelText),

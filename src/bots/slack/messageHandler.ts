@@ -1,7 +1,14 @@
 import type { SlackConfig } from "../../config/configSchema.js";
 import type { ConversationAddress } from "../../conversation/conversationAddress.js";
 import type { Asker } from "./accessGate.js";
-import { forgetNotYoursText, forgotConversationText, notAllowedText, rateLimitedText } from "./replyTexts.js";
+import { memoryReply } from "./memoryReply.js";
+import {
+  forgetNotYoursText,
+  forgotConversationText,
+  memoryText,
+  notAllowedText,
+  rateLimitedText,
+} from "./replyTexts.js";
 import type { ReplyPlace } from "./replyView.js";
 import { eventCallbackSchema, type MessageEvent } from "./slackPayloads.js";
 import { answerInSlack, type SlackRuntime } from "./slackRuntime.js";
@@ -90,6 +97,7 @@ export class MessageHandler {
       return;
     }
     if (routed.kind !== "threadReply" && /^forget[.!]?$/i.test(routed.text)) return this.forget(routed);
+    if (routed.kind !== "threadReply" && /^memory[.!?]?$/i.test(routed.text)) return this.showMemory(routed);
     const rate = gate.takeQuestion(routed.asker.user);
     if (!rate.allowed) return this.tell(routed, rateLimitedText(rate.retryAfterSeconds));
     const analyze = /^analy[sz]e\b[:\s]*/i.exec(routed.text);
@@ -116,6 +124,17 @@ export class MessageHandler {
     if (othersWrote && !gate.isAdmin(routed.asker.user)) return this.tell(routed, forgetNotYoursText);
     const forgotten = service.forgetConversation(routed.address);
     await ignoreSlackFailure(api.post({ ...routed.place, text: forgotConversationText(forgotten) }));
+  }
+
+  /** What Guru keeps of this thread (or DM), shown to the asker alone. */
+  private async showMemory(routed: RoutedMessage): Promise<void> {
+    const { service, api } = this.runtime;
+    const asker = routed.asker.user;
+    const intro = memoryText(service.exportUser({ platform: "slack", author: asker }), false);
+    const shown = memoryReply(intro, service.memoryView(routed.address), asker);
+    await ignoreSlackFailure(
+      api.postEphemeral(routed.place.channel, asker, shown.text, routed.place.threadTs, shown.blocks),
+    );
   }
 
   /** A note only the asker sees, where they wrote. */

@@ -7,15 +7,16 @@ import type { ReplyView } from "./replyView.js";
 
 export const thinkingText = "_thinking…_";
 const analyzingText = "_analyzing…_";
+export const summarizingText = "_reading back through this conversation…_";
 
 export function queuedText(position: number): string {
   return `:hourglass_flowing_sand: queued — position ${position}`;
 }
 
 /**
- * Shows a reply stream in Slack: the placeholder at the first update (the queue position, then
- * "thinking…"), edits as the text grows — never more often than `editIntervalMs`, and only when
- * the workspace's edit budget gives this reply its turn — then the
+ * Shows a reply stream in Slack: the placeholder at the first update (summarizing a long history,
+ * the queue position, then "thinking…"), edits as the text grows — never more often than
+ * `editIntervalMs`, and only when the workspace's edit budget gives this reply its turn — then the
  * final answer, analysis blocks, notice or failure message. A duplicate shows nothing. When
  * Slack refuses the placeholder the stream is abandoned, which cancels the generation: nobody
  * could see its answer.
@@ -36,6 +37,10 @@ export async function renderReply(
       switch (update.type) {
         case "duplicate":
           return;
+        case "summarizing":
+          // A slow step follows: the placeholder is posted before it starts, not on the throttle's timer.
+          await view.showText(summarizingText);
+          break;
         case "queued":
           throttle.show(queuedText(update.position));
           break;

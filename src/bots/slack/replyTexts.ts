@@ -1,6 +1,6 @@
 import type { RequestMode } from "../../service/conversationRequest.js";
 import { escapeText } from "./mrkdwn.js";
-import type { RememberedConversation, ServiceStatus, UserData } from "./slackConversations.js";
+import type { ServiceStatus, UserData } from "./slackConversations.js";
 
 /** Everything Guru says in Slack that is not the model's answer, in mrkdwn. */
 
@@ -14,11 +14,11 @@ export function rateLimitedText(retryAfterSeconds: number): string {
 export function helpText(followThreads: boolean): string {
   return [
     "*Guru* answers with a model that runs on its owner's workstation.",
-    `• Mention me (\`@Guru your question\`) in a channel: I answer in the thread${followThreads ? " and follow up there without a new mention" : ""}. Start with \`analyze\` for a structured analysis; say \`forget\` to make me forget the thread.`,
+    `• Mention me (\`@Guru your question\`) in a channel: I answer in the thread${followThreads ? " and follow up there without a new mention" : ""}. Start with \`analyze\` for a structured analysis; say \`memory\` to see what I keep of the thread, \`forget\` to make me forget it.`,
     "• DM me: no mention needed.",
     "• `/guru ask <question>` — an answer in a new thread",
     "• `/guru analyze <question>` — reasoning steps, patterns, recommendations and a computed confidence",
-    "• `/guru memory` — what I keep from you",
+    "• `/guru memory` — what I keep from you (in our DM: its summary, latest messages and analyses)",
     "• `/guru forget` — forget our DM (in a channel thread: mention me with `forget`)",
     "• `/guru forget me` — forget everything you wrote to me, everywhere",
     "• `/guru export` — your data as a JSON file, sent to you in a DM",
@@ -62,7 +62,8 @@ export function forgotUserText(messages: number, analyses: number): string {
   return `Forgotten: ${messages} messages (yours and my replies to them) and ${analyses} analyses are deleted.`;
 }
 
-export function memoryText(data: UserData, direct: RememberedConversation | null): string {
+/** What Guru keeps from the person, everywhere in this workspace's reach. */
+export function memoryText(data: UserData, withThreadHint: boolean): string {
   const asked = data.conversations.reduce(
     (n, c) => n + c.messages.filter((m) => m.role === "user").length,
     0,
@@ -73,12 +74,12 @@ export function memoryText(data: UserData, direct: RememberedConversation | null
       ? "I keep nothing from you."
       : `I keep *${asked} messages* from you (with my replies) in *${data.conversations.length} conversations*, and *${analyses} analyses*. \`/guru export\` sends you all of it; \`/guru forget me\` deletes it.`,
   ];
-  if (direct) {
-    lines.push(`This DM: ${direct.messages.length} messages, ${direct.analyses.length} analyses.`);
-    if (direct.summary) lines.push(`Summary of older turns: ${escapeText(direct.summary.text)}`);
-  }
+  if (withThreadHint) lines.push(memoryInThreadHint);
   return lines.join("\n");
 }
+
+export const memoryInThreadHint =
+  "To see what I keep of one thread, say `memory` to me there (`@Guru memory`); only you will see it.";
 
 export function statusText(stats: ServiceStatus): string {
   const backend =

@@ -5,6 +5,7 @@ export type SlackConversations = Pick<
   ConversationService,
   | "handle"
   | "remembered"
+  | "memoryView"
   | "forgetConversation"
   | "forgetUser"
   | "exportUser"
@@ -15,4 +16,3 @@ export type SlackConversations = Pick<
 
 export type ServiceStatus = ReturnType<ConversationService["status"]>;
 export type UserData = ReturnType<ConversationService["exportUser"]>;
-export type RememberedConversation = NonNullable<ReturnType<ConversationService["remembered"]>>;

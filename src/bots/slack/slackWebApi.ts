@@ -163,12 +163,19 @@ export class SlackWebApi {
     await this.call("chat.delete", { channel, ts });
   }
 
-  async postEphemeral(channel: string, user: string, text: string, threadTs?: string): Promise<void> {
+  async postEphemeral(
+    channel: string,
+    user: string,
+    text: string,
+    threadTs?: string,
+    blocks?: types.KnownBlock[],
+  ): Promise<void> {
     await this.call("chat.postEphemeral", {
       channel,
       user,
       text,
       ...(threadTs ? { thread_ts: threadTs } : {}),
+      ...(blocks ? { blocks } : {}),
     });
   }
 

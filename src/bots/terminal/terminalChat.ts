@@ -1,5 +1,6 @@
 import { createInterface } from "node:readline";
 import type { ConversationService } from "../../service/conversationService.js";
+import { memoryText } from "./memoryText.js";
 import { terminalAuthor, terminalChat, terminalRequest } from "./terminalAddress.js";
 import { renderToTerminal, type TerminalOutput } from "./terminalRenderer.js";
 
@@ -14,7 +15,7 @@ export interface TerminalChatOptions {
 const help = [
   "Type a question and press Enter. Commands:",
   "  /analyze <question>  a structured cognitive analysis",
-  "  /memory              what Guru remembers of this chat",
+  "  /memory              what Guru keeps of this chat: summary, latest messages, analyses",
   "  /forget              forget this chat",
   "  /status              model, backend and queue",
   "  /quit                leave (Ctrl-D works too)",
@@ -56,7 +57,8 @@ export async function runTerminalChat(
         output.out(
           forgotten ? "Forgotten: this chat's messages and analyses are deleted.\n" : "Nothing to forget.\n",
         );
-      } else if (line === "/memory") output.out(`${memoryLine(service)}\n`);
+      } else if (line === "/memory")
+        output.out(`${memoryText(service.memoryView(terminalChat), terminalAuthor())}\n`);
       else if (line.length > 0) {
         const analyze = line.startsWith("/analyze");
         const text = analyze ? line.slice("/analyze".length).trim() : line;
@@ -81,16 +83,4 @@ function statusLine(service: ConversationService): string {
   const s = service.status();
   const backend = s.backend.kind === "cpu" ? "CPU" : `${s.backend.kind} ${s.backend.deviceNames.join(", ")}`;
   return `model ${s.model} on ${backend}; slots ${s.busy}/${s.slots} busy, ${s.waiting} waiting; recent ${s.recentTokensPerSecond.toFixed(1)} tok/s`;
-}
-
-function memoryLine(service: ConversationService): string {
-  const memory = service.remembered(terminalChat);
-  if (!memory) return "I remember nothing of this chat yet.";
-  const mine = memory.messages.filter((m) => m.author === terminalAuthor()).length;
-  return [
-    `This chat: ${memory.messages.length} messages (${mine} from you), ${memory.analyses.length} analyses.`,
-    memory.summary ? `Summary of older turns: ${memory.summary.text}` : "",
-  ]
-    .filter(Boolean)
-    .join("\n");
 }

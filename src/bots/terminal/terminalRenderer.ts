@@ -7,7 +7,7 @@ export interface TerminalOutput {
   readonly status: (text: string) => void;
 }
 
-/** Prints a reply stream: text as it grows, queue positions and failures on the status channel. */
+/** Prints a reply stream: text as it grows; progress (summarizing, queue positions) and failures on the status channel. */
 export async function renderToTerminal(
   updates: AsyncIterable<ReplyUpdate>,
   output: TerminalOutput,
@@ -17,6 +17,9 @@ export async function renderToTerminal(
   for await (const update of updates) {
     last = update;
     switch (update.type) {
+      case "summarizing":
+        output.status("(reading back through this conversation…)\n");
+        break;
       case "queued":
         output.status(`(queued — position ${update.position})\n`);
         break;
