@@ -67,6 +67,7 @@ describe("MCP over Streamable HTTP alongside the bots", () => {
       expect(tools.tools.map((tool) => tool.name).sort()).toEqual([
         "ask",
         "cognitive_analysis",
+        "memory",
         "search_memory",
         "status",
       ]);
