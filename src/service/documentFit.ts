@@ -1,8 +1,8 @@
 import type { ReadDocument } from "../conversation/readDocument.js";
 import { documentBlock } from "./quotedContent.js";
 
-/** More characters than any one token of a real vocabulary holds, with room to spare. */
-const maxCharsPerToken = 16;
+/** Well above what text averages per token (English: about 4): past budget × this, nothing can fit. */
+const maxCharsPerToken = 8;
 
 /** Documents as they will be shown, cut to share `budget` tokens, and the tokens they take. */
 export interface FittedDocuments {
@@ -25,7 +25,7 @@ export function fitDocuments(
   const fitted: ReadDocument[] = [];
   let remaining = Math.max(0, budget);
   for (const document of documents) {
-    // No token spans more characters than this: what lies past it cannot fit, so it is never counted.
+    // What lies past this cannot fit, so it is never counted.
     const reach = remaining * maxCharsPerToken;
     let shown =
       document.text.length > reach

@@ -1,0 +1,12 @@
+import { configSchema } from "../src/config/configSchema.js";
+import { Engine } from "../src/engine/engine.js";
+import { openLlamaBackend } from "../src/engine/llamaBackend.js";
+import { silentLogger } from "../src/log/logger.js";
+import { benchModelPath } from "./support/benchModel.js";
+import { measureThreadPrompt } from "./support/threadPrompt.js";
+const defaults = configSchema.parse({});
+const backend = await openLlamaBackend("cpu", silentLogger);
+const engine = await Engine.open({ modelPath: await benchModelPath("tiny"), config: { ...defaults.engine, slots: 1, threads: 2 }, logger: silentLogger, backend });
+const f = await measureThreadPrompt(engine, defaults, { runs: 15, threadMessages: 200, fileBytes: 100 * 1024 });
+console.log(JSON.stringify({ ...f, runsMs: f.runsMs.map((x) => +x.toFixed(1)) }));
+await engine.close();
