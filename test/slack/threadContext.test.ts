@@ -334,6 +334,20 @@ describe("Slack: a read that fails never loses the question", () => {
 });
 
 describe("Slack: messages read in a thread are memory like any other", () => {
+  it("lets the thread's only asker make Guru forget it, others' read messages included", async () => {
+    const { root } = await askInThread([{ user: people.bob, text: "bob's thread remark" }]);
+    const forget = rig.slack.web.userPosts({
+      user: people.alice,
+      channel: places.general,
+      threadTs: root.ts,
+      text: `${guru} forget`,
+    });
+    await rig.settle(appMention(forget));
+
+    expect(service.service.remembered(thread(places.general, root.ts))).toBeNull();
+    expect(repliesIn(places.general, root.ts)).toMatch(/Forgotten/);
+  });
+
   it("shows them in /memory and export, and forgets them with their author", async () => {
     const { root } = await askInThread([{ user: people.bob, text: "bob's thread remark" }]);
     const address = thread(places.general, root.ts);

@@ -119,12 +119,17 @@ export class MessageHandler {
     );
   }
 
-  /** Forgets the thread (or DM) — a thread others wrote in only for an admin. */
+  /**
+   * Forgets the thread (or DM) — a thread others asked Guru in only for an admin. Messages Guru
+   * merely read there (people who did not address it) do not make it theirs.
+   */
   private async forget(routed: RoutedMessage): Promise<void> {
     const { service, gate, api } = this.runtime;
     const memory = service.remembered(routed.address);
     const othersWrote =
-      memory?.messages.some((m) => m.role === "user" && m.author !== routed.asker.user) ?? false;
+      memory?.messages.some(
+        (m) => m.role === "user" && m.origin === "asked" && m.author !== routed.asker.user,
+      ) ?? false;
     if (othersWrote && !gate.isAdmin(routed.asker.user)) return this.tell(routed, forgetNotYoursText);
     const forgotten = service.forgetConversation(routed.address);
     await ignoreSlackFailure(api.post({ ...routed.place, text: forgotConversationText(forgotten) }));
