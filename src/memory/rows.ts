@@ -49,7 +49,10 @@ export const messageSchema = z.object({
   origin: z.enum(messageOrigins),
   authorName: z.string().nullable(),
   authorKind: z.enum(contextAuthorKinds).nullable(),
-  documents: z.string().transform((json) => z.array(readDocumentSchema).parse(JSON.parse(json))),
+  // Most messages carry no file: they skip the parse (every history read comes through here).
+  documents: z
+    .string()
+    .transform((json) => (json === "[]" ? [] : z.array(readDocumentSchema).parse(JSON.parse(json)))),
 });
 
 export type StoredMessage = z.infer<typeof messageSchema>;
