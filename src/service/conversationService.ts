@@ -319,7 +319,13 @@ export class ConversationService {
         searchText,
       });
     });
-    return { kind: "analysis", markdown: withReadNotes(markdown, notes), analysis, usage: result.usage };
+    return {
+      kind: "analysis",
+      markdown: withReadNotes(markdown, notes),
+      analysis,
+      usage: result.usage,
+      readNotes: notes,
+    };
   }
 
   private storeCutShort(question: StoredMessage, partial: string, error: GuruError): void {

@@ -319,6 +319,16 @@ describe("Slack: a read that fails never loses the question", () => {
     expect(rig.logs.some((line) => line.includes("channels:history"))).toBe(true);
   });
 
+  it("puts the note in an analysis's blocks too", async () => {
+    rig.slack.web.revokeScope("channels:history");
+    const { root } = await askInThread([{ user: people.bob, text: "hidden point" }], "analyze our deploys");
+
+    const [reply] = rig.slack.web.botRepliesIn(places.general, root.ts);
+    expect(JSON.stringify(reply?.blocks ?? [])).toContain(
+      "I couldn't read the earlier messages of this thread (Slack said missing_scope).",
+    );
+  });
+
   it("answers without a file Slack will not hand over, noting it once and logging files:read", async () => {
     rig.slack.web.revokeScope("files:read");
     const { root } = await askInThread([], "summarize the file", [
