@@ -99,6 +99,8 @@ const slackSchema = z.strictObject({
     .prefault({}),
   /** Answer later messages in a thread Guru already takes part in, without a new mention. */
   followThreads: z.boolean().default(true),
+  /** Asked in a thread, read the thread's messages (and their files) with `conversations.replies`. */
+  readThreads: z.boolean().default(true),
   allow: z.strictObject({ workspaces: ids, channels: ids, users: ids }).prefault({}),
 });
 
@@ -114,6 +116,14 @@ const discordSchema = z.strictObject({
   /** Open a thread for a conversation started by a mention; follow-ups there need no mention. */
   openThreads: z.boolean().default(false),
   allow: z.strictObject({ guilds: ids, channels: ids, roles: ids, users: ids }).prefault({}),
+});
+
+/** Files attached to a question or to the messages read with it (Slack files, Discord attachments). */
+const attachmentsSchema = z.strictObject({
+  /** Bytes downloaded of one file: a longer text file is cut there (and the answer says so), a longer PDF is not read. */
+  maxBytes: positiveInt.max(100 * 1024 * 1024).default(5 * 1024 * 1024),
+  /** Characters of text kept of one file; the prompt budget may cut it further. */
+  maxChars: positiveInt.max(2_000_000).default(200_000),
 });
 
 const mcpSchema = z.strictObject({
@@ -137,6 +147,7 @@ export const configSchema = z.strictObject({
   slack: slackSchema.prefault({}),
   discord: discordSchema.prefault({}),
   mcp: mcpSchema.prefault({}),
+  attachments: attachmentsSchema.prefault({}),
 });
 
 export type GuruConfig = z.infer<typeof configSchema>;
@@ -145,3 +156,4 @@ export type AssistantConfig = GuruConfig["assistant"];
 export type MemoryConfig = GuruConfig["memory"];
 export type SlackConfig = GuruConfig["slack"];
 export type DiscordConfig = GuruConfig["discord"];
+export type AttachmentsConfig = GuruConfig["attachments"];

@@ -8,7 +8,12 @@ import { ConversationStore } from "./conversationStore.js";
 import { openDatabase } from "./database.js";
 import { EventLedger } from "./eventLedger.js";
 import { type FoldRequest, HistoryFolder, type Summarize } from "./historyFolder.js";
-import { MessageStore, type ReplyInput, type UserMessageInput } from "./messageStore.js";
+import {
+  MessageStore,
+  type ReadMessageInput,
+  type ReplyInput,
+  type UserMessageInput,
+} from "./messageStore.js";
 import { type OrphanedQuestion, PendingReplies, type ReplyMode } from "./pendingReplies.js";
 import { heartbeatMs, ProcessLease } from "./processLease.js";
 import { type PruneResult, Retention } from "./retention.js";
@@ -25,7 +30,7 @@ import {
 export type { AnalysisInput } from "./analysisStore.js";
 export type { Context, ContextAnalysis, ContextTurn, MemoryScope } from "./contextBuilder.js";
 export type { FoldRequest, Summarize } from "./historyFolder.js";
-export type { ReplyInput, UserMessageInput } from "./messageStore.js";
+export type { ReadMessageInput, ReplyInput, UserMessageInput } from "./messageStore.js";
 export type { OrphanedQuestion, ReplyMode } from "./pendingReplies.js";
 export type { PruneResult } from "./retention.js";
 export type { MessageStatus, StoredAnalysis, StoredMessage, StoredSummary } from "./rows.js";
@@ -64,6 +69,8 @@ export interface InboundInput extends UserMessageInput {
   mode?: ReplyMode;
   /** The front's opaque note of where the reply will show; without one only this process can show it. */
   replyLocator?: string;
+  /** Messages read around it, oldest first: stored before it, once each (by platform id). */
+  read?: readonly ReadMessageInput[];
 }
 
 /** `isNew` false: a redelivery, whose message is the one already stored (null if since forgotten). */
@@ -139,6 +146,10 @@ export class Memory {
               message: this.messages.findByPlatformId(conversation, input.platformMessageId),
             };
           }
+          for (const message of input.read ?? []) {
+            if (message.platformMessageId !== input.platformMessageId)
+              this.messages.insertRead(conversation, message);
+          }
           const stored = this.messages.insertUser(conversation, input);
           if (stored.isNew) {
             this.pending.add(
@@ -155,6 +166,14 @@ export class Memory {
         })
         .immediate(),
     );
+  }
+
+  /** The platform id of the newest message stored at `address` (null before any): a front reads only newer ones. */
+  lastPlatformMessageId(address: ConversationAddress): string | null {
+    return this.guard("read the conversation", () => {
+      const conversation = this.conversations.find(address);
+      return conversation === null ? null : this.messages.lastPlatformMessageId(conversation.id);
+    });
   }
 
   /** Stores a reply, complete or cut short; null when the question has been forgotten meanwhile. */

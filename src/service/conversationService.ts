@@ -1,6 +1,7 @@
 import type { AssistantConfig, MemoryConfig } from "../config/configSchema.js";
 import type { ConversationAddress } from "../conversation/conversationAddress.js";
 import { conversationKey } from "../conversation/conversationAddress.js";
+import type { ReadDocument } from "../conversation/readDocument.js";
 import type { Engine, EngineStats } from "../engine/engine.js";
 import type { ChatTurn, GenerationResult } from "../engine/generationTypes.js";
 import { GuruError, isGuruError } from "../errors.js";
@@ -24,14 +25,17 @@ import {
 import {
   type ConversationRequest,
   conversationRequestSchema,
+  type ParsedConversationRequest,
   type RequestMode,
 } from "./conversationRequest.js";
+import { fitDocuments } from "./documentFit.js";
 import { cleanInputText, isBlank } from "./inputText.js";
 import { type InterruptedQuestion, restartedText } from "./interruptedQuestion.js";
 import { type MemoryView, memoryViewOf } from "./memoryView.js";
 import { systemPromptFor } from "./personas.js";
 import { assembleTurns } from "./promptAssembly.js";
 import { perTurnOverhead, promptMargin } from "./promptBudget.js";
+import { readNotes, withReadNotes } from "./readNotes.js";
 import type { Reply, ReplyUpdate } from "./replyUpdate.js";
 import { TokenCountCache } from "./tokenCountCache.js";
 
@@ -65,7 +69,13 @@ export interface HandleOptions {
 
 type Admission =
   | { readonly kind: "reply"; readonly update: ReplyUpdate }
-  | { readonly kind: "generate"; readonly question: StoredMessage; readonly text: string };
+  | {
+      readonly kind: "generate";
+      readonly question: StoredMessage;
+      readonly text: string;
+      /** Every file read with this request, as kept (cut to fit): the answer says which were cut. */
+      readonly documents: readonly ReadDocument[];
+    };
 
 export const helpText =
   "Ask me anything — mention me with your question, or use `analyze` for a structured analysis " +
@@ -99,7 +109,7 @@ export class ConversationService {
       yield admission.update;
       return;
     }
-    yield* this.answer(request, admission.question, admission.text, handleOptions.signal);
+    yield* this.answer(request, admission, handleOptions.signal);
   }
 
   /**
@@ -112,13 +122,14 @@ export class ConversationService {
     const { memory, memoryConfig } = this.options;
     const youngAfter = Date.now() - memoryConfig.resumeWithinMs;
     return memory.claimOrphans(platform).map(({ question, address, mode, locator, eventId }) => {
-      const request: ConversationRequest = {
+      const request: ParsedConversationRequest = {
         address,
         author: question.author,
         text: question.text,
         messageId: question.platformMessageId ?? String(question.id),
         eventId: `recovered:${question.id}`,
         mode,
+        context: undefined,
       };
       const resumed = question.createdAt >= youngAfter;
       return {
@@ -128,7 +139,7 @@ export class ConversationService {
         question: question.text,
         resumed,
         updates: resumed
-          ? this.answer(request, question, question.text, undefined)
+          ? this.answer(request, { question, text: question.text, documents: [] }, undefined)
           : this.restartedNote(question),
       };
     });
@@ -155,9 +166,8 @@ export class ConversationService {
   }
 
   private async *answer(
-    request: ConversationRequest,
-    question: StoredMessage,
-    text: string,
+    request: ParsedConversationRequest,
+    { question, text, documents }: Omit<Extract<Admission, { kind: "generate" }>, "kind">,
     signal: AbortSignal | undefined,
   ): AsyncGenerator<ReplyUpdate> {
     let partial = "";
@@ -168,6 +178,7 @@ export class ConversationService {
         requester: owner,
         ...(signal ? { signal } : {}),
       });
+      const notes = readNotes(request.context?.notes ?? [], documents);
       let result: GenerationResult | undefined;
       for await (const event of this.options.engine.generate({
         owner,
@@ -188,7 +199,7 @@ export class ConversationService {
       }
       if (!result)
         throw new GuruError("GENERATION_FAILED", "The model stopped without an answer. Please try again.");
-      const reply = this.store(request, question, result);
+      const reply = this.store(request, question, result, notes);
       settled = true;
       yield { type: "finished", reply };
     } catch (error) {
@@ -204,7 +215,7 @@ export class ConversationService {
   }
 
   /** Stores an acceptable question (claiming its event), or says what to reply instead. */
-  private admit(request: ConversationRequest): Admission {
+  private admit(request: ParsedConversationRequest): Admission {
     const { memory, assistant } = this.options;
     const text = cleanInputText(request.text);
     if (isBlank(text) || text.length > assistant.maxInputChars) {
@@ -216,6 +227,20 @@ export class ConversationService {
           : failure(tooLong(text.length, assistant.maxInputChars), ""),
       };
     }
+    // Files are kept as the model is shown them: each cut to fit half of what the prompt has room for.
+    const systemPrompt = systemPromptFor(request.address, assistant);
+    const fileBudget = Math.floor(this.historyBudget(systemPrompt, text, request.mode) / 2);
+    const keptFitting = (documents: readonly ReadDocument[]) =>
+      fitDocuments(documents.map(cleanDocument), fileBudget, (t) => this.tokenCounts.tokens(t)).documents;
+    const documents = keptFitting(request.context?.documents ?? []);
+    const read = (request.context?.messages ?? []).map((message) => ({
+      author: message.author,
+      authorName: message.authorName,
+      authorKind: message.authorKind,
+      text: cleanInputText(message.text),
+      platformMessageId: message.messageId,
+      documents: keptFitting(message.documents),
+    }));
     const inbound = memory.recordInbound({
       address: request.address,
       author: request.author,
@@ -224,9 +249,16 @@ export class ConversationService {
       eventId: request.eventId,
       mode: request.mode,
       ...(request.replyLocator ? { replyLocator: request.replyLocator } : {}),
+      documents,
+      read,
     });
     if (!inbound.isNew) return { kind: "reply", update: { type: "duplicate" } };
-    return { kind: "generate", question: inbound.message, text };
+    return {
+      kind: "generate",
+      question: inbound.message,
+      text,
+      documents: [...documents, ...read.flatMap((message) => message.documents)],
+    };
   }
 
   /**
@@ -265,20 +297,35 @@ export class ConversationService {
       .flatMap((stored) => foundAnalysis(stored) ?? []);
   }
 
+  /** The platform id of the newest message stored in this conversation: a front reads only what came after it. */
+  lastSeenMessageId(address: ConversationAddress): string | null {
+    return this.options.memory.lastPlatformMessageId(address);
+  }
+
   status(): EngineStats {
     return this.options.engine.stats();
   }
 
-  /** Yields `summarizing` before folding history, so the asker sees progress before the slow step. */
+  /**
+   * The question always fits; its files (cut to fit half of the room when stored) come next; the
+   * history (with the thread messages read for it, newest first) gets the rest, and what does not
+   * fit is folded into the rolling summary. Yields `summarizing` before folding, so the asker sees
+   * progress before the slow step.
+   */
   private async *turnsFor(
-    request: ConversationRequest,
+    request: ParsedConversationRequest,
     question: StoredMessage,
     text: string,
     fold: FoldRequest,
   ): AsyncGenerator<ReplyUpdate, ChatTurn[]> {
     const { memory, assistant, memoryConfig } = this.options;
     const systemPrompt = systemPromptFor(request.address, assistant);
-    let budget = this.historyBudget(systemPrompt, text, request.mode);
+    const available = this.historyBudget(systemPrompt, text, request.mode);
+    const files = fitDocuments(question.documents, Math.floor(available / 2), (t) =>
+      this.tokenCounts.tokens(t),
+    );
+    const questionPrompt = { text, documents: files.documents };
+    let budget = Math.max(0, available - files.tokens);
     let announced = false;
     for (;;) {
       let context = memory.buildContext(question, budget, memoryConfig.maxAnalyses);
@@ -288,7 +335,7 @@ export class ConversationService {
         await memory.foldHistory(request.address, budget, fold);
         context = memory.buildContext(question, budget, memoryConfig.maxAnalyses);
       }
-      const turns = assembleTurns(systemPrompt, context, text, request.mode);
+      const turns = assembleTurns(systemPrompt, context, questionPrompt, request.mode);
       // Memory counts the words of each turn; the template around every turn and the note on each
       // answer cut short cost more, which many short turns add up past the context. Then the history
       // gets less room (and what no longer fits is folded into the summary).
@@ -320,12 +367,18 @@ export class ConversationService {
     return turns.reduce((sum, turn) => sum + this.tokenCounts.tokens(turn.text) + perTurnOverhead, 0);
   }
 
-  private store(request: ConversationRequest, question: StoredMessage, result: GenerationResult): Reply {
+  /** Stores the answer as the model wrote it; the person also gets the notes on what was not read. */
+  private store(
+    request: ParsedConversationRequest,
+    question: StoredMessage,
+    result: GenerationResult,
+    notes: readonly string[],
+  ): Reply {
     const { memory } = this.options;
     if (request.mode === "ask") {
       const markdown = result.text.trim();
       memory.recordReply({ inReplyTo: question.id, author: "guru", text: markdown, status: "complete" });
-      return { kind: "answer", markdown, usage: result.usage };
+      return { kind: "answer", markdown: withReadNotes(markdown, notes), usage: result.usage };
     }
     const { analysis, markdown, digest, searchText } = analysisFromGeneration(result);
     memory.transaction(() => {
@@ -339,7 +392,13 @@ export class ConversationService {
         searchText,
       });
     });
-    return { kind: "analysis", markdown, analysis, usage: result.usage };
+    return {
+      kind: "analysis",
+      markdown: withReadNotes(markdown, notes),
+      analysis,
+      usage: result.usage,
+      readNotes: notes,
+    };
   }
 
   private storeCutShort(question: StoredMessage, partial: string, error: GuruError): void {
@@ -375,6 +434,10 @@ function foundAnalysis(stored: StoredAnalysis): FoundAnalysis | null {
     summary: stored.summary,
     analysis: parsed.data,
   };
+}
+
+function cleanDocument(document: ReadDocument): ReadDocument {
+  return { ...document, name: cleanInputText(document.name) || "file", text: cleanInputText(document.text) };
 }
 
 function failure(error: GuruError, partialText: string): ReplyUpdate {

@@ -9,6 +9,8 @@ export type Reply =
       readonly markdown: string;
       readonly analysis: CognitiveAnalysis;
       readonly usage: GenerationUsage;
+      /** What could not be read or was cut (also at the end of `markdown`): for fronts that show `analysis`. */
+      readonly readNotes: readonly string[];
     }
   /** A short answer that needed no model: help for an empty message. */
   | { readonly kind: "notice"; readonly markdown: string };

@@ -35,6 +35,7 @@ function stalledAfterStart(
     },
     remembered: (address) => real.remembered(address),
     memoryView: (address) => real.memoryView(address),
+    lastSeenMessageId: (address) => real.lastSeenMessageId(address),
     forgetConversation: (address) => real.forgetConversation(address),
     forgetUser: (user) => real.forgetUser(user),
     exportUser: (user) => real.exportUser(user),

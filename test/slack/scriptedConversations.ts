@@ -46,6 +46,10 @@ export class ScriptedConversations implements SlackConversations {
     throw new Error("not scripted");
   }
 
+  lastSeenMessageId(): null {
+    return null;
+  }
+
   forgetConversation(): never {
     throw new Error("not scripted");
   }

@@ -15,9 +15,12 @@ const kindLabels: Record<CognitiveAnalysis["recommendations"][number]["kind"], s
  * quantitative insights, the patterns (with their confidence) and the recommendations, then the
  * overall confidence and how it was computed. The analysis schema bounds every field, but escaping
  * can make a section several times longer (`&` is five characters in mrkdwn), so a section past
- * Slack's 3,000 characters is cut.
+ * Slack's 3,000 characters is cut. What could not be read for it (or was cut) ends it as a note.
  */
-export function analysisBlocks(analysis: CognitiveAnalysis): types.KnownBlock[] {
+export function analysisBlocks(
+  analysis: CognitiveAnalysis,
+  readNotes: readonly string[] = [],
+): types.KnownBlock[] {
   const blocks: types.KnownBlock[] = [section(`*Summary*\n${toMrkdwn(analysis.summary)}`)];
   if (analysis.reasoningSteps.length > 0) {
     const steps = analysis.reasoningSteps.map((step, i) => `${i + 1}. ${toMrkdwn(step)}`);
@@ -51,6 +54,7 @@ export function analysisBlocks(analysis: CognitiveAnalysis): types.KnownBlock[] 
       },
     ],
   });
+  if (readNotes.length > 0) blocks.push(section(`*Note:* ${toMrkdwn(readNotes.join(" "))}`));
   return blocks;
 }
 

@@ -70,6 +70,6 @@ export async function renderReply(
 
 function showReply(view: ReplyView, reply: Reply): Promise<void> {
   if (reply.kind === "analysis")
-    return view.showBlocks(toMrkdwn(reply.markdown), analysisBlocks(reply.analysis));
+    return view.showBlocks(toMrkdwn(reply.markdown), analysisBlocks(reply.analysis, reply.readNotes));
   return view.showText(toMrkdwn(reply.markdown).trim() || "_(The model gave an empty answer.)_");
 }

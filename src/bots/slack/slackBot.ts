@@ -16,6 +16,7 @@ import { finishInterruptedReplies } from "./interruptedReplies.js";
 import { MessageHandler } from "./messageHandler.js";
 import { chatUpdateBudget } from "./replyView.js";
 import type { SlackConversations } from "./slackConversations.js";
+import { slackFileAccess } from "./slackFiles.js";
 import { listenForSlack, slackBodyLimitBytes } from "./slackHttpServer.js";
 import type { SlackRuntime } from "./slackRuntime.js";
 import {
@@ -116,6 +117,7 @@ export class SlackBot implements ChatBot {
       self,
       seen: new RecentKeys(),
       logger,
+      files: slackFileAccess(config.slack.apiUrl, botToken, config.attachments),
     };
     const receiver = createReceiver(mode, this.options, bolt);
     const app = new App({

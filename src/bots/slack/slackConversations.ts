@@ -12,6 +12,7 @@ export type SlackConversations = Pick<
   | "status"
   | "claimInterrupted"
   | "locateReply"
+  | "lastSeenMessageId"
 >;
 
 export type ServiceStatus = ReturnType<ConversationService["status"]>;
