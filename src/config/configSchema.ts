@@ -115,6 +115,14 @@ const discordSchema = z.strictObject({
   allow: z.strictObject({ guilds: ids, channels: ids, roles: ids, users: ids }).prefault({}),
 });
 
+/** Files attached to a question or to the messages read with it (Slack files, Discord attachments). */
+const attachmentsSchema = z.strictObject({
+  /** Bytes downloaded of one file: a longer text file is cut there (and the answer says so), a longer PDF is not read. */
+  maxBytes: positiveInt.max(100 * 1024 * 1024).default(5 * 1024 * 1024),
+  /** Characters of text kept of one file; the prompt budget may cut it further. */
+  maxChars: positiveInt.max(2_000_000).default(200_000),
+});
+
 const mcpSchema = z.strictObject({
   /** Also serve MCP over Streamable HTTP inside `guru start` on this port (null: off). */
   httpPort: z.int().min(0).max(65_535).nullable().default(null),
@@ -136,6 +144,7 @@ export const configSchema = z.strictObject({
   slack: slackSchema.prefault({}),
   discord: discordSchema.prefault({}),
   mcp: mcpSchema.prefault({}),
+  attachments: attachmentsSchema.prefault({}),
 });
 
 export type GuruConfig = z.infer<typeof configSchema>;
@@ -144,3 +153,4 @@ export type AssistantConfig = GuruConfig["assistant"];
 export type MemoryConfig = GuruConfig["memory"];
 export type SlackConfig = GuruConfig["slack"];
 export type DiscordConfig = GuruConfig["discord"];
+export type AttachmentsConfig = GuruConfig["attachments"];

@@ -13,13 +13,13 @@ import type { SummaryStore } from "./summaryStore.js";
  */
 export type MemoryScope = "channel" | "thread";
 
-export interface ContextTurn {
-  role: "user" | "assistant";
-  author: string;
-  text: string;
+export type ContextTurn = Pick<
+  StoredMessage,
+  "role" | "author" | "text" | "origin" | "authorName" | "authorKind" | "documents"
+> & {
   /** "interrupted" or "failed" replies carry the partial text the person saw. */
   status: MessageStatus;
-}
+};
 
 export interface ContextAnalysis {
   id: number;
@@ -90,7 +90,16 @@ export class ContextBuilder {
 
     return {
       summary: summary?.text ?? null,
-      turns: turns.map(({ role, author, text, status }) => ({ role, author, text, status })),
+      turns: turns.map(({ role, author, text, status, origin, authorName, authorKind, documents }) => ({
+        role,
+        author,
+        text,
+        status,
+        origin,
+        authorName,
+        authorKind,
+        documents,
+      })),
       analyses: analyses.map(({ id, summary, json, confidence, createdAt }) => ({
         id,
         summary,

@@ -8,7 +8,12 @@ import { ConversationStore } from "./conversationStore.js";
 import { openDatabase } from "./database.js";
 import { EventLedger } from "./eventLedger.js";
 import { HistoryFolder, type Summarize } from "./historyFolder.js";
-import { MessageStore, type ReplyInput, type UserMessageInput } from "./messageStore.js";
+import {
+  MessageStore,
+  type ReadMessageInput,
+  type ReplyInput,
+  type UserMessageInput,
+} from "./messageStore.js";
 import { type PruneResult, Retention } from "./retention.js";
 import type { StoredAnalysis, StoredMessage } from "./rows.js";
 import { SummaryStore } from "./summaryStore.js";
@@ -23,7 +28,7 @@ import {
 export type { AnalysisInput } from "./analysisStore.js";
 export type { Context, ContextAnalysis, ContextTurn, MemoryScope } from "./contextBuilder.js";
 export type { Summarize } from "./historyFolder.js";
-export type { ReplyInput, UserMessageInput } from "./messageStore.js";
+export type { ReadMessageInput, ReplyInput, UserMessageInput } from "./messageStore.js";
 export type { PruneResult } from "./retention.js";
 export type { MessageStatus, StoredAnalysis, StoredMessage, StoredSummary } from "./rows.js";
 export type {
@@ -57,6 +62,8 @@ export interface InboundInput extends UserMessageInput {
   address: ConversationAddress;
   /** The platform event that delivered the message: claimed in the same transaction as the insert. */
   eventId?: string;
+  /** Messages read around it, oldest first: stored before it, once each (by platform id). */
+  read?: readonly ReadMessageInput[];
 }
 
 /** `isNew` false: a redelivery, whose message is the one already stored (null if since forgotten). */
@@ -125,12 +132,24 @@ export class Memory {
               message: this.messages.findByPlatformId(conversation, input.platformMessageId),
             };
           }
+          for (const message of input.read ?? []) {
+            if (message.platformMessageId !== input.platformMessageId)
+              this.messages.insertRead(conversation, message);
+          }
           return this.messages.insertUser(conversation, input);
           // Immediate: it reads before it writes, and another process (a second `guru mcp`, the CLI)
           // may write in between; taking the write lock first makes that a wait, not SQLITE_BUSY.
         })
         .immediate(),
     );
+  }
+
+  /** The platform id of the newest message stored at `address` (null before any): a front reads only newer ones. */
+  lastPlatformMessageId(address: ConversationAddress): string | null {
+    return this.guard("read the conversation", () => {
+      const conversation = this.conversations.find(address);
+      return conversation === null ? null : this.messages.lastPlatformMessageId(conversation.id);
+    });
   }
 
   /** Stores a reply, complete or cut short; null when the question has been forgotten meanwhile. */

@@ -1,11 +1,20 @@
 import type { Database, Statement } from "better-sqlite3";
 import { z } from "zod";
+import type { ContextAuthorKind, ReadDocument } from "../conversation/readDocument.js";
 import { messageColumns, messageSchema, type StoredConversation, type StoredMessage } from "./rows.js";
 
 export interface UserMessageInput {
   author: string;
   text: string;
   platformMessageId: string;
+  /** Files read with the message. */
+  documents?: readonly ReadDocument[];
+}
+
+/** A message read around a question (a thread, a reply chain): context, never a question. */
+export interface ReadMessageInput extends UserMessageInput {
+  authorName?: string | undefined;
+  authorKind: ContextAuthorKind;
 }
 
 /** A finished reply, or the part of it produced before it was cut short, and why. */
@@ -17,7 +26,13 @@ export type ReplyInput = {
 } & ({ status: "complete" } | { status: "interrupted" | "failed"; reason: string });
 
 export class MessageStore {
-  private readonly insertUserMessage: Statement<[number, number, string, string, string, number, number]>;
+  private readonly insertUserMessage: Statement<
+    [number, number, string, string, string, string, number, number]
+  >;
+  private readonly insertReadMessage: Statement<
+    [number, number, string, string | null, string, string, string, string, number, number]
+  >;
+  private readonly lastPlatformId: Statement<[number]>;
   private readonly byPlatformId: Statement<[number, string]>;
   private readonly insertReplyMessage: Statement<
     [string, string, string, string | null, number, number, number]
@@ -35,11 +50,24 @@ export class MessageStore {
   ) {
     this.insertUserMessage = db.prepare(
       `INSERT INTO messages
-         (conversation_id, scope_id, role, author, text, platform_message_id, status, token_count, created_at)
-       VALUES (?, ?, 'user', ?, ?, ?, 'complete', ?, ?)
+         (conversation_id, scope_id, role, author, text, platform_message_id, documents, status, token_count, created_at)
+       VALUES (?, ?, 'user', ?, ?, ?, ?, 'complete', ?, ?)
        ON CONFLICT (scope_id, platform_message_id) DO NOTHING
        RETURNING ${messageColumns}`,
     );
+    this.insertReadMessage = db.prepare(
+      `INSERT INTO messages
+         (conversation_id, scope_id, role, origin, author, author_name, author_kind, text, platform_message_id,
+          documents, status, token_count, created_at)
+       VALUES (?, ?, 'user', 'read', ?, ?, ?, ?, ?, ?, 'complete', ?, ?)
+       ON CONFLICT (scope_id, platform_message_id) DO NOTHING`,
+    );
+    this.lastPlatformId = db
+      .prepare(
+        `SELECT platform_message_id FROM messages
+         WHERE conversation_id = ? AND platform_message_id IS NOT NULL ORDER BY id DESC LIMIT 1`,
+      )
+      .pluck();
     this.byPlatformId = db.prepare(
       `SELECT ${messageColumns} FROM messages WHERE scope_id = ? AND platform_message_id = ?`,
     );
@@ -66,7 +94,7 @@ export class MessageStore {
          (conversation_id, scope_id, role, author, text, reply_to, status, status_reason, token_count, created_at)
        SELECT q.conversation_id, q.scope_id, 'assistant', 'guru', '', q.id, 'interrupted', ?, 0, ?
        FROM messages q
-       WHERE q.role = 'user' AND q.created_at < ?
+       WHERE q.role = 'user' AND q.origin = 'asked' AND q.created_at < ?
          AND NOT EXISTS (SELECT 1 FROM messages r WHERE r.reply_to = q.id)`,
     );
     this.inConversation = db.prepare(
@@ -85,12 +113,45 @@ export class MessageStore {
       input.author,
       input.text,
       input.platformMessageId,
-      this.countTokens(input.text),
+      JSON.stringify(input.documents ?? []),
+      this.tokensOf(input),
       this.now(),
     );
     if (inserted !== undefined) return { message: messageSchema.parse(inserted), isNew: true };
     const existing = this.byPlatformId.get(conversation.scopeId, input.platformMessageId);
     return { message: messageSchema.parse(existing), isNew: false };
+  }
+
+  /** Stores a message read as context once; one seen before in this scope is left as it is. Returns whether it was new. */
+  insertRead(conversation: StoredConversation, input: ReadMessageInput): boolean {
+    return (
+      this.insertReadMessage.run(
+        conversation.id,
+        conversation.scopeId,
+        input.author,
+        input.authorName ?? null,
+        input.authorKind,
+        input.text,
+        input.platformMessageId,
+        JSON.stringify(input.documents ?? []),
+        this.tokensOf(input),
+        this.now(),
+      ).changes > 0
+    );
+  }
+
+  /** The platform id of the newest platform message stored in a conversation: fronts read only what came after. */
+  lastPlatformMessageId(conversationId: number): string | null {
+    const id = this.lastPlatformId.get(conversationId);
+    return id === undefined ? null : z.string().parse(id);
+  }
+
+  /** A message's words and its files' together: both take room in a prompt. */
+  private tokensOf(input: UserMessageInput): number {
+    return (input.documents ?? []).reduce(
+      (sum, document) => sum + this.countTokens(document.name) + this.countTokens(document.text),
+      this.countTokens(input.text),
+    );
   }
 
   findByPlatformId(conversation: StoredConversation, platformMessageId: string): StoredMessage | null {

@@ -98,6 +98,18 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX processed_events_time ON processed_events(processed_at);
     `,
   },
+  {
+    version: 2,
+    sql: `
+      -- Messages Guru read around a question (a thread, a reply chain) without being asked: they are
+      -- context, never questions to answer. author_name/author_kind label them for the model;
+      -- documents holds the files read with a message, as a JSON array of {name, text, truncated}.
+      ALTER TABLE messages ADD COLUMN origin TEXT NOT NULL DEFAULT 'asked' CHECK (origin IN ('asked', 'read'));
+      ALTER TABLE messages ADD COLUMN author_name TEXT;
+      ALTER TABLE messages ADD COLUMN author_kind TEXT CHECK (author_kind IN ('person', 'bot', 'guru'));
+      ALTER TABLE messages ADD COLUMN documents TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(documents));
+    `,
+  },
 ];
 
 export function latestVersion(list: readonly Migration[]): number {

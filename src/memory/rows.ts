@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { contextAuthorKinds, readDocumentSchema } from "../conversation/readDocument.js";
 
 /**
  * Rows leave SQLite through these schemas only: each query selects the matching `…Columns` list
@@ -26,9 +27,11 @@ export type StoredConversation = z.infer<typeof conversationSchema>;
 
 export const messageColumns =
   "id, conversation_id AS conversationId, role, author, text, platform_message_id AS platformMessageId, " +
-  "reply_to AS replyTo, status, status_reason AS statusReason, token_count AS tokenCount, created_at AS createdAt";
+  "reply_to AS replyTo, status, status_reason AS statusReason, token_count AS tokenCount, created_at AS createdAt, " +
+  "origin, author_name AS authorName, author_kind AS authorKind, documents";
 
 const messageStatuses = ["complete", "interrupted", "failed"] as const;
+export const messageOrigins = ["asked", "read"] as const;
 
 export const messageSchema = z.object({
   id,
@@ -42,6 +45,11 @@ export const messageSchema = z.object({
   statusReason: z.string().nullable(),
   tokenCount: z.number().int().nonnegative(),
   createdAt: epochMs,
+  /** "asked": a question to Guru (or its reply); "read": context Guru read around a question. */
+  origin: z.enum(messageOrigins),
+  authorName: z.string().nullable(),
+  authorKind: z.enum(contextAuthorKinds).nullable(),
+  documents: z.string().transform((json) => z.array(readDocumentSchema).parse(JSON.parse(json))),
 });
 
 export type StoredMessage = z.infer<typeof messageSchema>;

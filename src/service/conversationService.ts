@@ -1,6 +1,7 @@
 import type { AssistantConfig, MemoryConfig } from "../config/configSchema.js";
 import type { ConversationAddress } from "../conversation/conversationAddress.js";
 import { conversationKey } from "../conversation/conversationAddress.js";
+import type { ReadDocument } from "../conversation/readDocument.js";
 import type { Engine, EngineStats } from "../engine/engine.js";
 import type { ChatTurn, GenerationResult } from "../engine/generationTypes.js";
 import { GuruError, isGuruError } from "../errors.js";
@@ -23,12 +24,15 @@ import {
 import {
   type ConversationRequest,
   conversationRequestSchema,
+  type ParsedConversationRequest,
   type RequestMode,
 } from "./conversationRequest.js";
+import { fitDocuments } from "./documentFit.js";
 import { cleanInputText, isBlank } from "./inputText.js";
 import { systemPromptFor } from "./personas.js";
 import { assembleTurns } from "./promptAssembly.js";
 import { perTurnOverhead, promptMargin } from "./promptBudget.js";
+import { readNotes, withReadNotes } from "./readNotes.js";
 import type { Reply, ReplyUpdate } from "./replyUpdate.js";
 import { TokenCountCache } from "./tokenCountCache.js";
 
@@ -63,6 +67,12 @@ export interface HandleOptions {
 type Admission =
   | { readonly kind: "reply"; readonly update: ReplyUpdate }
   | { readonly kind: "generate"; readonly question: StoredMessage; readonly text: string };
+
+/** The prompt for one answer, and what the answer must say it could not read or read only in part. */
+interface PreparedPrompt {
+  readonly turns: ChatTurn[];
+  readonly notes: string[];
+}
 
 /** Slack between the latest a live process can still answer and declaring a question abandoned. */
 const abandonMarginMs = 5000;
@@ -103,7 +113,7 @@ export class ConversationService {
     let partial = "";
     let settled = false;
     try {
-      const turns = await this.turnsFor(request, question, text);
+      const { turns, notes } = await this.promptFor(request, question, text);
       let result: GenerationResult | undefined;
       for await (const event of this.options.engine.generate({
         owner: `${request.address.platform}:${request.author}`,
@@ -124,7 +134,7 @@ export class ConversationService {
       }
       if (!result)
         throw new GuruError("GENERATION_FAILED", "The model stopped without an answer. Please try again.");
-      const reply = this.store(request, question, result);
+      const reply = this.store(request, question, result, notes);
       settled = true;
       yield { type: "finished", reply };
     } catch (error) {
@@ -140,7 +150,7 @@ export class ConversationService {
   }
 
   /** Stores an acceptable question (claiming its event), or says what to reply instead. */
-  private admit(request: ConversationRequest): Admission {
+  private admit(request: ParsedConversationRequest): Admission {
     const { memory, assistant } = this.options;
     const text = cleanInputText(request.text);
     if (isBlank(text) || text.length > assistant.maxInputChars) {
@@ -158,6 +168,15 @@ export class ConversationService {
       text,
       platformMessageId: request.messageId,
       eventId: request.eventId,
+      documents: (request.context?.documents ?? []).map(cleanDocument),
+      read: (request.context?.messages ?? []).map((message) => ({
+        author: message.author,
+        authorName: message.authorName,
+        authorKind: message.authorKind,
+        text: cleanInputText(message.text),
+        platformMessageId: message.messageId,
+        documents: message.documents.map(cleanDocument),
+      })),
     });
     if (!inbound.isNew) return { kind: "reply", update: { type: "duplicate" } };
     return { kind: "generate", question: inbound.message, text };
@@ -197,31 +216,50 @@ export class ConversationService {
       .flatMap((stored) => foundAnalysis(stored) ?? []);
   }
 
+  /** The platform id of the newest message stored in this conversation: a front reads only what came after it. */
+  lastSeenMessageId(address: ConversationAddress): string | null {
+    return this.options.memory.lastPlatformMessageId(address);
+  }
+
   status(): EngineStats {
     return this.options.engine.stats();
   }
 
-  private async turnsFor(
-    request: ConversationRequest,
+  /**
+   * The question always fits; its files take at most half of what is left and are cut to fit; the
+   * history (with the thread messages read for it, newest first) gets the rest, and what does not
+   * fit is folded into the rolling summary.
+   */
+  private async promptFor(
+    request: ParsedConversationRequest,
     question: StoredMessage,
     text: string,
-  ): Promise<ChatTurn[]> {
+  ): Promise<PreparedPrompt> {
     const { memory, assistant, memoryConfig } = this.options;
     const systemPrompt = systemPromptFor(request.address, assistant);
-    let budget = this.historyBudget(systemPrompt, text, request.mode);
+    const available = this.historyBudget(systemPrompt, text, request.mode);
+    const files = fitDocuments(question.documents, Math.floor(available / 2), (t) =>
+      this.tokenCounts.tokens(t),
+    );
+    const notes = readNotes(request.context?.notes ?? [], [
+      ...files.documents,
+      ...(request.context?.messages ?? []).flatMap((message) => message.documents),
+    ]);
+    const questionPrompt = { text, documents: files.documents };
+    let budget = Math.max(0, available - files.tokens);
     for (;;) {
       let context = memory.buildContext(question, budget, memoryConfig.maxAnalyses);
       if (context.foldPending) {
         await memory.foldHistory(request.address, budget);
         context = memory.buildContext(question, budget, memoryConfig.maxAnalyses);
       }
-      const turns = assembleTurns(systemPrompt, context, text, request.mode);
+      const turns = assembleTurns(systemPrompt, context, questionPrompt, request.mode);
       // Memory counts the words of each turn; the template around every turn and the note on each
       // answer cut short cost more, which many short turns add up past the context. Then the history
       // gets less room (and what no longer fits is folded into the summary).
       const excess =
         this.promptTokens(turns) + this.answerTokens(request.mode) + promptMargin - this.options.contextSize;
-      if (excess <= 0 || budget === 0) return turns;
+      if (excess <= 0 || budget === 0) return { turns, notes };
       budget = Math.max(0, budget - excess);
     }
   }
@@ -247,12 +285,18 @@ export class ConversationService {
     return turns.reduce((sum, turn) => sum + this.tokenCounts.tokens(turn.text) + perTurnOverhead, 0);
   }
 
-  private store(request: ConversationRequest, question: StoredMessage, result: GenerationResult): Reply {
+  /** Stores the answer as the model wrote it; the person also gets the notes on what was not read. */
+  private store(
+    request: ParsedConversationRequest,
+    question: StoredMessage,
+    result: GenerationResult,
+    notes: readonly string[],
+  ): Reply {
     const { memory } = this.options;
     if (request.mode === "ask") {
       const markdown = result.text.trim();
       memory.recordReply({ inReplyTo: question.id, author: "guru", text: markdown, status: "complete" });
-      return { kind: "answer", markdown, usage: result.usage };
+      return { kind: "answer", markdown: withReadNotes(markdown, notes), usage: result.usage };
     }
     const { analysis, markdown, digest, searchText } = analysisFromGeneration(result);
     memory.transaction(() => {
@@ -266,7 +310,7 @@ export class ConversationService {
         searchText,
       });
     });
-    return { kind: "analysis", markdown, analysis, usage: result.usage };
+    return { kind: "analysis", markdown: withReadNotes(markdown, notes), analysis, usage: result.usage };
   }
 
   private storeCutShort(question: StoredMessage, partial: string, error: GuruError): void {
@@ -302,6 +346,10 @@ function foundAnalysis(stored: StoredAnalysis): FoundAnalysis | null {
     summary: stored.summary,
     analysis: parsed.data,
   };
+}
+
+function cleanDocument(document: ReadDocument): ReadDocument {
+  return { ...document, name: cleanInputText(document.name) || "file", text: cleanInputText(document.text) };
 }
 
 function failure(error: GuruError, partialText: string): ReplyUpdate {

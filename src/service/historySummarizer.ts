@@ -1,7 +1,8 @@
-import type { Summarize } from "../memory/memory.js";
+import type { StoredMessage, Summarize } from "../memory/memory.js";
 import type { AnswerEngine } from "./conversationService.js";
 import { summaryInstruction } from "./promptAssembly.js";
 import { perTurnOverhead, promptMargin } from "./promptBudget.js";
+import { documentBlock, speakerLabel } from "./quotedContent.js";
 
 /** The longest rolling summary, in tokens. */
 const summaryTokens = 200;
@@ -9,9 +10,7 @@ const summaryTokens = 200;
 /** Memory's rolling-summary writer: the model, through the same queue as every answer. */
 export function historySummarizer(engine: AnswerEngine): Summarize {
   const summarize: Summarize = async (previousSummary, turns) => {
-    const transcript = turns
-      .map((turn) => `${turn.role === "user" ? turn.author : "Guru"}: ${turn.text}`)
-      .join("\n");
+    const transcript = turns.map(transcriptLine).join("\n");
     const prompt = previousSummary
       ? `Earlier summary:\n${previousSummary}\n\nLater turns:\n${transcript}`
       : transcript;
@@ -38,4 +37,11 @@ export function historySummarizer(engine: AnswerEngine): Summarize {
     return text.trim() || (previousSummary ?? "");
   };
   return summarize;
+}
+
+/** One turn for the summarizer: who wrote it (read messages labelled as such) and the files it carried. */
+function transcriptLine(turn: StoredMessage): string {
+  const speaker =
+    turn.role === "assistant" ? "Guru" : turn.origin === "read" ? speakerLabel(turn) : turn.author;
+  return [`${speaker}: ${turn.text}`, ...turn.documents.map(documentBlock)].join("\n");
 }

@@ -127,8 +127,8 @@ describe("storing messages", () => {
       status: "interrupted",
       statusReason: "shutdown",
     });
-    expect(restarted.buildContext(later, 100).turns).toEqual([
-      { role: "user", author: "U1", text: "explain fts5 ranking", status: "complete" },
+    expect(restarted.buildContext(later, 100).turns).toMatchObject([
+      { role: "user", author: "U1", text: "explain fts5 ranking", status: "complete", origin: "asked" },
       { role: "assistant", author: "guru", text: "BM25 weighs rare", status: "interrupted" },
     ]);
   });

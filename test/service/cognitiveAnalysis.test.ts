@@ -78,7 +78,12 @@ describe("cognitive analysis", () => {
     const word = first.analysis.summary.split(/[^\p{L}\p{N}\p{M}]+/u).find((w) => w.length >= 3);
     expect(word).toBeDefined();
     await updatesOf(rig.service.handle(request(`More about ${word}?`, { address: thread })));
-    expect(rig.generations.at(-1)?.turns[0]?.text).toContain("Earlier analyses");
+    // Digests are model output that may repeat user text: quoted user-side content, never the system turn.
+    const turns = rig.generations.at(-1)?.turns ?? [];
+    expect(turns.at(-1)?.text).toContain("Earlier analyses");
+    expect(turns.filter((turn) => turn.text.includes("Earlier analyses")).map((turn) => turn.role)).toEqual([
+      "user",
+    ]);
   });
 });
 
