@@ -44,7 +44,18 @@ describe("asked inside a thread", () => {
   it("reads the thread's recent messages, from people and bots, oldest first", async () => {
     const { world } = rig.fake;
     const thread = rig.fake.openThread({ name: "Release planning" });
-    rig.fake.userMessage({ content: "We ship on Friday.", channelId: thread.id, mention: "none" });
+    rig.fake.userMessage({
+      content: "We ship on Friday.",
+      channelId: thread.id,
+      mention: "none",
+      files: [
+        {
+          name: "checklist.md",
+          data: Buffer.from("- [x] changelog"),
+          contentType: "text/markdown; charset=utf-8",
+        },
+      ],
+    });
     rig.fake.userMessage({
       content: "QA has not signed off yet.",
       channelId: thread.id,
@@ -68,10 +79,12 @@ describe("asked inside a thread", () => {
     expect(said.every((at) => at >= 0)).toBe(true);
     expect([...said].sort((a, b) => a - b)).toEqual(said);
     expect(prompt.slice(0, said[0])).toContain("alice");
+    expect(prompt).toContain("- [x] changelog");
     expect(prompt.slice(said[1], said[2])).toContain("robot");
   });
 
-  it("reads only what is new on the next question, and keeps each message once", async () => {
+  it("reads only what is new on the next question (no file fetched twice, not its own answers), and keeps each message once", async () => {
+    const { world } = rig.fake;
     const thread = rig.fake.world.threads.find((t) => t.name === "Release planning");
     if (!thread) throw new Error("the first test opens the thread");
     rig.fake.userMessage({ content: "QA signed off just now.", channelId: thread.id, mention: "none" });
@@ -80,7 +93,12 @@ describe("asked inside a thread", () => {
     await answerTo(rig, sent);
 
     expect(userSideText(turnsAnswering(prompts, question))).toContain("QA signed off just now.");
-    const stored = (rig.service.remembered(threadAddress(thread.id))?.messages ?? []).map((m) => m.text);
+    const downloads = rig.fake.requests.filter((r) => r.route.endsWith("/checklist.md"));
+    expect(downloads).toHaveLength(1);
+    const remembered = rig.service.remembered(threadAddress(thread.id))?.messages ?? [];
+    // Guru's answers are kept once, as its answers: never read back in as someone's message.
+    expect(remembered.filter((m) => m.author === world.bot.id)).toEqual([]);
+    const stored = remembered.map((m) => m.text);
     for (const line of ["We ship on Friday.", "QA has not signed off yet.", "QA signed off just now."]) {
       expect(stored.filter((text) => text.includes(line))).toHaveLength(1);
     }
