@@ -1,3 +1,4 @@
+import { InteractionResponseType, MessageFlags } from "discord.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ConversationAddress } from "../../src/conversation/conversationAddress.js";
 import type { Engine } from "../../src/engine/engine.js";
@@ -5,7 +6,7 @@ import { openTinyEngine } from "../support/engineHarness.js";
 import { answerTo } from "./answers.js";
 import { type CapturingEngine, turnsAnswering, userSideText } from "./capturedPrompts.js";
 import { type DiscordRig, waitFor } from "./discordRig.js";
-import { callsFor } from "./interactionRequests.js";
+import { callsFor, contentOf, flagsOf } from "./interactionRequests.js";
 import { openWatchedRig } from "./watchedRig.js";
 
 let engine: Engine;
@@ -119,6 +120,22 @@ describe("asked inside a thread", () => {
     const calls = callsFor(rig.fake.requests, sent);
     expect(calls.callbacks).toHaveLength(1);
     expect(calls.callbacks[0]?.status).toBe(204);
+  });
+
+  it("tells the asker alone when /ask in a thread is refused after it was acknowledged to read the thread", async () => {
+    const thread = rig.fake.openThread({ name: "Blank questions" });
+    const sent = rig.fake.slashCommand({ name: "ask", prompt: "   ", channelId: thread.id });
+    await rig.settle((requests) => callsFor(requests, sent).followUps.length > 0);
+
+    const calls = callsFor(rig.fake.requests, sent);
+    expect(calls.callbacks[0]?.body).toMatchObject({
+      type: InteractionResponseType.DeferredChannelMessageWithSource,
+    });
+    expect(calls.deletes.map((r) => r.rawPath)).toEqual([
+      `/api/v10/webhooks/${rig.fake.world.applicationId}/${sent.token}/messages/%40original`,
+    ]);
+    expect(flagsOf(calls.followUps[0])).toBe(MessageFlags.Ephemeral);
+    expect(contentOf(calls.followUps[0]).length).toBeGreaterThan(0);
   });
 
   it("still answers when Discord refuses the thread's history, and says so once", async () => {
