@@ -152,4 +152,24 @@ describe("asked inside a thread", () => {
       logs.filter((line) => line.includes("give it View Channel and Read Message History")),
     ).toHaveLength(1);
   });
+
+  it("says what it could not read above an /analyze embed too", async () => {
+    const thread = rig.fake.openThread({ name: "Analysed in the dark" });
+    rig.fake.failNext({ method: "GET", route: /^\/channels\/\d+\/messages$/, status: 403, code: 50013 });
+    const sent = rig.fake.slashCommand({
+      name: "analyze",
+      prompt: "how healthy is this thread?",
+      channelId: thread.id,
+    });
+    await rig.settle((requests) =>
+      callsFor(requests, sent).edits.some(
+        (r) => ((r.body as { embeds?: unknown[] }).embeds ?? []).length > 0,
+      ),
+    );
+
+    const original = rig.fake.world.interactions.get(sent.id)?.originalMessageId ?? "";
+    const shown = rig.fake.world.messages.get(original)?.message;
+    expect(shown?.embeds).toHaveLength(1);
+    expect(shown?.content.split("Read Message History")).toHaveLength(2);
+  });
 });

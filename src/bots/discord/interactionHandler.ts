@@ -123,6 +123,7 @@ async function answer(
       question: prompt,
       editIntervalMs: context.config.editIntervalMs,
       logger: context.logger,
+      notes: read?.notes ?? [],
     });
   } finally {
     typing.stop();
