@@ -81,10 +81,11 @@ export class ConversationReader {
       );
     }
     const readable = ordered.filter((message) => !message.system && !withheld.includes(message));
-    const [documents, messages] = await Promise.all([
-      request.question ? this.documentsOf(request.question, notes) : [],
-      Promise.all(readable.map((message) => this.contextMessage(message, request.botUserId, notes))),
-    ]);
+    const documents = request.question ? await this.documentsOf(request.question, notes) : [];
+    // One message's files at a time: a thread full of large files must not all be in memory at once.
+    const messages: ContextMessage[] = [];
+    for (const message of readable)
+      messages.push(await this.contextMessage(message, request.botUserId, notes));
     return {
       messages: messages.filter((message) => message.text !== "" || message.documents.length > 0),
       documents,
