@@ -94,6 +94,8 @@ const slackSchema = z.strictObject({
     .prefault({}),
   /** Answer later messages in a thread Guru already takes part in, without a new mention. */
   followThreads: z.boolean().default(true),
+  /** Asked in a thread, read the thread's messages (and their files) with `conversations.replies`. */
+  readThreads: z.boolean().default(true),
   allow: z.strictObject({ workspaces: ids, channels: ids, users: ids }).prefault({}),
 });
 

@@ -52,7 +52,12 @@ export class MessageStore {
       `INSERT INTO messages
          (conversation_id, scope_id, role, author, text, platform_message_id, documents, status, token_count, created_at)
        VALUES (?, ?, 'user', ?, ?, ?, ?, 'complete', ?, ?)
-       ON CONFLICT (scope_id, platform_message_id) DO NOTHING
+       -- A message read as context earlier (a thread Guru follows) may arrive as a question itself:
+       -- it becomes one, once; a question seen before stays as it is.
+       ON CONFLICT (scope_id, platform_message_id) DO UPDATE
+         SET origin = 'asked', author_name = NULL, author_kind = NULL, text = excluded.text,
+             documents = excluded.documents, token_count = excluded.token_count
+         WHERE messages.origin = 'read' AND messages.conversation_id = excluded.conversation_id
        RETURNING ${messageColumns}`,
     );
     this.insertReadMessage = db.prepare(

@@ -48,7 +48,7 @@ export interface ExportedConversation {
   space: string | null;
   channel: string;
   thread: string | null;
-  /** The person's messages and the replies Guru gave them. */
+  /** The person's messages (asked, or read in a thread) and the replies Guru gave them. */
   messages: {
     id: number;
     role: "user" | "assistant";
@@ -58,6 +58,10 @@ export interface ExportedConversation {
     statusReason: string | null;
     replyTo: number | null;
     createdAt: string;
+    /** "read": a message Guru read around a question (a thread), not one addressed to it. */
+    origin: "asked" | "read";
+    /** Files read with the message. */
+    documents: StoredMessage["documents"];
   }[];
   /** The analyses made of the person's messages. */
   analyses: {
@@ -180,6 +184,8 @@ export class UserData {
               statusReason: message.statusReason,
               replyTo: message.replyTo,
               createdAt: new Date(message.createdAt).toISOString(),
+              origin: message.origin,
+              documents: message.documents,
             })),
           analyses: analyses
             .filter((analysis) => analysis.conversationId === conversation.id)

@@ -15,6 +15,7 @@ describe("config/slack-app-manifest.yaml", () => {
     ["mpim:history", "group DMs"],
     ["im:write", "conversations.open for /guru export"],
     ["files:write", "the export file"],
+    ["files:read", "downloading files attached to questions and thread messages"],
   ])("grants %s (%s)", (scope) => {
     expect(listed.has(scope)).toBe(true);
   });

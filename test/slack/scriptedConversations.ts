@@ -27,6 +27,10 @@ export class ScriptedConversations implements SlackConversations {
     return null;
   }
 
+  lastSeenMessageId(): null {
+    return null;
+  }
+
   forgetConversation(): never {
     throw new Error("not scripted");
   }

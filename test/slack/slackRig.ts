@@ -55,6 +55,8 @@ export async function openSlackRig(
   transport: Transport,
   service: SlackConversations,
   settings: SlackSettings = {},
+  /** Other top-level settings (e.g. `attachments`). */
+  overrides: Record<string, unknown> = {},
 ): Promise<SlackRig> {
   const slack = await startFakeSlack();
   const logs: string[] = [];
@@ -64,6 +66,7 @@ export async function openSlackRig(
     write: (line) => logs.push(line),
   });
   const config = configSchema.parse({
+    ...overrides,
     logLevel: "debug",
     slack: {
       mode: transport,

@@ -7,6 +7,7 @@ import { eventCallbackSchema, type MessageEvent } from "./slackPayloads.js";
 import { answerInSlack, type SlackRuntime } from "./slackRuntime.js";
 import { mentions, plainText } from "./slackText.js";
 import { type BotIdentity, SlackCallError } from "./slackWebApi.js";
+import { readThreadContext, type SlackQuestion } from "./threadContext.js";
 
 /** A message Guru may answer, and where. */
 interface RoutedMessage {
@@ -18,6 +19,8 @@ interface RoutedMessage {
   readonly ts: string;
   /** What the person wrote, as plain text without Guru's mention. */
   readonly text: string;
+  /** Where Guru reads around the question: its thread (if any) and its files. */
+  readonly question: SlackQuestion;
 }
 
 /**
@@ -44,20 +47,26 @@ function routeMessage(
   const user = event.user ?? event.bot_id;
   if (user === undefined) return null;
   const common = { ts: event.ts, text: plainText(event.text, self.userId) };
+  const asked = { channel: event.channel, ts: event.ts, files: event.files };
   // `app_mention` carries no channel_type; DM channel ids start with D.
   if (event.channel_type === "im" || (event.channel_type === undefined && event.channel.startsWith("D"))) {
+    // A DM is one conversation, threads and all.
+    const address = { platform: "slack", space: null, channel: event.channel, thread: null };
     return {
       kind: "direct",
-      // A DM is one conversation, threads and all.
-      address: { platform: "slack", space: null, channel: event.channel, thread: null },
+      address,
+      question: { ...asked, address, ...(event.thread_ts ? { threadTs: event.thread_ts } : {}) },
       place: { channel: event.channel, ...(event.thread_ts ? { threadTs: event.thread_ts } : {}) },
       asker: { team, channel: null, user },
       ...common,
     };
   }
   const threadTs = event.thread_ts ?? event.ts;
+  const address = { platform: "slack", space: team, channel: event.channel, thread: threadTs };
   const inChannel = {
-    address: { platform: "slack", space: team, channel: event.channel, thread: threadTs },
+    address,
+    // A top-level mention starts its thread: there is nothing before it to read.
+    question: { ...asked, address, ...(event.thread_ts ? { threadTs: event.thread_ts } : {}) },
     place: { channel: event.channel, threadTs },
     asker: { team, channel: event.channel, user },
     ...common,
@@ -93,6 +102,8 @@ export class MessageHandler {
     const rate = gate.takeQuestion(routed.asker.user);
     if (!rate.allowed) return this.tell(routed, rateLimitedText(rate.retryAfterSeconds));
     const analyze = /^analy[sz]e\b[:\s]*/i.exec(routed.text);
+    // Read only now: the asker is admitted, and the thread is the one Guru was asked in.
+    const context = await readThreadContext(this.runtime, routed.question);
     await answerInSlack(
       this.runtime,
       {
@@ -102,6 +113,7 @@ export class MessageHandler {
         messageId: routed.ts,
         eventId,
         mode: analyze ? "analyze" : "ask",
+        context,
       },
       routed.place,
     );

@@ -11,6 +11,7 @@ import { boltLevel, boltLogger } from "./boltLogger.js";
 import { CommandHandler } from "./commandHandler.js";
 import { MessageHandler } from "./messageHandler.js";
 import type { SlackConversations } from "./slackConversations.js";
+import { slackFileAccess } from "./slackFiles.js";
 import type { SlackRuntime } from "./slackRuntime.js";
 import {
   type BotIdentity,
@@ -101,6 +102,7 @@ export class SlackBot implements ChatBot {
       self,
       seen: new RecentKeys(),
       logger,
+      files: slackFileAccess(config.slack.apiUrl, botToken, config.attachments),
     };
     const receiver = createReceiver(mode, this.options, bolt);
     const app = new App({

@@ -3,7 +3,13 @@ import type { ConversationService } from "../../service/conversationService.js";
 /** What the Slack bot asks of the conversation service (tests may stand in a scripted one). */
 export type SlackConversations = Pick<
   ConversationService,
-  "handle" | "remembered" | "forgetConversation" | "forgetUser" | "exportUser" | "status"
+  | "handle"
+  | "remembered"
+  | "forgetConversation"
+  | "forgetUser"
+  | "exportUser"
+  | "status"
+  | "lastSeenMessageId"
 >;
 
 export type ServiceStatus = ReturnType<ConversationService["status"]>;

@@ -1,6 +1,7 @@
 import type { SlackConfig } from "../../config/configSchema.js";
 import type { Logger } from "../../log/logger.js";
 import type { ConversationRequest } from "../../service/conversationRequest.js";
+import type { AttachmentReadOptions } from "../common/attachments/readAttachments.js";
 import type { RecentKeys } from "../common/recentKeys.js";
 import type { AccessGate } from "./accessGate.js";
 import { escapeText } from "./mrkdwn.js";
@@ -19,6 +20,8 @@ export interface SlackRuntime {
   /** Messages and commands this process has already taken up. */
   readonly seen: RecentKeys;
   readonly logger: Logger;
+  /** How files are fetched: Slack's file host only, with the bot token. */
+  readonly files: AttachmentReadOptions;
 }
 
 /** Answers one request: the service's reply stream, shown at `place`. */

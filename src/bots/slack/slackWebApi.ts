@@ -3,6 +3,7 @@ import { setTimeout as delay } from "node:timers/promises";
 import { type Logger as BoltLogger, type types, webApi } from "@slack/bolt";
 import { z } from "zod";
 import type { Logger } from "../../log/logger.js";
+import { type ThreadMessage, threadMessageSchema } from "./slackPayloads.js";
 
 export interface RetryPolicy {
   /** Tries per call, the first included. */
@@ -69,6 +70,16 @@ const identitySchema = z.object({ user_id: z.string(), bot_id: z.string(), team_
 const postedSchema = z.object({ ts: z.string() });
 const openedSchema = z.object({ channel: z.object({ id: z.string() }) });
 const uploadTargetSchema = z.object({ upload_url: z.string(), file_id: z.string() });
+const threadPageSchema = z.object({
+  messages: z.array(z.unknown()).default([]),
+  has_more: z.boolean().optional(),
+  response_metadata: z.object({ next_cursor: z.string().optional() }).optional(),
+});
+
+/** Messages in one thread read at most: a longer thread's earliest ones are what Guru reads. */
+const maxThreadPages = 10;
+const threadPageSize = 200;
+
 const listingSchema = z.object({
   messages: z.array(
     z.object({
@@ -158,6 +169,36 @@ export class SlackWebApi {
       text,
       ...(threadTs ? { thread_ts: threadTs } : {}),
     });
+  }
+
+  /**
+   * A thread's messages, oldest first, page by page (`cursor`): all of them, or with `after` only
+   * those posted after that ts (Slack returns the thread's parent either way: it is dropped then).
+   * A message Guru cannot parse is left out rather than failing the read.
+   */
+  async threadReplies(channel: string, threadTs: string, after?: string): Promise<ThreadMessage[]> {
+    const messages: ThreadMessage[] = [];
+    let cursor: string | undefined;
+    for (let page = 0; page < maxThreadPages; page++) {
+      const result = threadPageSchema.parse(
+        await this.call("conversations.replies", {
+          channel,
+          ts: threadTs,
+          limit: threadPageSize,
+          ...(after ? { oldest: after } : {}),
+          ...(cursor ? { cursor } : {}),
+        }),
+      );
+      for (const raw of result.messages) {
+        const parsed = threadMessageSchema.safeParse(raw);
+        if (parsed.success && (after === undefined || Number(parsed.data.ts) > Number(after))) {
+          messages.push(parsed.data);
+        }
+      }
+      cursor = result.response_metadata?.next_cursor || undefined;
+      if (!result.has_more || cursor === undefined) break;
+    }
+    return messages;
   }
 
   /** The DM channel between Guru and `user` (opened if need be). */

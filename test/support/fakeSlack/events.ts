@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { SlackMessage } from "./webApi.js";
+import { type SlackMessage, toApiFile } from "./webApi.js";
 import { workspace } from "./workspace.js";
 
 export type ChannelType = "channel" | "group" | "im" | "mpim";
@@ -44,6 +44,7 @@ function messageFields(message: SlackMessage) {
     team: workspace.teamId,
     ...(message.threadTs ? { thread_ts: message.threadTs } : {}),
     ...(message.botId ? { bot_id: message.botId } : { client_msg_id: randomUUID() }),
+    ...(message.files ? { files: message.files.map(toApiFile), upload: false } : {}),
   };
 }
 

@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { FakeSocketMode } from "./socketMode.js";
 import { FakeWebApi } from "./webApi.js";
 
-/** A local, protocol-faithful Slack on 127.0.0.1: the Web API, Socket Mode, uploads and response URLs. */
+/** A local, protocol-faithful Slack on 127.0.0.1: the Web API, Socket Mode, uploads, shared files and response URLs. */
 export interface FakeSlack {
   /** What `SLACK_API_URL` points at. */
   readonly apiUrl: string;
@@ -23,6 +23,8 @@ export async function startFakeSlack(): Promise<FakeSlack> {
   );
   const server: Server = createServer((request, response) => {
     const path = new URL(request.url ?? "/", "http://127.0.0.1").pathname;
+    if (request.method === "GET" && path.startsWith("/files-pri/"))
+      return web.serveFile(request, response, path);
     if (request.method !== "POST" || !/^\/(api|upload|respond)\//.test(path)) {
       response.writeHead(404).end();
       return;

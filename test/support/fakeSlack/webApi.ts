@@ -19,12 +19,33 @@ export type Fault =
   | { readonly kind: "serverError"; readonly status: number; readonly landed: boolean }
   | { readonly kind: "slackError"; readonly error: string };
 
+/** A file shared in a message, served at `url_private` (on the fake's own origin unless a test says otherwise). */
+export interface HostedFile {
+  readonly id: string;
+  readonly name: string;
+  readonly mimetype: string;
+  readonly bytes: Buffer;
+  readonly url: string;
+  /** Where a request for it is redirected instead of served. */
+  redirectTo?: string;
+}
+
+/** A file a test attaches to a message: its bytes, or only a link (`url`) somewhere else. */
+export interface FileToShare {
+  readonly name: string;
+  readonly mimetype: string;
+  readonly bytes?: Buffer | Uint8Array | string;
+  readonly url?: string;
+}
+
 export interface SlackMessage {
   readonly ts: string;
   readonly channel: string;
   readonly threadTs?: string;
   readonly user: string;
   readonly botId?: string;
+  readonly botName?: string;
+  readonly files?: readonly HostedFile[];
   text: string;
   blocks?: unknown[];
   readonly metadata?: unknown;
@@ -73,6 +94,12 @@ export class FakeWebApi {
   readonly messages: SlackMessage[] = [];
   readonly ephemeral: EphemeralMessage[] = [];
   readonly files: SharedFile[] = [];
+  /** Files people shared in messages, by id. */
+  readonly hostedFiles = new Map<string, HostedFile>();
+  /** Every request for a hosted file: its path and whether it was served. */
+  readonly fileDownloads: { readonly path: string; readonly status: number }[] = [];
+  /** The bot token's scopes: a method (or file) needing one that is missing fails with `missing_scope`. */
+  private readonly revokedScopes = new Set<string>();
   /** Bodies posted to slash commands' `response_url`s. */
   readonly responses: unknown[] = [];
   private readonly faults = new Map<string, Fault[]>();
@@ -94,15 +121,56 @@ export class FakeWebApi {
     this.notInChannel.add(channel);
   }
 
-  /** A person writes in Slack (the event about it is sent separately). */
+  /** The app was installed without `scope`. */
+  revokeScope(scope: string): void {
+    this.revokedScopes.add(scope);
+  }
+
+  /** A person (or another bot) writes in Slack, maybe with files (the event about it is sent separately). */
   userPosts(message: {
     user: string;
     channel: string;
     text: string;
     threadTs?: string;
     botId?: string;
+    botName?: string;
+    files?: readonly FileToShare[];
   }): SlackMessage {
-    return this.store({ ...message, edited: false, deleted: false });
+    const { files, ...rest } = message;
+    return this.store({
+      ...rest,
+      ...(files ? { files: files.map((file) => this.host(file)) } : {}),
+      edited: false,
+      deleted: false,
+    });
+  }
+
+  /** Requests for `file` are answered with a redirect to `location`. */
+  redirectFile(file: HostedFile, location: string): void {
+    file.redirectTo = location;
+  }
+
+  /** `GET url_private`: the bytes for the bot token with `files:read`; Slack's refusal otherwise. */
+  serveFile(request: IncomingMessage, response: ServerResponse, path: string): void {
+    const file = [...this.hostedFiles.values()].find((f) => new URL(f.url).pathname === path);
+    const [status, body, headers] = this.fileAnswer(file, bearer(request.headers.authorization));
+    this.fileDownloads.push({ path, status });
+    this.changed();
+    response.writeHead(status, headers).end(body);
+  }
+
+  private fileAnswer(
+    file: HostedFile | undefined,
+    token: string | null,
+  ): [number, Buffer | string, Record<string, string>] {
+    if (!file) return [404, "not found", {}];
+    if (token !== workspace.botToken) return [401, "not_authed", {}];
+    if (this.revokedScopes.has("files:read")) {
+      const refusal = JSON.stringify({ ok: false, error: "missing_scope", needed: "files:read" });
+      return [403, refusal, { "content-type": "application/json" }];
+    }
+    if (file.redirectTo) return [302, "", { location: file.redirectTo }];
+    return [200, file.bytes, { "content-type": file.mimetype, "content-length": String(file.bytes.length) }];
   }
 
   callsTo(method: string): RecordedCall[] {
@@ -185,6 +253,7 @@ export class FakeWebApi {
   private tryServe(method: string, args: Args, token: string | null): Result {
     try {
       checkToken(method, token);
+      this.checkScope(method, args);
       return { ok: true, ...this.serve(method, args) };
     } catch (error) {
       if (error instanceof SlackApiError) return { ok: false, error: error.code };
@@ -268,18 +337,56 @@ export class FakeWebApi {
     return { channel: message.channel, ts: message.ts, text: message.text };
   }
 
+  /**
+   * A thread, oldest first: the parent always, then the replies after `oldest` (inclusive only with
+   * `inclusive`), `limit` a page, continued with `response_metadata.next_cursor`.
+   */
   private replies(args: Args): Result {
     const channel = text(args, "channel");
     const root = this.find(channel, text(args, "ts"));
     const oldest = Number(args.oldest ?? 0);
+    const inclusive = args.inclusive === true || args.inclusive === "true";
     const withMetadata = args.include_all_metadata === true || args.include_all_metadata === "true";
-    const thread = this.visible()
-      .filter(
-        (m) =>
-          m.channel === channel && (m.ts === root.ts || m.threadTs === root.ts) && Number(m.ts) >= oldest,
-      )
-      .map((m) => toApiMessage(m, withMetadata));
-    return { messages: thread, has_more: false };
+    const thread = this.visible().filter(
+      (m) =>
+        m.channel === channel &&
+        (m.ts === root.ts ||
+          (m.threadTs === root.ts && (inclusive ? Number(m.ts) >= oldest : Number(m.ts) > oldest))),
+    );
+    const limit = Math.min(Math.max(Number(args.limit ?? 1000) || 1000, 1), 1000);
+    const start = typeof args.cursor === "string" && args.cursor !== "" ? Number(args.cursor.slice(4)) : 0;
+    const page = thread.slice(start, start + limit).map((m) => toApiMessage(m, withMetadata));
+    const more = start + limit < thread.length;
+    return {
+      messages: page,
+      has_more: more,
+      response_metadata: { next_cursor: more ? `pos:${start + limit}` : "" },
+    };
+  }
+
+  private checkScope(method: string, args: Args): void {
+    if (method !== "conversations.replies" && method !== "conversations.history") return;
+    const channel = typeof args.channel === "string" ? args.channel : "";
+    const needed = channel.startsWith("D")
+      ? "im:history"
+      : channel.startsWith("G")
+        ? "groups:history"
+        : "channels:history";
+    if (this.revokedScopes.has(needed)) throw new SlackApiError("missing_scope");
+  }
+
+  private host(file: FileToShare): HostedFile {
+    const id = `F${String(this.hostedFiles.size + 1).padStart(8, "0")}`;
+    const hosted: HostedFile = {
+      id,
+      name: file.name,
+      mimetype: file.mimetype,
+      bytes: Buffer.from(file.bytes ?? ""),
+      url:
+        file.url ?? `${this.baseUrl()}/files-pri/${workspace.teamId}-${id}/${encodeURIComponent(file.name)}`,
+    };
+    this.hostedFiles.set(id, hosted);
+    return hosted;
   }
 
   private history(args: Args): Result {
@@ -372,9 +479,26 @@ function toApiMessage(message: SlackMessage, withMetadata: boolean): Result {
     user: message.user,
     text: message.text,
     ...(message.botId ? { bot_id: message.botId } : {}),
+    ...(message.botName ? { username: message.botName, bot_profile: { name: message.botName } } : {}),
     ...(message.threadTs ? { thread_ts: message.threadTs } : {}),
+    ...(message.files ? { files: message.files.map(toApiFile) } : {}),
     ...(message.blocks ? { blocks: message.blocks } : {}),
     ...(withMetadata && message.metadata !== undefined ? { metadata: message.metadata } : {}),
+  };
+}
+
+/** A file object as Slack's messages and events carry it. */
+export function toApiFile(file: HostedFile): Result {
+  return {
+    id: file.id,
+    name: file.name,
+    title: file.name,
+    mimetype: file.mimetype,
+    filetype: file.name.split(".").at(-1) ?? "",
+    size: file.bytes.length,
+    mode: "hosted",
+    url_private: file.url,
+    url_private_download: file.url,
   };
 }
 
