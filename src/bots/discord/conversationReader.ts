@@ -56,6 +56,15 @@ export class ConversationReader {
     return (channel?.isThread() ?? false) && this.settings.threadMessages > 0;
   }
 
+  /** Whether a message has anything around it to read: a reference, files, or the thread it is in. */
+  readsAround(message: Message): boolean {
+    return (
+      (message.reference !== null && this.settings.replyChainLength > 0) ||
+      message.attachments.size > 0 ||
+      this.readsThread(message.channel)
+    );
+  }
+
   /** Never throws: whatever goes wrong, the question goes on with a note. */
   async read(request: ReadRequest): Promise<RequestContext> {
     try {

@@ -60,6 +60,12 @@ async function answer(context: HandlerContext, message: Message, question: Quest
     ? { ...caller, channelId: message.id, parentChannelId: message.channelId }
     : caller;
   const address = addressOf(place);
+  // Reading takes a moment before there is a placeholder to show: Guru is seen typing meanwhile.
+  if (context.reader.readsAround(message) && message.channel.isSendable()) {
+    message.channel.sendTyping().catch((error: unknown) => {
+      context.logger.debug("could not show the typing indicator", { error });
+    });
+  }
   const read = await context.reader.read({
     channel: message.channel,
     question: message,
