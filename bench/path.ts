@@ -2,7 +2,9 @@
  * `npm run bench:path`: a burst of requests through the whole path — conversation service,
  * SQLite memory, queue, engine, and a renderer splitting each update as a platform would — and
  * how much of each reply's time is Guru's own (everything but waiting for and running the
- * model). Goals: ≤ 2 % of the reply time and ≤ 5 ms median. A measurement, not a test.
+ * model). Goals: ≤ 2 % of the reply time and ≤ 5 ms median. Then a question read with a
+ * 200-message thread and a 100 KB file: Guru's own time to build the prompt from them (fetching
+ * and the model excluded). Goal: ≤ 20 ms median. A measurement, not a test.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -21,6 +23,7 @@ import { benchModelPath } from "./support/benchModel.js";
 import { median } from "./support/median.js";
 import { writeResults } from "./support/resultsFile.js";
 import { formatTable } from "./support/table.js";
+import { measureThreadPrompt } from "./support/threadPrompt.js";
 
 const { values } = parseArgs({
   options: {
@@ -101,6 +104,12 @@ const burstMs = performance.now() - burstStarted;
 // The same path one request at a time: Guru's own cost without other requests' work in between.
 const alone: PathFigures[] = [];
 for (let i = 0; i < Math.min(requests, 8); i += 1) alone.push(await oneRequest(requests + i));
+const threadPrompt = await measureThreadPrompt(engine, defaults, {
+  runs: small ? 5 : 15,
+  threadMessages: 200,
+  fileBytes: 100 * 1024,
+});
+const threadPromptPass = threadPrompt.promptMsMedian <= 20;
 await engine.close();
 memory.close();
 rmSync(dataDir, { recursive: true, force: true });
@@ -155,6 +164,10 @@ const path = await writeResults("path", {
   ownShareTotal: shareTotal,
   goal: { ownMsAtMost: 5, ownShareAtMost: 0.02, pass },
   oneByOne: { ownMsMedian: aloneOwnMedian, ownShareMedian: aloneShareMedian, runs: alone },
+  threadPrompt: { ...threadPrompt, goal: { promptMsAtMost: 20, pass: threadPromptPass } },
   runs: figures,
 });
+process.stdout.write(
+  `Prompt from a ${threadPrompt.threadMessages}-message thread and a ${Math.round(threadPrompt.fileBytes / 1024)} KB file (fetching excluded): ${threadPrompt.promptMsMedian.toFixed(2)} ms median over ${threadPrompt.runs} runs, ${Math.round(threadPrompt.promptTokensMedian)} prompt tokens (goal ≤ 20 ms) ${threadPromptPass ? "PASS" : "MISS"}\n`,
+);
 process.stdout.write(`results: ${path}\n`);

@@ -66,13 +66,13 @@ export interface HandleOptions {
 
 type Admission =
   | { readonly kind: "reply"; readonly update: ReplyUpdate }
-  | { readonly kind: "generate"; readonly question: StoredMessage; readonly text: string };
-
-/** The prompt for one answer, and what the answer must say it could not read or read only in part. */
-interface PreparedPrompt {
-  readonly turns: ChatTurn[];
-  readonly notes: string[];
-}
+  | {
+      readonly kind: "generate";
+      readonly question: StoredMessage;
+      readonly text: string;
+      /** Every file read with this request, as kept (cut to fit): the answer says which were cut. */
+      readonly documents: readonly ReadDocument[];
+    };
 
 /** Slack between the latest a live process can still answer and declaring a question abandoned. */
 const abandonMarginMs = 5000;
@@ -109,11 +109,12 @@ export class ConversationService {
       yield admission.update;
       return;
     }
-    const { question, text } = admission;
+    const { question, text, documents } = admission;
     let partial = "";
     let settled = false;
     try {
-      const { turns, notes } = await this.promptFor(request, question, text);
+      const turns = await this.turnsFor(request, question, text);
+      const notes = readNotes(request.context?.notes ?? [], documents);
       let result: GenerationResult | undefined;
       for await (const event of this.options.engine.generate({
         owner: `${request.address.platform}:${request.author}`,
@@ -162,24 +163,36 @@ export class ConversationService {
           : failure(tooLong(text.length, assistant.maxInputChars), ""),
       };
     }
+    // Files are kept as the model is shown them: each cut to fit half of what the prompt has room for.
+    const systemPrompt = systemPromptFor(request.address, assistant);
+    const fileBudget = Math.floor(this.historyBudget(systemPrompt, text, request.mode) / 2);
+    const keptFitting = (documents: readonly ReadDocument[]) =>
+      fitDocuments(documents.map(cleanDocument), fileBudget, (t) => this.tokenCounts.tokens(t)).documents;
+    const documents = keptFitting(request.context?.documents ?? []);
+    const read = (request.context?.messages ?? []).map((message) => ({
+      author: message.author,
+      authorName: message.authorName,
+      authorKind: message.authorKind,
+      text: cleanInputText(message.text),
+      platformMessageId: message.messageId,
+      documents: keptFitting(message.documents),
+    }));
     const inbound = memory.recordInbound({
       address: request.address,
       author: request.author,
       text,
       platformMessageId: request.messageId,
       eventId: request.eventId,
-      documents: (request.context?.documents ?? []).map(cleanDocument),
-      read: (request.context?.messages ?? []).map((message) => ({
-        author: message.author,
-        authorName: message.authorName,
-        authorKind: message.authorKind,
-        text: cleanInputText(message.text),
-        platformMessageId: message.messageId,
-        documents: message.documents.map(cleanDocument),
-      })),
+      documents,
+      read,
     });
     if (!inbound.isNew) return { kind: "reply", update: { type: "duplicate" } };
-    return { kind: "generate", question: inbound.message, text };
+    return {
+      kind: "generate",
+      question: inbound.message,
+      text,
+      documents: [...documents, ...read.flatMap((message) => message.documents)],
+    };
   }
 
   /**
@@ -226,25 +239,21 @@ export class ConversationService {
   }
 
   /**
-   * The question always fits; its files take at most half of what is left and are cut to fit; the
+   * The question always fits; its files (cut to fit half of the room when stored) come next; the
    * history (with the thread messages read for it, newest first) gets the rest, and what does not
    * fit is folded into the rolling summary.
    */
-  private async promptFor(
+  private async turnsFor(
     request: ParsedConversationRequest,
     question: StoredMessage,
     text: string,
-  ): Promise<PreparedPrompt> {
+  ): Promise<ChatTurn[]> {
     const { memory, assistant, memoryConfig } = this.options;
     const systemPrompt = systemPromptFor(request.address, assistant);
     const available = this.historyBudget(systemPrompt, text, request.mode);
     const files = fitDocuments(question.documents, Math.floor(available / 2), (t) =>
       this.tokenCounts.tokens(t),
     );
-    const notes = readNotes(request.context?.notes ?? [], [
-      ...files.documents,
-      ...(request.context?.messages ?? []).flatMap((message) => message.documents),
-    ]);
     const questionPrompt = { text, documents: files.documents };
     let budget = Math.max(0, available - files.tokens);
     for (;;) {
@@ -259,7 +268,7 @@ export class ConversationService {
       // gets less room (and what no longer fits is folded into the summary).
       const excess =
         this.promptTokens(turns) + this.answerTokens(request.mode) + promptMargin - this.options.contextSize;
-      if (excess <= 0 || budget === 0) return { turns, notes };
+      if (excess <= 0 || budget === 0) return turns;
       budget = Math.max(0, budget - excess);
     }
   }

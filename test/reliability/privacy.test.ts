@@ -39,11 +39,24 @@ function digestAt(address: ConversationAddress): string {
   return digest;
 }
 
-/** The system turn of the prompt that answered the question starting with `marker`. */
-function systemTurnFor(marker: string): string {
-  const found = stack.generations.filter((g) => g.turns.at(-1)?.text.startsWith(`${marker}:`));
+const questionLabel = "The question to answer:\n";
+
+/**
+ * What the prompt that answered the question starting with `marker` showed besides the question:
+ * the quoted material heading its last user turn (empty when there was none). The system turn is
+ * always the configured prompt alone.
+ */
+function materialFor(marker: string): string {
+  const found = stack.generations.filter((g) =>
+    (g.turns.at(-1)?.text.split(questionLabel).at(-1) ?? "").startsWith(`${marker}:`),
+  );
   expect(found).toHaveLength(1);
-  return found[0]?.turns[0]?.text ?? "";
+  const turns = found[0]?.turns ?? [];
+  expect(turns.filter((turn) => turn.role === "system")).toEqual([
+    { role: "system", text: defaultSystemPrompt },
+  ]);
+  const last = turns.at(-1)?.text ?? "";
+  return last.includes(questionLabel) ? last.slice(0, last.lastIndexOf(questionLabel)) : "";
 }
 
 /**
@@ -86,8 +99,8 @@ describe.each(["socket", "http"] as const)("Slack over %s", (transport) => {
     await inDm(followUp(`${tag} DM`, digest));
     await mention(followUp(`${tag} channel`, digest));
 
-    expect(systemTurnFor(`${tag} DM`)).toContain(digest);
-    expect(systemTurnFor(`${tag} channel`)).toBe(defaultSystemPrompt);
+    expect(materialFor(`${tag} DM`)).toContain(digest);
+    expect(materialFor(`${tag} channel`)).not.toContain(digest);
   });
 
   it("never shows one workspace's analysis in another's, even in a channel with the same id", async () => {
@@ -96,8 +109,8 @@ describe.each(["socket", "http"] as const)("Slack over %s", (transport) => {
     await mention(followUp(`${tag} another thread`, digest));
     await mention(followUp(`${tag} another workspace`, digest), "T0OTHER");
 
-    expect(systemTurnFor(`${tag} another thread`)).toContain(digest);
-    expect(systemTurnFor(`${tag} another workspace`)).toBe(defaultSystemPrompt);
+    expect(materialFor(`${tag} another thread`)).toContain(digest);
+    expect(materialFor(`${tag} another workspace`)).not.toContain(digest);
   });
 });
 
@@ -123,8 +136,8 @@ describe("Discord", () => {
     );
     await answered(stack.discord, () => fake.userMessage({ content: followUp("Discord #general", digest) }));
 
-    expect(systemTurnFor("Discord DM")).toContain(digest);
-    expect(systemTurnFor("Discord #general")).toBe(defaultSystemPrompt);
+    expect(materialFor("Discord DM")).toContain(digest);
+    expect(materialFor("Discord #general")).not.toContain(digest);
   });
 
   it("never shows one guild's analysis in another's", async () => {
@@ -145,7 +158,7 @@ describe("Discord", () => {
       otherGuild.fake.userMessage({ content: followUp("The other guild", digest) }),
     );
 
-    expect(systemTurnFor("This guild")).toContain(digest);
-    expect(systemTurnFor("The other guild")).toBe(defaultSystemPrompt);
+    expect(materialFor("This guild")).toContain(digest);
+    expect(materialFor("The other guild")).not.toContain(digest);
   });
 });

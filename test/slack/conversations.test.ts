@@ -72,7 +72,12 @@ describe.each(transports)("Slack over %s: where Guru answers", (transport) => {
     await rig.settle(appMention(question));
 
     expect(rig.slack.web.botRepliesIn(places.general, root.ts)).toHaveLength(1);
-    expect(service.service.remembered(thread(places.general, root.ts))?.messages[0]?.text).toBe("why?");
+    // The thread's earlier message is read as context; the mention is the question.
+    const messages = service.service.remembered(thread(places.general, root.ts))?.messages ?? [];
+    expect(messages.slice(0, 2).map((m) => [m.origin, m.text])).toEqual([
+      ["read", "deploy is failing"],
+      ["asked", "why?"],
+    ]);
   });
 
   it("answers a later message in a thread it takes part in, without a new mention", async () => {

@@ -198,7 +198,7 @@ describe("Slack: Guru reads the thread it is asked in", () => {
 });
 
 describe("Slack: files on the question and on the thread's messages", () => {
-  it("gives the model .txt, .py and .pdf text with their names; an image gets a note", async () => {
+  it("gives the model .txt, .py and .pdf text with their names; an image and a binary get a note", async () => {
     const { root } = await askInThread(
       [
         {
@@ -226,6 +226,11 @@ describe("Slack: files on the question and on the thread's messages", () => {
           mimetype: "image/png",
           bytes: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0]),
         },
+        {
+          name: "dump.bin",
+          mimetype: "application/octet-stream",
+          bytes: Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 1]),
+        },
       ],
     );
     const { question } = lastPrompt();
@@ -235,6 +240,8 @@ describe("Slack: files on the question and on the thread's messages", () => {
     expect(question).not.toContain("PNG");
     const reply = repliesIn(places.general, root.ts);
     expect(occurrences(reply, "I can't read images yet (screenshot.png).")).toBe(1);
+    expect(occurrences(reply, "I can't read dump.bin: it is neither text nor a PDF.")).toBe(1);
+    expect(question).not.toContain("dump.bin");
     expect(rig.slack.web.fileDownloads.map((d) => d.path.split("/").at(-1))).not.toContain("screenshot.png");
   });
 
