@@ -115,6 +115,10 @@ const discordSchema = z.strictObject({
   registerCommandsAtStart: z.boolean().default(true),
   /** Open a thread for a conversation started by a mention; follow-ups there need no mention. */
   openThreads: z.boolean().default(false),
+  /** Messages of a reply chain read for a mention that replies to one, like llmcord (0: none). */
+  replyChainLength: z.int().min(0).max(50).default(10),
+  /** Recent messages of a thread read when Guru is asked in it (one request: at most 100; 0: none). */
+  threadMessages: z.int().min(0).max(100).default(30),
   allow: z.strictObject({ guilds: ids, channels: ids, roles: ids, users: ids }).prefault({}),
 });
 

@@ -6,6 +6,7 @@ import { RecentKeys } from "../common/recentKeys.js";
 import { UserRateLimiter } from "../common/userRateLimiter.js";
 import { AccessPolicy } from "./accessPolicy.js";
 import { checkClientId, describeRegistration, inviteUrl, putCommands } from "./commandRegistration.js";
+import { ConversationReader, type ConversationReadSettings, fileOriginsFor } from "./conversationReader.js";
 import { type DiscordApplication, fetchApplication } from "./discordApplication.js";
 import { createDiscordClient } from "./discordClient.js";
 import { type DiscordTimings, defaultTimings, type HandlerContext } from "./handlerContext.js";
@@ -25,8 +26,9 @@ export class DiscordBot implements ChatBot {
   private client: Client | null = null;
   private accepting = false;
   private readonly inFlight = new Set<Promise<void>>();
-  private readonly handlers: HandlerContext;
   private stopSweeping: (() => Promise<void>) | null = null;
+  private readonly base: Omit<HandlerContext, "reader">;
+  private readonly reading: Omit<ConversationReadSettings, "messageContent">;
 
   constructor(
     context: BotContext,
@@ -34,7 +36,12 @@ export class DiscordBot implements ChatBot {
     timings: DiscordTimings = defaultTimings,
   ) {
     const config = context.config.discord;
-    this.handlers = {
+    this.reading = {
+      replyChainLength: config.replyChainLength,
+      threadMessages: config.threadMessages,
+      attachments: { ...context.config.attachments, allowedOrigins: fileOriginsFor(config.apiUrl) },
+    };
+    this.base = {
       service: context.service,
       config,
       logger: context.logger.child("discord"),
@@ -46,21 +53,26 @@ export class DiscordBot implements ChatBot {
   }
 
   async start(): Promise<void> {
-    const { config, logger } = this.handlers;
+    const { config, logger } = this.base;
     const application = await fetchApplication(
       new REST({ api: config.apiUrl }).setToken(this.token),
       config.apiUrl,
     );
     checkClientId(config.clientId, application);
     await this.registerCommands(application);
+    // What Discord lets Guru read is known only now: the intent is the application's setting.
+    const handlers: HandlerContext = {
+      ...this.base,
+      reader: new ConversationReader({ ...this.reading, messageContent: application.messageContent }, logger),
+    };
     const client = createDiscordClient(config.apiUrl, application.messageContent);
     this.client = client;
     client.on(Events.InteractionCreate, (interaction) =>
-      this.track(() => handleInteraction(this.handlers, interaction)),
+      this.track(() => handleInteraction(handlers, interaction)),
     );
     client.on(Events.MessageCreate, (message) => {
       const me = client.user;
-      if (me) this.track(() => handleMessage(this.handlers, message, me.id));
+      if (me) this.track(() => handleMessage(handlers, message, me.id));
     });
     client.on(Events.Warn, (message) => logger.warn(message));
     client.on(Events.Error, (error) => logger.error("discord.js error", { error }));
@@ -85,12 +97,13 @@ export class DiscordBot implements ChatBot {
     });
     if (!application.messageContent) {
       logger.info(
-        "the Message Content intent is off: mentions, DMs and slash commands work; follow-ups in threads need a mention",
+        "the Message Content intent is off: mentions, DMs and slash commands work, but Guru cannot see what others " +
+          "write in reply chains and threads (nor their files), and follow-ups in threads need a mention",
       );
     }
     this.stopSweeping = sweepInterrupted(
       () =>
-        finishInterruptedReplies(this.handlers.service, client.rest, {
+        finishInterruptedReplies(this.base.service, client.rest, {
           editIntervalMs: config.editIntervalMs,
           logger,
         }),
@@ -115,13 +128,13 @@ export class DiscordBot implements ChatBot {
   private track(handle: () => Promise<void>): void {
     if (!this.accepting) return;
     const tracked = handle()
-      .catch((error: unknown) => this.handlers.logger.error("could not handle a Discord event", { error }))
+      .catch((error: unknown) => this.base.logger.error("could not handle a Discord event", { error }))
       .finally(() => this.inFlight.delete(tracked));
     this.inFlight.add(tracked);
   }
 
   private async registerCommands(application: DiscordApplication): Promise<void> {
-    const { config, logger } = this.handlers;
+    const { config, logger } = this.base;
     if (!config.registerCommandsAtStart) {
       logger.info(`invite Guru to a server: ${inviteUrl(application.id)}`);
       return;

@@ -4,6 +4,7 @@ import type { ConversationService } from "../../service/conversationService.js";
 import type { RecentKeys } from "../common/recentKeys.js";
 import type { UserRateLimiter } from "../common/userRateLimiter.js";
 import type { AccessPolicy } from "./accessPolicy.js";
+import type { ConversationReader } from "./conversationReader.js";
 import { typingRenewMs } from "./typingIndicator.js";
 
 /** Timings that tests shorten; the defaults are what Discord needs. */
@@ -25,4 +26,6 @@ export interface HandlerContext {
   readonly rateLimiter: UserRateLimiter;
   readonly recent: RecentKeys;
   readonly timings: DiscordTimings;
+  /** Reads reply chains, threads and files around a question. */
+  readonly reader: ConversationReader;
 }

@@ -70,11 +70,24 @@ async function answer(
   const rate = context.rateLimiter.take(caller.userId);
   if (!rate.allowed) return ephemeral(interaction, rateLimitedText(rate.retryAfterSeconds));
   const prompt = interaction.options.getString(promptOption, true);
+  const address = addressOf(caller);
+  // Reading a thread may outlast Discord's 3 seconds to acknowledge: defer first, then read.
+  const reads = context.reader.readsThread(interaction.channel);
+  if (reads && !(await deferred(context, interaction))) return;
+  const read =
+    reads && interaction.channel
+      ? await context.reader.read({
+          channel: interaction.channel,
+          question: null,
+          botUserId: interaction.client.user.id,
+          lastSeenMessageId: context.service.lastSeenMessageId(address),
+        })
+      : undefined;
   const cancel = new AbortController();
   const reply = await startReply(
     context.service,
     {
-      address: addressOf(caller),
+      address,
       author: caller.userId,
       text: prompt,
       messageId: interaction.id,
@@ -88,37 +101,49 @@ async function answer(
         token: interaction.token,
         expiresAt: interaction.createdTimestamp + interactionTokenLifetimeMs,
       }),
+      ...(read ? { context: read } : {}),
     },
     context.timings.deferGraceMs,
     cancel.signal,
   );
+  const view = interactionView(context, interaction);
   const first = reply.first;
-  if (first?.type === "duplicate") return drain(reply.updates);
-  // Refused at once (busy, too long, empty): say so to the asker alone, with no public reply at all.
-  if (first?.type === "failed" || (first?.type === "finished" && first.reply.kind === "notice")) {
-    await ephemeral(
-      interaction,
-      first.type === "failed" ? failureText(first.code, first.message) : first.reply.markdown,
-    );
+  if (first?.type === "duplicate") {
+    if (reads) await interaction.deleteReply().catch(() => undefined);
     return drain(reply.updates);
   }
-  try {
-    await interaction.deferReply();
-  } catch (error) {
-    context.logger.warn("could not acknowledge a slash command in time; dropping it", { error });
+  // Refused at once (busy, too long, empty): say so to the asker alone, with no public reply at all.
+  if (first?.type === "failed" || (first?.type === "finished" && first.reply.kind === "notice")) {
+    const text = first.type === "failed" ? failureText(first.code, first.message) : first.reply.markdown;
+    await (reads ? view.fail(text) : ephemeral(interaction, text));
+    return drain(reply.updates);
+  }
+  if (!reads && !(await deferred(context, interaction))) {
     cancel.abort();
     return drain(reply.updates);
   }
   const typing = keepTyping(() => typeIn(interaction), context.timings.typingRenewMs, context.logger);
   try {
-    await renderReply(reply.updates, interactionView(context, interaction), {
+    await renderReply(reply.updates, view, {
       mode,
       question: prompt,
       editIntervalMs: context.config.editIntervalMs,
       logger: context.logger,
+      notes: read?.notes ?? [],
     });
   } finally {
     typing.stop();
+  }
+}
+
+/** Acknowledges a command with "Guru is thinking…"; false when Discord no longer takes it. */
+async function deferred(context: HandlerContext, interaction: ChatInputCommandInteraction): Promise<boolean> {
+  try {
+    await interaction.deferReply();
+    return true;
+  } catch (error) {
+    context.logger.warn("could not acknowledge a slash command in time; dropping it", { error });
+    return false;
   }
 }
 

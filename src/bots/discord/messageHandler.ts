@@ -44,26 +44,42 @@ export async function handleMessage(
     context.config.openThreads &&
     mentioned &&
     (channel.type === ChannelType.GuildText || channel.type === ChannelType.GuildAnnouncement);
-  return answer(context, message, caller, text, opensThread);
+  return answer(context, message, { caller, botUserId, text, opensThread });
 }
 
-async function answer(
-  context: HandlerContext,
-  message: Message,
-  caller: DiscordCaller,
-  text: string,
-  opensThread: boolean,
-): Promise<void> {
+interface Question {
+  readonly caller: DiscordCaller;
+  readonly botUserId: string;
+  /** The question without Guru's mention. */
+  readonly text: string;
+  readonly opensThread: boolean;
+}
+
+async function answer(context: HandlerContext, message: Message, question: Question): Promise<void> {
+  const { caller, text, opensThread } = question;
   // A thread opened on a message takes the message's id, so its address is known before it exists.
   const place: DiscordPlace = opensThread
     ? { ...caller, channelId: message.id, parentChannelId: message.channelId }
     : caller;
+  const address = addressOf(place);
+  // Reading takes a moment before there is a placeholder to show: Guru is seen typing meanwhile.
+  if (context.reader.readsAround(message) && message.channel.isSendable()) {
+    message.channel.sendTyping().catch((error: unknown) => {
+      context.logger.debug("could not show the typing indicator", { error });
+    });
+  }
+  const read = await context.reader.read({
+    channel: message.channel,
+    question: message,
+    botUserId: question.botUserId,
+    lastSeenMessageId: context.service.lastSeenMessageId(address),
+  });
   const cancel = new AbortController();
   const eventId = eventIdOf("message", message.id);
   const reply = await startReply(
     context.service,
     {
-      address: addressOf(place),
+      address,
       author: caller.userId,
       text,
       messageId: message.id,
@@ -71,6 +87,7 @@ async function answer(
       mode: "ask",
       // Where the reply will show, kept with the question so a restarted Guru can finish it.
       replyLocator: writeReplyLocator({ kind: "message", channelId: place.channelId }),
+      context: read,
     },
     context.timings.deferGraceMs,
     cancel.signal,

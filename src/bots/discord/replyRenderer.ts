@@ -1,5 +1,6 @@
 import type { Logger } from "../../log/logger.js";
 import type { RequestMode } from "../../service/conversationRequest.js";
+import { withReadNotes } from "../../service/readNotes.js";
 import type { Reply, ReplyUpdate } from "../../service/replyUpdate.js";
 import { EditThrottle } from "../common/editThrottle.js";
 import { splitMarkdown } from "../common/markdownChunker.js";
@@ -30,6 +31,11 @@ export interface RenderOptions {
   readonly question: string;
   readonly editIntervalMs: number;
   readonly logger: Logger;
+  /**
+   * What the front could not read around the question. An answer's Markdown already says it; an
+   * analysis shows as an embed, so its message says it.
+   */
+  readonly notes?: readonly string[];
 }
 
 /** What a reply's placeholder says before any text has streamed. */
@@ -69,7 +75,7 @@ export async function renderReply(
         break;
       case "finished":
         await throttle.flush();
-        await showFinal(view, bodiesOf(update.reply, options.question), options.logger);
+        await showFinal(view, bodiesOf(update.reply, options), options.logger);
         break;
       case "failed":
         await throttle.flush();
@@ -89,9 +95,12 @@ export async function renderReply(
   }
 }
 
-function bodiesOf(reply: Reply, question: string): MessageBody[] {
-  if (reply.kind === "analysis") return [{ content: "", embeds: [analysisEmbed(reply.analysis, question)] }];
-  return textBodies(reply.markdown);
+function bodiesOf(reply: Reply, options: RenderOptions): MessageBody[] {
+  if (reply.kind !== "analysis") return textBodies(reply.markdown);
+  const content = withReadNotes("", options.notes ?? [])
+    .trim()
+    .slice(0, messageLimit);
+  return [{ content, embeds: [analysisEmbed(reply.analysis, options.question)] }];
 }
 
 function textBodies(markdown: string): MessageBody[] {

@@ -1,10 +1,12 @@
 import {
+  type APIAttachment,
   type APIChannel,
   type APIMessage,
   type APIThreadChannel,
   type APIUser,
   ApplicationFlags,
   MessageFlags,
+  MessageType,
   PermissionFlagsBits,
 } from "discord.js";
 import { dmChannel, type GuildWorld, member, role, textChannel, user } from "./payloads.js";
@@ -16,6 +18,20 @@ export interface StoredMessage {
   readonly guildId: string | null;
   readonly ephemeral: boolean;
   deleted: boolean;
+}
+
+/** A file as someone uploads it. */
+export interface FakeFile {
+  readonly name: string;
+  readonly data: Buffer;
+  /** What Discord detected; it leaves it out when it cannot tell. */
+  readonly contentType?: string;
+}
+
+/** A file the fake's CDN serves. */
+interface ServedFile {
+  readonly data: Buffer;
+  readonly contentType: string | undefined;
 }
 
 export interface InteractionState {
@@ -66,9 +82,70 @@ export class DiscordWorld {
   readonly interactions = new Map<string, InteractionState>();
   /** Registered slash commands by where they went: a guild id, or "global". */
   readonly registeredCommands = new Map<string, unknown[]>();
+  /** Uploaded files by their CDN path (`/attachments/{channel}/{attachment}/{name}`). */
+  private readonly files = new Map<string, ServedFile>();
   private readonly dms = new Map<string, APIChannel>();
 
-  constructor(readonly messageContentIntent: boolean) {}
+  /**
+   * @param fileOrigin where attachments are served: Discord's CDN, here the fake itself
+   */
+  constructor(
+    readonly messageContentIntent: boolean,
+    private readonly fileOrigin: () => string,
+  ) {}
+
+  /**
+   * An uploaded file as Discord describes it: `url` on its CDN and `proxy_url` on its media proxy
+   * (both the fake's origin here), signed with `ex`/`is`/`hm` query parameters.
+   */
+  upload(channelId: string, file: FakeFile): APIAttachment {
+    const id = this.ids.next();
+    const path = `/attachments/${channelId}/${id}/${encodeURIComponent(file.name)}`;
+    this.files.set(path, { data: file.data, contentType: file.contentType });
+    const expires = Math.floor(Date.now() / 1000) + 86_400;
+    const url = `${this.fileOrigin()}${path}?ex=${expires.toString(16)}&is=${(expires - 86_400).toString(16)}&hm=${"0".repeat(64)}&`;
+    const image = file.contentType?.startsWith("image/") ?? false;
+    return {
+      id,
+      filename: file.name,
+      size: file.data.length,
+      url,
+      proxy_url: url,
+      ...(file.contentType === undefined ? {} : { content_type: file.contentType }),
+      ...(image ? { width: 1, height: 1 } : {}),
+    };
+  }
+
+  /** The bytes behind a CDN path, or null (Discord answers 404). */
+  served(path: string): ServedFile | null {
+    return this.files.get(path) ?? null;
+  }
+
+  /**
+   * A message as the bot may read it. Without the Message Content intent Discord empties the
+   * content, embeds, attachments and components of guild messages that neither come from the bot
+   * nor mention it, in REST answers as on the gateway.
+   */
+  readableBy(stored: StoredMessage): APIMessage {
+    const sent = stored.message;
+    const open =
+      this.messageContentIntent ||
+      stored.guildId === null ||
+      sent.author.id === this.bot.id ||
+      sent.mentions.some((mentioned) => mentioned.id === this.bot.id);
+    return open ? sent : { ...sent, content: "", embeds: [], attachments: [], components: [] };
+  }
+
+  /** A message with its `referenced_message` one level deep (null when that message is gone), as Discord sends replies. */
+  withReference(stored: StoredMessage): APIMessage {
+    const sent = this.readableBy(stored);
+    const referenceId = sent.message_reference?.message_id;
+    if (referenceId === undefined || sent.type !== MessageType.Reply) return sent;
+    const referenced = this.messages.get(referenceId);
+    if (!referenced || referenced.deleted) return { ...sent, referenced_message: null };
+    const { referenced_message: _nested, ...shown } = this.readableBy(referenced);
+    return { ...sent, referenced_message: shown };
+  }
 
   /** `flags` of `GET /applications/@me` and READY: the Message Content switch of the Developer Portal. */
   get applicationFlags(): number {

@@ -1,16 +1,20 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import {
+  type APIAttachment,
   type APIMessage,
+  type APIThreadChannel,
   type APIUser,
   ChannelType,
   GatewayDispatchEvents,
   GatewayIntentBits,
+  MessageReferenceType,
+  MessageType,
 } from "discord.js";
-import { DiscordWorld, type StoredMessage } from "./discordWorld.js";
+import { DiscordWorld, type FakeFile, type StoredMessage } from "./discordWorld.js";
 import { FakeGateway } from "./fakeGateway.js";
 import { readBody } from "./httpBodies.js";
-import { member, message, slashCommand } from "./payloads.js";
+import { member, message, slashCommand, thread } from "./payloads.js";
 import { type Fault, Faults, type RecordedRequest } from "./restLog.js";
 import { discordError, type RestResponse, type RestRoute, restRoutes } from "./restRoutes.js";
 
@@ -56,6 +60,20 @@ export interface UserMessageOptions {
   readonly dm?: boolean;
   /** How the message addresses Guru: its user mention, the role Discord made for it, or not at all. */
   readonly mention?: "user" | "role" | "none";
+  /** The id of the message this one replies to (in the same channel). */
+  readonly replyTo?: string;
+  /** Files uploaded with the message, served from the fake's CDN. */
+  readonly files?: readonly FakeFile[];
+  /** Attachment objects as given, e.g. one whose URL points elsewhere (a crafted payload). */
+  readonly attachments?: readonly APIAttachment[];
+}
+
+export interface ThreadOptions {
+  readonly name: string;
+  /** Who opened it (Alice unless told). */
+  readonly owner?: APIUser;
+  /** #general unless told. */
+  readonly parentId?: string;
 }
 
 /**
@@ -90,8 +108,8 @@ export class FakeDiscord {
   }
 
   static async start(options: FakeDiscordOptions = {}): Promise<FakeDiscord> {
-    const world = new DiscordWorld(options.messageContentIntent ?? true);
     let fake: FakeDiscord | null = null;
+    const world = new DiscordWorld(options.messageContentIntent ?? true, () => fake?.origin ?? "");
     const http = createServer((request, response) => {
       if (fake) void fake.serve(request, response);
     });
@@ -103,7 +121,12 @@ export class FakeDiscord {
 
   /** For `DISCORD_API_URL` (discord.js appends `/v10`). */
   get apiUrl(): string {
-    return `http://127.0.0.1:${(this.http.address() as AddressInfo).port}/api`;
+    return `${this.origin}/api`;
+  }
+
+  /** Scheme, host and port: the API's, and the CDN's that serves attachments. */
+  get origin(): string {
+    return `http://127.0.0.1:${(this.http.address() as AddressInfo).port}`;
   }
 
   failNext(fault: Fault): void {
@@ -165,19 +188,43 @@ export class FakeDiscord {
         : mention === "role"
           ? `<@&${world.roles.guru.id}> ${options.content}`
           : options.content;
-    const created = message({
-      id: world.ids.next(),
-      channelId,
-      author,
-      content,
-      mentions: mention === "user" ? [world.bot] : [],
-      mentionRoles: mention === "role" ? [world.roles.guru.id] : [],
-    });
-    const stored = world.store(created, options.dm ? null : world.guildId);
+    const guildId = options.dm ? null : world.guildId;
+    const created: APIMessage = {
+      ...message({
+        id: world.ids.next(),
+        channelId,
+        author,
+        content,
+        mentions: mention === "user" ? [world.bot] : [],
+        mentionRoles: mention === "role" ? [world.roles.guru.id] : [],
+        ...(options.replyTo === undefined ? {} : { type: MessageType.Reply }),
+      }),
+      attachments: [
+        ...(options.files ?? []).map((file) => world.upload(channelId, file)),
+        ...(options.attachments ?? []),
+      ],
+      ...(options.replyTo === undefined
+        ? {}
+        : {
+            message_reference: {
+              type: MessageReferenceType.Default,
+              message_id: options.replyTo,
+              channel_id: channelId,
+              ...(guildId === null ? {} : { guild_id: guildId }),
+            },
+          }),
+    };
+    const stored = world.store(created, guildId);
     const sessionIntents = this.gateway.live?.intents ?? 0;
     const readable =
       options.dm || mention !== "none" || (sessionIntents & GatewayIntentBits.MessageContent) !== 0;
-    const delivered = readable ? stored : { ...stored, message: { ...created, content: "" } };
+    const withReference = { ...stored, message: world.withReference(stored) };
+    const delivered = readable
+      ? withReference
+      : {
+          ...stored,
+          message: { ...withReference.message, content: "", embeds: [], attachments: [], components: [] },
+        };
     const sent = {
       t: GatewayDispatchEvents.MessageCreate,
       d: this.messagePayload(delivered),
@@ -185,6 +232,40 @@ export class FakeDiscord {
       at: performance.now(),
     };
     return { ...sent, seq: this.redeliver(sent), message: created };
+  }
+
+  /** A public thread a person opened in a channel (not from a message), announced with THREAD_CREATE. */
+  openThread(options: ThreadOptions): APIThreadChannel {
+    const world = this.world;
+    const created = thread({
+      id: world.ids.next(),
+      guildId: world.guildId,
+      parentId: options.parentId ?? world.channels.general.id,
+      ownerId: (options.owner ?? world.users.alice).id,
+      name: options.name,
+      autoArchiveDuration: 1440,
+    });
+    world.threads.push(created);
+    this.gateway.dispatch(
+      GatewayDispatchEvents.ThreadCreate,
+      { ...created, newly_created: true },
+      GatewayIntentBits.Guilds,
+    );
+    return created;
+  }
+
+  /** Deletes a message as its author would, announced with MESSAGE_DELETE. */
+  deleteMessage(id: string): void {
+    const stored = this.world.messages.get(id);
+    if (!stored) throw new Error(`no message ${id}`);
+    stored.deleted = true;
+    const { channel_id } = stored.message;
+    const guild = stored.guildId === null ? {} : { guild_id: stored.guildId };
+    this.gateway.dispatch(
+      GatewayDispatchEvents.MessageDelete,
+      { id, channel_id, ...guild },
+      stored.guildId === null ? GatewayIntentBits.DirectMessages : GatewayIntentBits.GuildMessages,
+    );
   }
 
   /** Sends a dispatch (again) in the current session, as Discord may after a reconnect; its sequence number. */
@@ -244,6 +325,7 @@ export class FakeDiscord {
       status: 0,
     };
     this.requests.push(record);
+    if (method === "GET" && url.pathname.startsWith("/attachments/")) return this.serveFile(record, response);
     const answer = this.answer(record);
     record.status = answer.status;
     // Like Discord, a 204 carries no body and no content type.
@@ -255,6 +337,22 @@ export class FakeDiscord {
     }
     response.writeHead(answer.status, headers);
     response.end(answer.body === undefined ? undefined : JSON.stringify(answer.body));
+  }
+
+  /** Discord's CDN: the bytes with the type it detected at upload; no token needed (the URL is signed). */
+  private serveFile(record: RecordedRequest, response: ServerResponse): void {
+    const file = this.world.served(record.rawPath);
+    record.status = file ? 200 : 404;
+    if (!file) {
+      response.writeHead(404, { "content-type": "text/plain" });
+      response.end("This content is no longer available.");
+      return;
+    }
+    response.writeHead(200, {
+      "content-type": file.contentType ?? "application/octet-stream",
+      "content-length": String(file.data.length),
+    });
+    response.end(file.data);
   }
 
   private answer(record: RecordedRequest): RestResponse {
@@ -277,6 +375,13 @@ export class FakeDiscord {
   }
 }
 
+/** Discord's words for the error codes tests inject. */
+const errorMessages = new Map([
+  [10008, "Unknown Message"],
+  [50001, "Missing Access"],
+  [50013, "Missing Permissions"],
+]);
+
 function faultResponse(fault: Fault): RestResponse {
   if (fault.status === 429) {
     return {
@@ -288,6 +393,6 @@ function faultResponse(fault: Fault): RestResponse {
       },
     };
   }
-  if (fault.status === 404) return discordError(404, 10008, "Unknown Message");
-  return discordError(fault.status, 0, `${fault.status}: injected fault`);
+  const code = fault.code ?? (fault.status === 404 ? 10008 : 0);
+  return discordError(fault.status, code, errorMessages.get(code) ?? `${fault.status}: injected fault`);
 }

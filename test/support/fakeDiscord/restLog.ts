@@ -22,6 +22,8 @@ export interface Fault {
   readonly method: string;
   readonly route: RegExp;
   readonly status: number;
+  /** Discord's JSON error code, e.g. 50001 Missing Access or 50013 Missing Permissions (a 404 is 10008 Unknown Message unless told). */
+  readonly code?: number;
   /** How many matching requests fail (1 unless told). */
   readonly times?: number;
   /** For 429: how long Discord says to wait. */

@@ -1,5 +1,4 @@
 import {
-  type APIAttachment,
   type APIMessage,
   type APIThreadChannel,
   ChannelType,
@@ -7,6 +6,7 @@ import {
   MessageFlags,
   MessageType,
 } from "discord.js";
+import { z } from "zod";
 import type { DiscordWorld, InteractionState, StoredMessage } from "./discordWorld.js";
 import {
   interactionCallbackSchema,
@@ -16,6 +16,15 @@ import {
   threadBodySchema,
 } from "./messageRules.js";
 import { message, thread } from "./payloads.js";
+
+const snowflake = z.string().regex(/^\d+$/).transform(BigInt);
+
+/** `GET /channels/{id}/messages`: Discord refuses a limit outside 1–100. */
+const messageListQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+  before: snowflake.optional(),
+  after: snowflake.optional(),
+});
 
 export interface RestRequest {
   readonly params: Readonly<Record<string, string>>;
@@ -81,7 +90,7 @@ export function restRoutes(world: DiscordWorld, events: WorldEvents, gatewayUrl:
     const created: APIMessage = {
       ...message({ id: world.ids.next(), channelId, author: world.bot, content: body.content ?? "" }),
       embeds: body.embeds ?? [],
-      attachments: files.map((file) => attachment(world.ids.next(), file)),
+      attachments: files.map((file) => world.upload(channelId, file)),
       flags: body.flags ?? 0,
       ...extra,
     };
@@ -271,6 +280,36 @@ export function restRoutes(world: DiscordWorld, events: WorldEvents, gatewayUrl:
       return created ? { status: 200, body: created.message } : unknownChannel;
     }),
 
+    route("GET", /^\/channels\/(?<channel>\d+)\/messages\/(?<message>\d+)$/, true, (request) => {
+      if (!world.channel(request.params.channel ?? "")) return unknownChannel;
+      const stored = world.messages.get(request.params.message ?? "");
+      if (
+        !stored ||
+        stored.deleted ||
+        stored.ephemeral ||
+        stored.message.channel_id !== request.params.channel
+      )
+        return unknownMessage;
+      return { status: 200, body: world.withReference(stored) };
+    }),
+
+    // Newest first, like Discord, whichever of `before` / `after` pages.
+    route("GET", /^\/channels\/(?<channel>\d+)\/messages$/, true, (request) => {
+      const channelId = request.params.channel ?? "";
+      if (!world.channel(channelId)) return unknownChannel;
+      const query = messageListQuerySchema.safeParse(Object.fromEntries(request.query));
+      if (!query.success) return discordError(400, 50035, `Invalid Form Body: ${query.error.message}`);
+      const { limit, before, after } = query.data;
+      const listed = world
+        .visibleIn(channelId)
+        .filter((m) => !m.ephemeral)
+        .filter((m) => before === undefined || BigInt(m.message.id) < before)
+        .filter((m) => after === undefined || BigInt(m.message.id) > after)
+        .sort((a, b) => (BigInt(a.message.id) < BigInt(b.message.id) ? -1 : 1));
+      const page = after === undefined ? listed.slice(-limit) : listed.slice(0, limit);
+      return { status: 200, body: page.reverse().map((m) => world.withReference(m)) };
+    }),
+
     route("PATCH", /^\/channels\/(?<channel>\d+)\/messages\/(?<message>\d+)$/, true, (request) => {
       const stored = world.messages.get(request.params.message ?? "");
       if (!stored || stored.deleted || stored.message.channel_id !== request.params.channel)
@@ -320,9 +359,4 @@ export function restRoutes(world: DiscordWorld, events: WorldEvents, gatewayUrl:
       return { status: 201, body: created };
     }),
   ];
-}
-
-function attachment(id: string, file: { readonly name: string; readonly data: Buffer }): APIAttachment {
-  const url = `https://cdn.discordapp.invalid/attachments/${id}/${file.name}`;
-  return { id, filename: file.name, size: file.data.length, url, proxy_url: url };
 }
