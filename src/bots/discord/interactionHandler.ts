@@ -129,7 +129,6 @@ async function answer(
       question: prompt,
       editIntervalMs: context.config.editIntervalMs,
       logger: context.logger,
-      notes: read?.notes ?? [],
     });
   } finally {
     typing.stop();

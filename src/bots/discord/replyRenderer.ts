@@ -31,11 +31,6 @@ export interface RenderOptions {
   readonly question: string;
   readonly editIntervalMs: number;
   readonly logger: Logger;
-  /**
-   * What the front could not read around the question. An answer's Markdown already says it; an
-   * analysis shows as an embed, so its message says it.
-   */
-  readonly notes?: readonly string[];
 }
 
 /** What a reply's placeholder says before any text has streamed. */
@@ -97,7 +92,9 @@ export async function renderReply(
 
 function bodiesOf(reply: Reply, options: RenderOptions): MessageBody[] {
   if (reply.kind !== "analysis") return textBodies(reply.markdown);
-  const content = withReadNotes("", options.notes ?? [])
+  // An answer's Markdown already says what could not be read; an analysis is an embed, so its
+  // message says it (the front's notes and the files the service cut alike).
+  const content = withReadNotes("", reply.readNotes)
     .trim()
     .slice(0, messageLimit);
   return [{ content, embeds: [analysisEmbed(reply.analysis, options.question)] }];
