@@ -94,9 +94,7 @@ function bodiesOf(reply: Reply, options: RenderOptions): MessageBody[] {
   if (reply.kind !== "analysis") return textBodies(reply.markdown);
   // An answer's Markdown already says what could not be read; an analysis is an embed, so its
   // message says it (the front's notes and the files the service cut alike).
-  const content = withReadNotes("", reply.readNotes)
-    .trim()
-    .slice(0, messageLimit);
+  const content = withReadNotes("", reply.readNotes).trim().slice(0, messageLimit);
   return [{ content, embeds: [analysisEmbed(reply.analysis, options.question)] }];
 }
 
