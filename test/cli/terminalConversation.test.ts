@@ -23,7 +23,8 @@ describe("guru chat on piped stdin", () => {
     });
     expect(first.code).toBe(0);
     expect(first.stdout).toContain("**Summary.**");
-    expect(first.stdout).toContain("What I keep of this conversation: 4 messages, 1 analysis.");
+    // A long random first answer may leave the analysis too little room: then a summary is kept too.
+    expect(first.stdout).toContain("What I keep of this conversation: 4 messages, 1 analysis");
     expect(first.stdout).toMatch(
       /Latest 4 of 4 messages\n• you, \d{4}-\d\d-\d\d \d\d:\d\d UTC: hello there\n• Guru, /,
     );

@@ -67,12 +67,15 @@ describe("guru start with Slack, killed while answering", () => {
       questions.push(question);
       await fake.socket.send("events_api", appMention(question));
     }
-    // Killed while questions are still waiting on their placeholders, noted in the database.
+    // Killed once every question is accepted (stored), while some still wait on their placeholders,
+    // noted in the database.
     await vi.waitFor(
-      () =>
+      () => {
+        expect(count(dataDir, "SELECT COUNT(*) FROM messages WHERE role = 'user'")).toBe(questions.length);
         expect(
           count(dataDir, `SELECT COUNT(*) FROM pending_replies WHERE locator LIKE '%"ts"%'`),
-        ).toBeGreaterThanOrEqual(2),
+        ).toBeGreaterThanOrEqual(2);
+      },
       { timeout: 20_000, interval: 20 },
     );
     expect(await guru.stop("SIGKILL")).toBe("SIGKILL");
