@@ -48,11 +48,13 @@ export async function measureThreadPrompt(
   let promptTokens = 0;
   const instant: AnswerEngine = {
     generate: (request: GenerationRequest) => {
-      if (request.owner !== "guru:summary") {
+      // The rolling-summary writer's requests belong to no conversation; the answer's does.
+      const summary = request.conversation === undefined;
+      if (!summary) {
         promptReachedAt = performance.now();
         promptTokens = request.turns.reduce((sum, turn) => sum + engine.countTokens(turn.text), 0);
       }
-      return answerAtOnce(request.owner === "guru:summary" ? "Earlier: the team planned a deploy." : "ok");
+      return answerAtOnce(summary ? "Earlier: the team planned a deploy." : "ok");
     },
     countTokens: (text) => engine.countTokens(text),
     stats: () => engine.stats(),
