@@ -55,6 +55,7 @@ export async function generateOnSequence(run: SequenceGeneration): Promise<Seque
   const model = sequence.model;
   const stream = new TokenTextStream(model);
   const confidences: number[] = [];
+  const grammarStops = textTriggers(run.grammar);
   let text = "";
   let firstTokenAt: number | null = null;
   let stopReason: SequenceOutcome["stopReason"] = "endOfText";
@@ -83,6 +84,8 @@ export async function generateOnSequence(run: SequenceGeneration): Promise<Seque
     if (!run.ignoreEndOfText && isEndOfText(run, token)) break;
     confidences.push(confidence);
     emit(stream.push(token));
+    // A JSON grammar allows whitespace after the document for ever; its trigger (blank lines) ends it.
+    if (grammarStops.some((stop) => text.endsWith(stop))) break;
     if (confidences.length >= maxTokens) {
       stopReason = "maxTokens";
       break;
@@ -98,6 +101,14 @@ export async function generateOnSequence(run: SequenceGeneration): Promise<Seque
     firstTokenAt,
     stopReason,
   };
+}
+
+/** The grammar's plain-text stop triggers (the JSON grammars end on four newlines). */
+function textTriggers(grammar: LlamaGrammar | undefined): string[] {
+  return (grammar?.stopGenerationTriggers ?? []).flatMap((trigger) => {
+    const text = typeof trigger === "string" ? trigger : Array.isArray(trigger) ? "" : trigger.toString();
+    return text ? [text] : [];
+  });
 }
 
 function isEndOfText(run: SequenceGeneration, token: Token): boolean {
