@@ -1,11 +1,6 @@
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ensureModel } from "../../scripts/gguf/generateModel.js";
-import { Engine } from "../../src/engine/engine.js";
-import { silentLogger } from "../../src/log/logger.js";
-import { collect, engineConfig, sharedBackend } from "../support/engineHarness.js";
-
-const CACHE_DIR = fileURLToPath(new URL("../.cache/models/", import.meta.url));
+import type { Engine } from "../../src/engine/engine.js";
+import { collect, openGeneratedEngine } from "../support/engineHarness.js";
 
 /** A small document: whole within a few dozen tokens, whatever the weights. */
 const schema = {
@@ -21,13 +16,8 @@ describe("a JSON-constrained generation", () => {
   let engine: Engine;
 
   beforeAll(async () => {
-    engine = await Engine.open({
-      // Random weights that like to go on writing whitespace once the document is whole.
-      modelPath: await ensureModel("small", CACHE_DIR, { seed: 3 }),
-      config: engineConfig({ contextSize: 1024, slots: 1 }),
-      logger: silentLogger,
-      backend: await sharedBackend(),
-    });
+    // Random weights that like to go on writing whitespace once the document is whole.
+    engine = await openGeneratedEngine("small", { seed: 3 }, { contextSize: 1024, slots: 1 });
   });
 
   afterAll(async () => {

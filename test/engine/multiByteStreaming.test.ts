@@ -1,11 +1,7 @@
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ensureModel, type ModelOptions } from "../../scripts/gguf/generateModel.js";
-import { Engine } from "../../src/engine/engine.js";
-import { silentLogger } from "../../src/log/logger.js";
-import { chat, collect, engineConfig, sharedBackend } from "../support/engineHarness.js";
-
-const cacheDir = fileURLToPath(new URL("../.cache/models/", import.meta.url));
+import type { ModelOptions } from "../../scripts/gguf/generateModel.js";
+import type { Engine } from "../../src/engine/engine.js";
+import { chat, collect, openGeneratedEngine } from "../support/engineHarness.js";
 
 /** CJK (3 bytes each), an emoji (4 bytes), a ZWJ sequence and a combining accent, between ASCII. */
 const answer = "日本語で答えます 🎉 👩‍💻 café ok";
@@ -27,12 +23,7 @@ describe.each<[string, ModelOptions]>([
   let engine: Engine;
 
   beforeAll(async () => {
-    engine = await Engine.open({
-      modelPath: await ensureModel("tiny", cacheDir, modelOptions),
-      config: engineConfig({ slots: 1 }),
-      logger: silentLogger,
-      backend: await sharedBackend(),
-    });
+    engine = await openGeneratedEngine("tiny", modelOptions, { slots: 1 });
   });
 
   afterAll(async () => {

@@ -1,15 +1,13 @@
 import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ensureModel, type ModelOptions } from "../../scripts/gguf/generateModel.js";
+import type { ModelOptions } from "../../scripts/gguf/generateModel.js";
 import type { Phi3PresetName } from "../../scripts/gguf/phi3Model.js";
-import { Engine } from "../../src/engine/engine.js";
+import type { Engine } from "../../src/engine/engine.js";
 import type { GenerationEvent, GenerationResult } from "../../src/engine/generationTypes.js";
-import { silentLogger } from "../../src/log/logger.js";
 import { cognitiveAnalysisSchema, modelAnalysisSchema } from "../../src/service/cognitiveAnalysis.js";
 import { publishedAnalysisSchemaPath } from "../../src/service/publishedSchema.js";
-import { engineConfig, sharedBackend } from "../support/engineHarness.js";
+import { openGeneratedEngine } from "../support/engineHarness.js";
 import {
   channel,
   finalOf,
@@ -18,8 +16,6 @@ import {
   type ServiceRig,
   updatesOf,
 } from "../support/serviceHarness.js";
-
-const CACHE_DIR = fileURLToPath(new URL("../.cache/models/", import.meta.url));
 
 /**
  * Below what these models write when left alone (≈280–1,100 tokens), so most runs are cut: the
@@ -72,12 +68,7 @@ describe.each(models)("analyses on a random-weight model ($label)", (model) => {
   const results: GenerationResult[] = [];
 
   beforeAll(async () => {
-    engine = await Engine.open({
-      modelPath: await ensureModel(model.preset, CACHE_DIR, model.options),
-      config: engineConfig({ contextSize: 1536, slots: 1 }),
-      logger: silentLogger,
-      backend: await sharedBackend(),
-    });
+    engine = await openGeneratedEngine(model.preset, model.options, { contextSize: 1536, slots: 1 });
     async function* keepResults(events: AsyncIterable<GenerationEvent>): AsyncIterable<GenerationEvent> {
       for await (const event of events) {
         if (event.type === "done") results.push(event.result);

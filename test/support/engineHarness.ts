@@ -1,10 +1,12 @@
+import type { ModelOptions } from "../../scripts/gguf/generateModel.js";
+import type { Phi3PresetName } from "../../scripts/gguf/phi3Model.js";
 import type { EngineConfig } from "../../src/config/configSchema.js";
 import { configSchema } from "../../src/config/configSchema.js";
 import { Engine } from "../../src/engine/engine.js";
 import type { GenerationEvent, GenerationRequest } from "../../src/engine/generationTypes.js";
 import { type LlamaBackend, openLlamaBackend } from "../../src/engine/llamaBackend.js";
 import { silentLogger } from "../../src/log/logger.js";
-import { tinyModelPath } from "./tinyModel.js";
+import { generatedModelPath } from "./tinyModel.js";
 
 let backend: Promise<LlamaBackend> | undefined;
 
@@ -19,9 +21,18 @@ export function engineConfig(overrides: Partial<EngineConfig> = {}): EngineConfi
   return { ...defaults, gpu: "cpu", threads: 1, contextSize: 1024, slots: 2, ...overrides };
 }
 
-export async function openTinyEngine(overrides: Partial<EngineConfig> = {}): Promise<Engine> {
+export function openTinyEngine(overrides: Partial<EngineConfig> = {}): Promise<Engine> {
+  return openGeneratedEngine("tiny", {}, overrides);
+}
+
+/** An engine on a generated model of another size, vocabulary or seed (not tuned to the tiny one). */
+export async function openGeneratedEngine(
+  preset: Phi3PresetName,
+  modelOptions: ModelOptions,
+  overrides: Partial<EngineConfig> = {},
+): Promise<Engine> {
   return Engine.open({
-    modelPath: await tinyModelPath(),
+    modelPath: await generatedModelPath(preset, modelOptions),
     config: engineConfig(overrides),
     logger: silentLogger,
     backend: await sharedBackend(),

@@ -3,16 +3,22 @@ import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { ensureModel } from "../../scripts/gguf/generateModel.js";
+import { ensureModel, type ModelOptions } from "../../scripts/gguf/generateModel.js";
 import { gguf, writeGguf } from "../../scripts/gguf/ggufWriter.js";
+import type { Phi3PresetName } from "../../scripts/gguf/phi3Model.js";
 import { randomSource } from "../../scripts/gguf/randomSource.js";
 import { randomTensorData } from "../../scripts/gguf/tensorData.js";
 
 const CACHE_DIR = fileURLToPath(new URL("../.cache/models/", import.meta.url));
 
-/** The tiny phi3 model (≈0.4 MB, seeded, so the same bytes every run), cached under test/.cache/models. */
+/** A generated phi3 model (seeded, so the same bytes every run), cached under test/.cache/models. */
+export function generatedModelPath(preset: Phi3PresetName, options: ModelOptions = {}): Promise<string> {
+  return ensureModel(preset, CACHE_DIR, options);
+}
+
+/** The tiny phi3 model (≈0.4 MB). */
 export function tinyModelPath(): Promise<string> {
-  return ensureModel("tiny", CACHE_DIR);
+  return generatedModelPath("tiny");
 }
 
 export interface BadModelFiles {
