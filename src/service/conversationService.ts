@@ -67,15 +67,17 @@ export interface HandleOptions {
   readonly signal?: AbortSignal;
 }
 
+/** A stored question to answer: now, or after a restart. */
+interface AcceptedQuestion {
+  readonly question: StoredMessage;
+  readonly text: string;
+  /** Every file read with this request, as kept (cut to fit): the answer says which were cut. */
+  readonly documents: readonly ReadDocument[];
+}
+
 type Admission =
   | { readonly kind: "reply"; readonly update: ReplyUpdate }
-  | {
-      readonly kind: "generate";
-      readonly question: StoredMessage;
-      readonly text: string;
-      /** Every file read with this request, as kept (cut to fit): the answer says which were cut. */
-      readonly documents: readonly ReadDocument[];
-    };
+  | ({ readonly kind: "generate" } & AcceptedQuestion);
 
 export const helpText =
   "Ask me anything — mention me with your question, or use `analyze` for a structured analysis " +
@@ -167,7 +169,7 @@ export class ConversationService {
 
   private async *answer(
     request: ParsedConversationRequest,
-    { question, text, documents }: Omit<Extract<Admission, { kind: "generate" }>, "kind">,
+    { question, text, documents }: AcceptedQuestion,
     signal: AbortSignal | undefined,
   ): AsyncGenerator<ReplyUpdate> {
     let partial = "";
