@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { defaultSystemPrompt } from "../../src/config/configSchema.js";
 import type { ConversationAddress } from "../../src/conversation/conversationAddress.js";
 import type { Engine } from "../../src/engine/engine.js";
+import { quoted } from "../../src/service/quotedContent.js";
 import { openTinyEngine } from "../support/engineHarness.js";
 import { appMention, type EventCallback, messagePosted } from "../support/fakeSlack/events.js";
 import { workspace } from "../support/fakeSlack/workspace.js";
@@ -37,6 +38,11 @@ function digestAt(address: ConversationAddress): string {
   const digest = stack.service.remembered(address)?.analyses[0]?.summary;
   if (digest === undefined) throw new Error(`no analysis stored at ${JSON.stringify(address)}`);
   return digest;
+}
+
+/** A digest as the prompt shows it: quoted line by line (a digest of random text may span lines). */
+function shown(digest: string): string {
+  return quoted(digest).replace(/^> ?/, "");
 }
 
 const questionLabel = "The question to answer:\n";
@@ -99,8 +105,8 @@ describe.each(["socket", "http"] as const)("Slack over %s", (transport) => {
     await inDm(followUp(`${tag} DM`, digest));
     await mention(followUp(`${tag} channel`, digest));
 
-    expect(materialFor(`${tag} DM`)).toContain(digest);
-    expect(materialFor(`${tag} channel`)).not.toContain(digest);
+    expect(materialFor(`${tag} DM`)).toContain(shown(digest));
+    expect(materialFor(`${tag} channel`)).not.toContain(shown(digest));
   });
 
   it("never shows one workspace's analysis in another's, even in a channel with the same id", async () => {
@@ -109,8 +115,8 @@ describe.each(["socket", "http"] as const)("Slack over %s", (transport) => {
     await mention(followUp(`${tag} another thread`, digest));
     await mention(followUp(`${tag} another workspace`, digest), "T0OTHER");
 
-    expect(materialFor(`${tag} another thread`)).toContain(digest);
-    expect(materialFor(`${tag} another workspace`)).not.toContain(digest);
+    expect(materialFor(`${tag} another thread`)).toContain(shown(digest));
+    expect(materialFor(`${tag} another workspace`)).not.toContain(shown(digest));
   });
 });
 
@@ -136,8 +142,8 @@ describe("Discord", () => {
     );
     await answered(stack.discord, () => fake.userMessage({ content: followUp("Discord #general", digest) }));
 
-    expect(materialFor("Discord DM")).toContain(digest);
-    expect(materialFor("Discord #general")).not.toContain(digest);
+    expect(materialFor("Discord DM")).toContain(shown(digest));
+    expect(materialFor("Discord #general")).not.toContain(shown(digest));
   });
 
   it("never shows one guild's analysis in another's", async () => {
@@ -158,7 +164,7 @@ describe("Discord", () => {
       otherGuild.fake.userMessage({ content: followUp("The other guild", digest) }),
     );
 
-    expect(materialFor("This guild")).toContain(digest);
-    expect(materialFor("The other guild")).not.toContain(digest);
+    expect(materialFor("This guild")).toContain(shown(digest));
+    expect(materialFor("The other guild")).not.toContain(shown(digest));
   });
 });
