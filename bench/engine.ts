@@ -5,7 +5,8 @@
  */
 import { parseArgs } from "node:util";
 import { configSchema } from "../src/config/configSchema.js";
-import { type BackendInfo, chooseThreads, openLlamaBackend } from "../src/engine/llamaBackend.js";
+import { chooseThreads, openLlamaBackend } from "../src/engine/embedded/llamaBackend.js";
+import type { BackendInfo } from "../src/engine/engine.js";
 import { silentLogger } from "../src/log/logger.js";
 import {
   BenchArgumentError,

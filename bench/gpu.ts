@@ -9,8 +9,8 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { ensureModel } from "../scripts/gguf/generateModel.js";
 import { configSchema } from "../src/config/configSchema.js";
-import { Engine } from "../src/engine/engine.js";
-import { openLlamaBackend } from "../src/engine/llamaBackend.js";
+import { EmbeddedEngine } from "../src/engine/embedded/embeddedEngine.js";
+import { openLlamaBackend } from "../src/engine/embedded/llamaBackend.js";
 import { silentLogger } from "../src/log/logger.js";
 import { choiceFlag, positiveIntegerFlag, positiveIntegerListFlag } from "./support/benchArgs.js";
 import { nextBenchTurns } from "./support/benchPrompt.js";
@@ -50,7 +50,7 @@ const writeSeconds = (performance.now() - writeStarted) / 1000;
 const modelBytes = statSync(modelPath).size;
 
 const loadStarted = performance.now();
-const engine = await Engine.open({
+const engine = await EmbeddedEngine.open({
   modelPath,
   config: {
     ...configSchema.parse({}).engine,

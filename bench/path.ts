@@ -12,8 +12,8 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { splitMarkdown } from "../src/bots/common/markdownChunker.js";
 import { configSchema } from "../src/config/configSchema.js";
-import { Engine } from "../src/engine/engine.js";
-import { openLlamaBackend } from "../src/engine/llamaBackend.js";
+import { EmbeddedEngine } from "../src/engine/embedded/embeddedEngine.js";
+import { openLlamaBackend } from "../src/engine/embedded/llamaBackend.js";
 import { silentLogger } from "../src/log/logger.js";
 import { Memory } from "../src/memory/memory.js";
 import { ConversationService } from "../src/service/conversationService.js";
@@ -43,7 +43,7 @@ const slots = positiveIntegerFlag(values.slots, "slots", 4);
 const defaults = configSchema.parse({});
 const modelPath = await benchModelPath(small ? "tiny" : "bench");
 const backend = await openLlamaBackend("auto", silentLogger);
-const engine = await Engine.open({
+const engine = await EmbeddedEngine.open({
   modelPath,
   config: { ...defaults.engine, slots, threads: 2, maxWaiting: requests, maxWaitingPerUser: requests },
   logger: silentLogger,

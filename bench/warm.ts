@@ -5,9 +5,9 @@
  */
 import { parseArgs } from "node:util";
 import { configSchema } from "../src/config/configSchema.js";
-import { Engine } from "../src/engine/engine.js";
+import { EmbeddedEngine } from "../src/engine/embedded/embeddedEngine.js";
+import { openLlamaBackend } from "../src/engine/embedded/llamaBackend.js";
 import type { ChatTurn, GenerationRequest, GenerationUsage } from "../src/engine/generationTypes.js";
-import { openLlamaBackend } from "../src/engine/llamaBackend.js";
 import { silentLogger } from "../src/log/logger.js";
 import { positiveIntegerFlag } from "./support/benchArgs.js";
 import { benchModelPath } from "./support/benchModel.js";
@@ -31,7 +31,7 @@ const threads = positiveIntegerFlag(values.threads, "threads", 1);
 const words = "latency cache queue thread model token slot memory index shard replica lock".split(" ");
 
 /** A believable thread of alternating turns, about `tokens` long. */
-function longThread(engine: Engine, tokens: number, seed: number): ChatTurn[] {
+function longThread(engine: EmbeddedEngine, tokens: number, seed: number): ChatTurn[] {
   const turns: ChatTurn[] = [{ role: "system", text: "You are Guru, the team's assistant." }];
   let used = engine.countTokens(turns[0]?.text ?? "");
   let turn = seed;
@@ -47,7 +47,7 @@ function longThread(engine: Engine, tokens: number, seed: number): ChatTurn[] {
 }
 
 async function usageOf(
-  engine: Engine,
+  engine: EmbeddedEngine,
   request: GenerationRequest,
 ): Promise<{ text: string; usage: GenerationUsage }> {
   for await (const event of engine.generate(request)) {
@@ -59,7 +59,7 @@ async function usageOf(
 const modelPath = await benchModelPath(small ? "tiny" : "bench");
 const backend = await openLlamaBackend("auto", silentLogger);
 const config = { ...configSchema.parse({}).engine, slots: 1, contextSize: 4096, threads, temperature: 0 };
-const engine = await Engine.open({ modelPath, config, logger: silentLogger, backend });
+const engine = await EmbeddedEngine.open({ modelPath, config, logger: silentLogger, backend });
 const rows: {
   warmMs: number;
   coldMs: number;

@@ -1,7 +1,7 @@
 import type { EngineConfig } from "../../src/config/configSchema.js";
-import { Engine } from "../../src/engine/engine.js";
+import { EmbeddedEngine } from "../../src/engine/embedded/embeddedEngine.js";
+import type { LlamaBackend } from "../../src/engine/embedded/llamaBackend.js";
 import type { GenerationRequest } from "../../src/engine/generationTypes.js";
-import type { LlamaBackend } from "../../src/engine/llamaBackend.js";
 import { silentLogger } from "../../src/log/logger.js";
 import { nextBenchTurns } from "./benchPrompt.js";
 import { generateThroughGuru } from "./guruStream.js";
@@ -126,8 +126,8 @@ function summarize(
   };
 }
 
-function openEngine(plan: EngineBenchPlan, threads: number, slots: number): Promise<Engine> {
-  return Engine.open({
+function openEngine(plan: EngineBenchPlan, threads: number, slots: number): Promise<EmbeddedEngine> {
+  return EmbeddedEngine.open({
     modelPath: plan.modelPath,
     config: { ...plan.config, threads, slots },
     logger: silentLogger,

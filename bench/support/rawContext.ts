@@ -1,7 +1,7 @@
 import { type LlamaContextSequence, type LlamaModel, resolveChatWrapper } from "node-llama-cpp";
 import type { EngineConfig } from "../../src/config/configSchema.js";
-import { renderChatPrompt } from "../../src/engine/chatPrompt.js";
-import type { LlamaBackend } from "../../src/engine/llamaBackend.js";
+import { renderChatPrompt } from "../../src/engine/embedded/chatPrompt.js";
+import type { LlamaBackend } from "../../src/engine/embedded/llamaBackend.js";
 import { nextBenchTurns } from "./benchPrompt.js";
 import { generateRaw } from "./rawStream.js";
 import type { StreamFigures } from "./throughput.js";

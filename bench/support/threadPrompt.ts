@@ -111,8 +111,13 @@ export async function measureThreadPrompt(
 }
 
 async function* answerAtOnce(text: string): AsyncGenerator<GenerationEvent> {
-  yield { type: "done", result: { text, usage, tokenConfidences: [], stopReason: "endOfText" } };
+  yield {
+    type: "done",
+    result: { text, usage, tokenConfidences: [], probabilities: scripted, stopReason: "endOfText" },
+  };
 }
+
+const scripted = { engine: "node-llama-cpp", kind: "none" } as const;
 
 const people = ["U0ALICE", "U0BOB", "U0CAROL", "U0DAN"];
 

@@ -1,6 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { Engine } from "../engine/engine.js";
+import { EmbeddedEngine } from "../engine/embedded/embeddedEngine.js";
+import type { Engine } from "../engine/engine.js";
 import { Memory } from "../memory/memory.js";
 import { ConversationService } from "../service/conversationService.js";
 import { historySummarizer } from "../service/historySummarizer.js";
@@ -23,7 +24,11 @@ export async function openGuruApp(runtime: Runtime, options: { pull: boolean }):
     pull: options.pull,
     interactive: isInteractive(),
   });
-  const engine = await Engine.open({ modelPath, config: config.engine, logger: logger.child("engine") });
+  const engine = await EmbeddedEngine.open({
+    modelPath,
+    config: config.engine,
+    logger: logger.child("engine"),
+  });
   let memory: Memory;
   try {
     mkdirSync(config.dataDir, { recursive: true });

@@ -37,16 +37,30 @@ export interface GenerationUsage {
   readonly tokensPerSecond: number;
 }
 
+/** Which engine produced an answer's token probabilities, and what they measure. */
+export interface ProbabilitySource {
+  readonly engine: "node-llama-cpp" | "llama-server" | "openai";
+  /**
+   * "sampled": the chosen token's probability after temperature, top-k and top-p (node-llama-cpp,
+   * llama-server with `post_sampling_probs`); "raw": the model's softmax before sampling (most
+   * OpenAI-compatible servers); "none": the server gave no probabilities.
+   */
+  readonly kind: "sampled" | "raw" | "none";
+  /** The server that answered (absent for the embedded engine). */
+  readonly server?: string;
+}
+
 export interface GenerationResult {
   readonly text: string;
   readonly usage: GenerationUsage;
-  /** The probability the sampler gave each generated token, in order. */
+  /** The probability the sampler gave each generated token, in order (empty when unknown). */
   readonly tokenConfidences: readonly number[];
+  readonly probabilities: ProbabilitySource;
   readonly stopReason: "endOfText" | "maxTokens";
 }
 
 export type GenerationEvent =
   | { readonly type: "queued"; readonly position: number }
-  | { readonly type: "started"; readonly slot: number }
+  | { readonly type: "started"; readonly slot: number; readonly server?: string }
   | { readonly type: "text"; readonly delta: string }
   | { readonly type: "done"; readonly result: GenerationResult };

@@ -55,16 +55,34 @@ export class SlotQueue {
   private idleWaiters: (() => void)[] = [];
 
   private busy = 0;
+  private capacity: number;
+  /** Why nothing can be served while the capacity is 0 (every server down). */
+  private unavailable: GuruError | undefined;
 
   constructor(private readonly options: SlotQueueOptions) {
+    this.capacity = options.slots;
     const sequences = Math.max(options.slots, options.sequences ?? options.slots);
     this.free = Array.from({ length: sequences }, (_, slot) => slot);
   }
 
+  /**
+   * Changes how many holders may run at once (inference servers joining or leaving). Running
+   * leases keep their slots; at 0, everyone waiting and every newcomer is refused with `reason`
+   * at once instead of waiting for a capacity that may never come back.
+   */
+  resize(slots: number, reason?: GuruError): void {
+    this.capacity = slots;
+    for (let slot = this.free.length + this.busy; slot < slots; slot += 1) this.free.push(slot);
+    this.unavailable = slots === 0 ? (reason ?? engineUnavailable()) : undefined;
+    if (this.unavailable) this.refuseAll(this.unavailable);
+    else this.dispatch();
+  }
+
   acquire(owner: string, options: AcquireOptions = {}): Promise<SlotLease> {
     if (this.closed) return Promise.reject(shuttingDown());
+    if (this.unavailable) return Promise.reject(this.unavailable);
     if (options.signal?.aborted) return Promise.reject(abortReason(options.signal));
-    if (this.waitingCount === 0 && this.busy < this.options.slots) {
+    if (this.waitingCount === 0 && this.busy < this.capacity) {
       return Promise.resolve(this.lease(this.takeSlot(options.preferredSlot)));
     }
     if (this.waitingCount >= this.options.maxWaiting) {
@@ -116,23 +134,28 @@ export class SlotQueue {
   }
 
   stats(): SlotQueueStats {
-    return { slots: this.options.slots, busy: this.busy, waiting: this.waitingCount };
+    return { slots: this.capacity, busy: this.busy, waiting: this.waitingCount };
   }
 
   /** Stops admitting: everyone waiting is refused; running leases keep their slots. */
   close(): void {
     this.closed = true;
-    const refused = [...this.lines.values()].flat();
-    this.lines.clear();
-    this.ring = [];
-    this.waitingCount = 0;
-    for (const waiter of refused) waiter.refuse(shuttingDown());
+    this.refuseAll(shuttingDown());
   }
 
   /** Resolves once no slot is held. */
   whenIdle(): Promise<void> {
     if (this.busy === 0) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private refuseAll(error: GuruError): void {
+    const refused = [...this.lines.values()].flat();
+    this.lines.clear();
+    this.ring = [];
+    this.cursor = 0;
+    this.waitingCount = 0;
+    for (const waiter of refused) waiter.refuse(error);
   }
 
   private lease(slot: number): SlotLease {
@@ -164,7 +187,7 @@ export class SlotQueue {
 
   private dispatch(): void {
     let granted = false;
-    while (this.busy < this.options.slots && this.waitingCount > 0) {
+    while (this.busy < this.capacity && this.waitingCount > 0 && this.free.length > 0) {
       const waiter = this.nextWaiter();
       waiter.grant(this.lease(this.takeSlot(waiter.options.preferredSlot)));
       granted = true;
@@ -224,6 +247,13 @@ export class SlotQueue {
       }
     }
   }
+}
+
+function engineUnavailable(): GuruError {
+  return new GuruError(
+    "ENGINE_UNAVAILABLE",
+    "No inference server is reachable, so Guru cannot answer right now. Try again in a minute; operators: run `guru doctor`.",
+  );
 }
 
 function shuttingDown(): GuruError {

@@ -1,15 +1,15 @@
 import { resolveChatWrapper } from "node-llama-cpp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { defaultSystemPrompt } from "../../src/config/configSchema.js";
-import { renderChatPrompt } from "../../src/engine/chatPrompt.js";
-import type { Engine } from "../../src/engine/engine.js";
+import { renderChatPrompt } from "../../src/engine/embedded/chatPrompt.js";
+import type { EmbeddedEngine } from "../../src/engine/embedded/embeddedEngine.js";
 import { openTinyEngine } from "../support/engineHarness.js";
 import { answerTo } from "./answers.js";
 import { type CapturingEngine, turnsAnswering, userSideText } from "./capturedPrompts.js";
 import type { DiscordRig } from "./discordRig.js";
 import { openWatchedRig } from "./watchedRig.js";
 
-let engine: Engine;
+let engine: EmbeddedEngine;
 
 beforeAll(async () => {
   engine = await openTinyEngine({ slots: 2, contextSize: 2048 });

@@ -50,6 +50,7 @@ export class ScriptedEngine implements AnswerEngine {
           tokensPerSecond: tokens / (totalMs / 1000),
         },
         tokenConfidences: [],
+        probabilities: { engine: "node-llama-cpp", kind: "none" },
         stopReason: "endOfText",
       },
     };
@@ -61,6 +62,7 @@ export class ScriptedEngine implements AnswerEngine {
 
   stats(): EngineStats {
     return {
+      kind: "embedded",
       model: "scripted",
       backend: { kind: "cpu", deviceNames: [], cpuMathCores: 1 },
       threads: 1,
@@ -70,6 +72,7 @@ export class ScriptedEngine implements AnswerEngine {
       contextSize: 4096,
       recentTokensPerSecond: 0,
       completed: 0,
+      servers: [],
     };
   }
 }

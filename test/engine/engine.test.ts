@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Engine } from "../../src/engine/engine.js";
+import type { EmbeddedEngine } from "../../src/engine/embedded/embeddedEngine.js";
 import type { GenerationEvent } from "../../src/engine/generationTypes.js";
 import { GuruError } from "../../src/errors.js";
 import { chat, collect, openTinyEngine } from "../support/engineHarness.js";
@@ -28,8 +28,8 @@ async function rest(iterator: AsyncIterator<GenerationEvent>) {
   return collect({ [Symbol.asyncIterator]: () => iterator });
 }
 
-describe("Engine on the generated tiny Phi-4-shaped model", () => {
-  let engine: Engine;
+describe("EmbeddedEngine on the generated tiny Phi-4-shaped model", () => {
+  let engine: EmbeddedEngine;
 
   beforeAll(async () => {
     engine = await openTinyEngine({ slots: 2 });
@@ -136,7 +136,7 @@ describe("Engine on the generated tiny Phi-4-shaped model", () => {
   });
 });
 
-describe("Engine queue limits and shutdown", () => {
+describe("EmbeddedEngine queue limits and shutdown", () => {
   it("refuses at once when the waiting line is full", async () => {
     const engine = await openTinyEngine({ slots: 1, maxWaiting: 1 });
     const holder = await firstText(engine.generate(endless("a")));
@@ -173,7 +173,7 @@ describe("Engine queue limits and shutdown", () => {
   });
 });
 
-describe("Engine event streams", () => {
+describe("EmbeddedEngine event streams", () => {
   it("stop the generation and free the slot when the reader stops reading", async () => {
     const engine = await openTinyEngine({ slots: 1 });
     for await (const event of engine.generate(endless())) {

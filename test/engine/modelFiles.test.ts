@@ -1,13 +1,13 @@
 import { rm } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Engine } from "../../src/engine/engine.js";
+import { EmbeddedEngine } from "../../src/engine/embedded/embeddedEngine.js";
 import { silentLogger } from "../../src/log/logger.js";
 import { engineConfig, sharedBackend } from "../support/engineHarness.js";
 import { type BadModelFiles, writeBadModelFiles } from "../support/tinyModel.js";
 
 async function openError(modelPath: string): Promise<unknown> {
   try {
-    const engine = await Engine.open({
+    const engine = await EmbeddedEngine.open({
       modelPath,
       config: engineConfig(),
       logger: silentLogger,
@@ -64,7 +64,7 @@ describe("loading bad model files", () => {
 
   it("keeps the process usable: a good model still loads after the bad ones", async () => {
     const { tinyModelPath } = await import("../support/tinyModel.js");
-    const engine = await Engine.open({
+    const engine = await EmbeddedEngine.open({
       modelPath: await tinyModelPath(),
       config: engineConfig(),
       logger: silentLogger,

@@ -161,3 +161,45 @@ describe("SlotQueue with more sequences than slots", () => {
     warm.release();
   });
 });
+
+describe("SlotQueue whose capacity changes (inference servers leaving and joining)", () => {
+  it("serves a waiting request as soon as capacity grows", async () => {
+    const q = queue(1);
+    const first = await q.acquire("a");
+    const second = q.acquire("b");
+    q.resize(2);
+    const lease = await second;
+    expect(q.stats()).toEqual({ slots: 2, busy: 2, waiting: 0 });
+    expect(lease.slot).not.toBe(first.slot);
+  });
+
+  it("lets running leases finish but admits no one past a lowered capacity", async () => {
+    const q = queue(2);
+    const a = await q.acquire("a");
+    const b = await q.acquire("b");
+    q.resize(1);
+    let served = false;
+    const c = q.acquire("c").then((lease) => {
+      served = true;
+      return lease;
+    });
+    a.release();
+    await settle();
+    expect(served).toBe(false);
+    b.release();
+    (await c).release();
+    expect(q.stats()).toEqual({ slots: 1, busy: 0, waiting: 0 });
+  });
+
+  it("refuses everyone waiting and every newcomer with ENGINE_UNAVAILABLE at capacity 0", async () => {
+    const q = queue(1);
+    const running = await q.acquire("a");
+    const waiting = q.acquire("b");
+    q.resize(0);
+    await expect(waiting).rejects.toMatchObject({ code: "ENGINE_UNAVAILABLE" });
+    await expect(q.acquire("c")).rejects.toMatchObject({ code: "ENGINE_UNAVAILABLE" });
+    running.release();
+    q.resize(1);
+    (await q.acquire("c")).release();
+  });
+});

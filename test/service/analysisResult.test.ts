@@ -21,6 +21,7 @@ function generated(text: string, stopReason: GenerationResult["stopReason"]): Ge
     text,
     stopReason,
     tokenConfidences: Array.from({ length: tokens }, () => 0.5),
+    probabilities: { engine: "node-llama-cpp", kind: "sampled" },
     usage: {
       promptTokens: 10,
       cachedPromptTokens: 0,

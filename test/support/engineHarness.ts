@@ -2,9 +2,9 @@ import type { ModelOptions } from "../../scripts/gguf/generateModel.js";
 import type { Phi3PresetName } from "../../scripts/gguf/phi3Model.js";
 import type { EngineConfig } from "../../src/config/configSchema.js";
 import { configSchema } from "../../src/config/configSchema.js";
-import { Engine } from "../../src/engine/engine.js";
+import { EmbeddedEngine } from "../../src/engine/embedded/embeddedEngine.js";
+import { type LlamaBackend, openLlamaBackend } from "../../src/engine/embedded/llamaBackend.js";
 import type { GenerationEvent, GenerationRequest } from "../../src/engine/generationTypes.js";
-import { type LlamaBackend, openLlamaBackend } from "../../src/engine/llamaBackend.js";
 import { silentLogger } from "../../src/log/logger.js";
 import { generatedModelPath } from "./tinyModel.js";
 
@@ -21,7 +21,7 @@ export function engineConfig(overrides: Partial<EngineConfig> = {}): EngineConfi
   return { ...defaults, gpu: "cpu", threads: 1, contextSize: 1024, slots: 2, ...overrides };
 }
 
-export function openTinyEngine(overrides: Partial<EngineConfig> = {}): Promise<Engine> {
+export function openTinyEngine(overrides: Partial<EngineConfig> = {}): Promise<EmbeddedEngine> {
   return openGeneratedEngine("tiny", {}, overrides);
 }
 
@@ -30,8 +30,8 @@ export async function openGeneratedEngine(
   preset: Phi3PresetName,
   modelOptions: ModelOptions,
   overrides: Partial<EngineConfig> = {},
-): Promise<Engine> {
-  return Engine.open({
+): Promise<EmbeddedEngine> {
+  return EmbeddedEngine.open({
     modelPath: await generatedModelPath(preset, modelOptions),
     config: engineConfig(overrides),
     logger: silentLogger,

@@ -3,8 +3,8 @@ import type { Command } from "commander";
 import { type EnvironmentSnapshot, readEnvironment } from "../../config/environment.js";
 import { loadConfig } from "../../config/loadConfig.js";
 import { secretVariables } from "../../config/secrets.js";
-import { Engine } from "../../engine/engine.js";
-import { openLlamaBackend } from "../../engine/llamaBackend.js";
+import { EmbeddedEngine } from "../../engine/embedded/embeddedEngine.js";
+import { openLlamaBackend } from "../../engine/embedded/llamaBackend.js";
 import { locateModel } from "../../engine/modelSource.js";
 import { isGuruError } from "../../errors.js";
 import { silentLogger } from "../../log/logger.js";
@@ -80,7 +80,7 @@ async function runChecks(model: string | undefined): Promise<Check[]> {
     return checks;
   }
   try {
-    const engine = await Engine.open({
+    const engine = await EmbeddedEngine.open({
       modelPath: location.path,
       config: { ...config.engine, slots: 1, contextSize: 512 },
       logger: silentLogger,

@@ -1,6 +1,6 @@
 import type { ChatHistoryItem, ChatWrapper, LlamaModel, Token } from "node-llama-cpp";
 import { LlamaText } from "node-llama-cpp";
-import type { ChatTurn } from "./generationTypes.js";
+import type { ChatTurn } from "../generationTypes.js";
 
 export interface RenderedPrompt {
   readonly tokens: Token[];

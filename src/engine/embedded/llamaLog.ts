@@ -1,5 +1,5 @@
 import { LlamaLogLevel } from "node-llama-cpp";
-import type { Logger } from "../log/logger.js";
+import type { Logger } from "../../log/logger.js";
 
 const kept = 200;
 

@@ -1,14 +1,8 @@
 import { getLlama, type Llama, LlamaLogLevel } from "node-llama-cpp";
-import type { EngineConfig } from "../config/configSchema.js";
-import type { Logger } from "../log/logger.js";
+import type { EngineConfig } from "../../config/configSchema.js";
+import type { Logger } from "../../log/logger.js";
+import type { BackendInfo } from "../engine.js";
 import { LlamaLog } from "./llamaLog.js";
-
-export interface BackendInfo {
-  /** "cuda", "vulkan", "metal", or "cpu". */
-  readonly kind: string;
-  readonly deviceNames: readonly string[];
-  readonly cpuMathCores: number;
-}
 
 export interface LlamaBackend {
   readonly llama: Llama;

@@ -1,7 +1,7 @@
 import type { LlamaContextSequence, LlamaGrammar, Token } from "node-llama-cpp";
 import { LlamaGrammarEvaluationState } from "node-llama-cpp";
-import { GuruError } from "../errors.js";
-import { abortReason } from "./abortReason.js";
+import { GuruError } from "../../errors.js";
+import { abortReason } from "../abortReason.js";
 import type { RenderedPrompt } from "./chatPrompt.js";
 import { TokenTextStream } from "./tokenTextStream.js";
 

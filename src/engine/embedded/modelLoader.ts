@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { LlamaModel } from "node-llama-cpp";
-import { GuruError } from "../errors.js";
+import { GuruError } from "../../errors.js";
 import type { LlamaBackend } from "./llamaBackend.js";
 
 /**
