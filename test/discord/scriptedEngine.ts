@@ -9,24 +9,28 @@ import type { AnswerEngine } from "../../src/service/conversationService.js";
  */
 export class ScriptedEngine implements AnswerEngine {
   private answer = "";
+  private confidences: readonly number[] = [];
   private failure: Error | null = null;
 
   constructor(private readonly pace: { readonly chunkChars: number; readonly delayMs: number }) {}
 
-  /** What the next generations say. */
-  say(text: string): void {
+  /** What the next generations say, and how sure the sampler was of each token (none: all forced). */
+  say(text: string, tokenConfidences: readonly number[] = []): void {
     this.answer = text;
+    this.confidences = tokenConfidences;
     this.failure = null;
   }
 
   /** The next generations say `text`, then fail with `error`, as a timeout or a crash would. */
   sayThenFail(text: string, error: Error): void {
     this.answer = text;
+    this.confidences = [];
     this.failure = error;
   }
 
   async *generate(): AsyncGenerator<GenerationEvent> {
     const text = this.answer;
+    const tokenConfidences = this.confidences;
     const started = performance.now();
     yield { type: "started", slot: 0 };
     for (let at = 0; at < text.length; at += this.pace.chunkChars) {
@@ -49,8 +53,8 @@ export class ScriptedEngine implements AnswerEngine {
           totalMs,
           tokensPerSecond: tokens / (totalMs / 1000),
         },
-        tokenConfidences: [],
-        probabilities: { engine: "node-llama-cpp", kind: "none" },
+        tokenConfidences,
+        probabilities: { engine: "node-llama-cpp", kind: tokenConfidences.length > 0 ? "sampled" : "none" },
         stopReason: "endOfText",
       },
     };

@@ -3,7 +3,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { configSchema } from "../../src/config/configSchema.js";
 import type { ConversationAddress } from "../../src/conversation/conversationAddress.js";
-import type { Engine } from "../../src/engine/engine.js";
 import type { GenerationEvent, GenerationRequest } from "../../src/engine/generationTypes.js";
 import { silentLogger } from "../../src/log/logger.js";
 import { Memory } from "../../src/memory/memory.js";
@@ -34,7 +33,7 @@ export interface RigOptions {
   readonly onGenerate?: (request: GenerationRequest) => void;
 }
 
-export function openServiceRig(engine: Engine, options: RigOptions = {}): ServiceRig {
+export function openServiceRig(engine: AnswerEngine, options: RigOptions = {}): ServiceRig {
   const { wrapStream = (events) => events, onGenerate, dataDir, firstSeed, ...overrides } = options;
   const defaults = configSchema.parse({});
   const dir = dataDir ?? mkdtempSync(join(tmpdir(), "guru-service-"));

@@ -57,7 +57,7 @@ export function slackMode(config: GuruConfig["slack"], secrets: Secrets): SlackM
   if (socket && !secrets.slackAppToken) {
     throw new GuruError(
       "CONFIG_INVALID",
-      'slack.mode is "socket" but SLACK_APP_TOKEN is not set (an xapp- token, see README).',
+      'slack.mode is "socket" but SLACK_APP_TOKEN is not set (an xapp- token, see docs/slack.md).',
     );
   }
   if (!socket && !secrets.slackSigningSecret) {

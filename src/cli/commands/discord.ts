@@ -15,7 +15,7 @@ export function registerDiscord(program: Command): void {
       if (!secrets.discordToken) {
         throw new GuruError(
           "CONFIG_INVALID",
-          "DISCORD_TOKEN is not set: put the bot token in .env (see README, 'Connect Discord').",
+          "DISCORD_TOKEN is not set: put the bot token in .env (see docs/discord.md).",
         );
       }
       const registration = await registerDiscordCommands({

@@ -38,7 +38,7 @@ async function serveMcp(flags: McpFlags, stop: AbortSignal): Promise<void> {
   const runtime = createRuntime(flags, quietLogging);
   if (process.stdin.isTTY) {
     process.stderr.write(
-      "guru mcp speaks the Model Context Protocol on stdin/stdout: add it to an MCP client (see the README, 'Editors and agents'). Ctrl-C stops it.\n",
+      "guru mcp speaks the Model Context Protocol on stdin/stdout: add it to an MCP client (see docs/mcp.md). Ctrl-C stops it.\n",
     );
   }
   const app = await openGuruApp(runtime, { pull: flags.pull === true });
