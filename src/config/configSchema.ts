@@ -137,6 +137,23 @@ const mcpSchema = z.strictObject({
   httpHost: z.string().min(1).default("127.0.0.1"),
 });
 
+const webSchema = z.strictObject({
+  port: z
+    .int()
+    .min(0)
+    .max(65_535)
+    .nullable()
+    .default(null)
+    .describe("Serve the console (a web page to talk to Guru and watch it work) on this port (null: off)."),
+  host: z
+    .string()
+    .min(1)
+    .default("127.0.0.1")
+    .describe(
+      "Where the console listens. Loopback by default; any other address requires the access token Guru prints once at start.",
+    ),
+});
+
 export const configSchema = z.strictObject({
   /** A GGUF file path, or an `hf:` / `https:` URI fetched by `guru model pull`. */
   model: z.string().min(1).default(defaultModelUri),
@@ -151,6 +168,7 @@ export const configSchema = z.strictObject({
   slack: slackSchema.prefault({}),
   discord: discordSchema.prefault({}),
   mcp: mcpSchema.prefault({}),
+  web: webSchema.prefault({}),
   attachments: attachmentsSchema.prefault({}),
 });
 
@@ -160,4 +178,5 @@ export type AssistantConfig = GuruConfig["assistant"];
 export type MemoryConfig = GuruConfig["memory"];
 export type SlackConfig = GuruConfig["slack"];
 export type DiscordConfig = GuruConfig["discord"];
+export type WebConfig = GuruConfig["web"];
 export type AttachmentsConfig = GuruConfig["attachments"];

@@ -26,6 +26,7 @@ export const configVariables: Readonly<Record<string, { path: readonly string[];
   DISCORD_CLIENT_ID: { path: ["discord", "clientId"], kind: "text" },
   DISCORD_GUILD_IDS: { path: ["discord", "guildIds"], kind: "list" },
   GURU_MCP_PORT: { path: ["mcp", "httpPort"], kind: "scalar" },
+  GURU_WEB_PORT: { path: ["web", "port"], kind: "scalar" },
 };
 
 export const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");

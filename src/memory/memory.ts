@@ -4,6 +4,7 @@ import type { ConversationAddress } from "../conversation/conversationAddress.js
 import { GuruError } from "../errors.js";
 import { type AnalysisInput, AnalysisStore } from "./analysisStore.js";
 import { type Context, ContextBuilder } from "./contextBuilder.js";
+import { type ConversationSize, ConversationSizes } from "./conversationSizes.js";
 import { ConversationStore } from "./conversationStore.js";
 import { openDatabase } from "./database.js";
 import { EventLedger } from "./eventLedger.js";
@@ -29,6 +30,7 @@ import {
 
 export type { AnalysisInput } from "./analysisStore.js";
 export type { Context, ContextAnalysis, ContextTurn, MemoryScope } from "./contextBuilder.js";
+export type { ConversationSize } from "./conversationSizes.js";
 export type { FoldRequest, Summarize } from "./historyFolder.js";
 export type { ReadMessageInput, ReplyInput, UserMessageInput } from "./messageStore.js";
 export type { OrphanedQuestion, ReplyMode } from "./pendingReplies.js";
@@ -86,6 +88,7 @@ export class Memory {
   private readonly db: Database;
   private readonly now: () => number;
   private readonly conversations: ConversationStore;
+  private readonly sizes: ConversationSizes;
   private readonly messages: MessageStore;
   private readonly analyses: AnalysisStore;
   private readonly events: EventLedger;
@@ -108,6 +111,7 @@ export class Memory {
     this.db = openDatabase(settings);
     const { countTokens } = options;
     this.conversations = new ConversationStore(this.db, this.now);
+    this.sizes = new ConversationSizes(this.db);
     this.messages = new MessageStore(this.db, countTokens, this.now);
     this.analyses = new AnalysisStore(this.db, countTokens, this.now);
     this.events = new EventLedger(this.db, this.now);
@@ -243,6 +247,11 @@ export class Memory {
 
   remembered(address: ConversationAddress): ConversationMemory | null {
     return this.guard("read the conversation", () => this.userData.remembered(address));
+  }
+
+  /** Every conversation kept, on every platform, with its size (the console's owner sees them all). */
+  conversationSizes(): ConversationSize[] {
+    return this.guard("list the conversations", () => this.sizes.all());
   }
 
   forgetConversation(address: ConversationAddress): boolean {

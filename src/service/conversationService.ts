@@ -8,6 +8,7 @@ import { GuruError, isGuruError } from "../errors.js";
 import type { Logger } from "../log/logger.js";
 import type {
   ConversationMemory,
+  ConversationSize,
   FoldRequest,
   ForgetResult,
   Memory,
@@ -61,6 +62,11 @@ export interface FoundAnalysis {
   /** The digest later answers are shown. */
   readonly summary: string;
   readonly analysis: CognitiveAnalysis;
+}
+
+/** An analysis kept in a conversation, with the question it answered. */
+export interface KeptAnalysis extends FoundAnalysis {
+  readonly answeredMessageId: number;
 }
 
 export interface HandleOptions {
@@ -280,6 +286,11 @@ export class ConversationService {
     return memoryViewOf(this.options.memory.remembered(address));
   }
 
+  /** Every conversation kept, on every platform, with its size: for the workstation's owner only. */
+  conversationSizes(): ConversationSize[] {
+    return this.options.memory.conversationSizes();
+  }
+
   forgetConversation(address: ConversationAddress): boolean {
     return this.options.memory.forgetConversation(address);
   }
@@ -297,6 +308,14 @@ export class ConversationService {
     return this.options.memory
       .searchAnalyses(address, query, limit)
       .flatMap((stored) => foundAnalysis(stored) ?? []);
+  }
+
+  /** Every analysis kept in the conversation at `address`, oldest first. */
+  analysesIn(address: ConversationAddress): KeptAnalysis[] {
+    return (this.options.memory.remembered(address)?.analyses ?? []).flatMap((stored) => {
+      const found = foundAnalysis(stored);
+      return found === null ? [] : [{ ...found, answeredMessageId: stored.answeredMessageId }];
+    });
   }
 
   /** The platform id of the newest message stored in this conversation: a front reads only what came after it. */

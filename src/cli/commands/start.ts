@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import type { ChatBot, ChatBotFactory } from "../../bots/chatBot.js";
 import { createDiscordBot } from "../../bots/discord/discordBot.js";
 import { createSlackBot } from "../../bots/slack/slackBot.js";
+import { createConsole } from "../../console/consoleFront.js";
 import { createMcpHttpEndpoint } from "../../mcp/httpEndpoint.js";
 import { type GuruApp, openGuruApp } from "../guruApp.js";
 import { createRuntime, type Runtime } from "../runtime.js";
@@ -14,7 +15,12 @@ interface StartFlags {
 }
 
 /** Every front Guru can serve; each starts only when it is configured (credentials, a port). */
-const botFactories: readonly ChatBotFactory[] = [createSlackBot, createDiscordBot, createMcpHttpEndpoint];
+const botFactories: readonly ChatBotFactory[] = [
+  createSlackBot,
+  createDiscordBot,
+  createMcpHttpEndpoint,
+  createConsole,
+];
 
 const noBotConfigured = [
   "No bot is configured (no Slack or Discord credentials were found).",

@@ -1,0 +1,94 @@
+import type { ConversationAddress, ConversationSize, ConversationsResponse } from "../apiTypes.js";
+import { ApiFailure, getJson, postJson } from "./api.js";
+import { byId, element } from "./dom.js";
+
+function addressOf(size: ConversationSize): ConversationAddress {
+  return { platform: size.platform, space: size.space, channel: size.channel, thread: size.thread };
+}
+
+function place(size: ConversationSize): string {
+  const space = size.space === null ? "direct messages" : size.space;
+  return `${size.platform} · ${space} · ${size.channel}`;
+}
+
+/** What Guru keeps, by platform and channel, with each conversation's size and a Forget button. */
+export class MemoryView {
+  private readonly list = byId("memory-list");
+  private readonly status = byId("memory-status");
+
+  constructor() {
+    byId<HTMLFormElement>("export-form").addEventListener("submit", (event) => {
+      event.preventDefault();
+      const form = new FormData(event.target as HTMLFormElement);
+      const query = new URLSearchParams({
+        platform: String(form.get("platform") ?? "").trim(),
+        author: String(form.get("author") ?? "").trim(),
+      });
+      // A plain navigation: the browser saves the JSON the console answers as a download.
+      window.location.assign(`/api/export?${query}`);
+    });
+  }
+
+  async refresh(): Promise<void> {
+    const { conversations } = await getJson<ConversationsResponse>("/api/memory");
+    const places = new Map<string, ConversationSize[]>();
+    for (const size of conversations) places.set(place(size), [...(places.get(place(size)) ?? []), size]);
+    if (conversations.length === 0) this.status.textContent = "Guru keeps no conversations.";
+    this.list.replaceChildren(
+      ...[...places].map(([name, sizes]) =>
+        element(
+          "section",
+          { class: "place" },
+          element("h3", {}, name),
+          element(
+            "table",
+            {},
+            element(
+              "thead",
+              {},
+              element(
+                "tr",
+                {},
+                ...["Conversation", "Messages", "Analyses", "Tokens", "Last", ""].map((h) =>
+                  element("th", { scope: "col" }, h),
+                ),
+              ),
+            ),
+            element("tbody", {}, ...sizes.map((size) => this.row(size))),
+          ),
+        ),
+      ),
+    );
+  }
+
+  private row(size: ConversationSize): HTMLTableRowElement {
+    const forget = element(
+      "button",
+      { type: "button", class: "danger", "aria-label": `Forget ${size.key}` },
+      "Forget",
+    );
+    forget.addEventListener("click", () => void this.forget(size));
+    return element(
+      "tr",
+      {},
+      element("td", { class: "key" }, size.thread ?? "(channel)"),
+      element("td", {}, String(size.messages)),
+      element("td", {}, String(size.analyses)),
+      element("td", {}, size.tokens.toLocaleString()),
+      element("td", {}, new Date(size.lastActivityAt).toLocaleString()),
+      element("td", {}, forget),
+    );
+  }
+
+  private async forget(size: ConversationSize): Promise<void> {
+    if (!window.confirm(`Forget ${size.key}? Its messages, analyses and summary are deleted.`)) return;
+    try {
+      await postJson("/api/forget", { address: addressOf(size) });
+      this.status.textContent = `Forgot ${size.key}.`;
+    } catch (error) {
+      this.status.textContent =
+        error instanceof ApiFailure ? error.message : "The console could not reach Guru.";
+    }
+    await this.refresh();
+  }
+}
