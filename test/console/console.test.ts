@@ -1,0 +1,170 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type GuruServer, killLeftoverGuru, startGuru } from "../support/guruServer.js";
+import { tinyModelPath } from "../support/tinyModel.js";
+import { consoleUrl, desktop, launchBrowser, phone } from "./consoleBrowser.js";
+
+/** How many times the streaming reply's text changed in place before it settled. */
+async function watchReplyText(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const target = document.getElementById("messages");
+    const counts = { changes: 0 };
+    (window as unknown as { replyChanges: typeof counts }).replyChanges = counts;
+    new MutationObserver((records) => {
+      for (const record of records) {
+        const node = record.target instanceof Element ? record.target : record.target.parentElement;
+        if (node?.closest(".message.assistant")) counts.changes += 1;
+      }
+    }).observe(target ?? document.body, { subtree: true, childList: true, characterData: true });
+  });
+}
+
+async function replyChanges(page: Page): Promise<number> {
+  return page.evaluate(() => (window as unknown as { replyChanges: { changes: number } }).replyChanges.changes);
+}
+
+describe("the console, in a real browser against guru start on the tiny model", () => {
+  let guru: GuruServer;
+  let url: string;
+  let browser: Browser;
+  let context: BrowserContext;
+
+  beforeAll(async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "guru-console-"));
+    guru = startGuru(
+      ["start"],
+      { GURU_MODEL: await tinyModelPath(), GURU_DATA_DIR: dataDir, GURU_WEB_PORT: "0" },
+      dataDir,
+    );
+    await guru.waitForOutput(/Guru is listening on the console/, 90_000);
+    url = consoleUrl(guru.output());
+    browser = await launchBrowser();
+    context = await desktop(browser);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    if (guru) expect(await guru.stop("SIGTERM")).toBe(0);
+    killLeftoverGuru();
+  });
+
+  it("streams the answer to a question into the conversation as it is written", async () => {
+    const page = await context.newPage();
+    await page.goto(url);
+    await watchReplyText(page);
+    await page.getByLabel("Your question").fill("What makes a good cache key?");
+    await page.getByRole("button", { name: "Ask" }).click();
+
+    await expect.poll(() => page.locator("#progress").textContent(), { timeout: 60_000 }).toBe("Done.");
+    const reply = page.locator(".message.assistant .text").last();
+    expect((await reply.textContent())?.length).toBeGreaterThan(0);
+    expect(await reply.getAttribute("aria-busy")).toBe("false");
+    // The text arrived in several updates, not at once.
+    expect(await replyChanges(page)).toBeGreaterThan(2);
+    await expect.poll(() => page.locator(".message.user .text").last().textContent()).toBe(
+      "What makes a good cache key?",
+    );
+
+    // Reloaded, the conversation's history is read back from memory.
+    await page.reload();
+    await expect.poll(() => page.locator(".message").count()).toBe(2);
+    await page.close();
+  });
+
+  it("shows an analysis as a card with its confidence and the parts it is computed from as bars", async () => {
+    const page = await context.newPage();
+    await page.goto(url);
+    await page.getByLabel("Your question").fill("Why did three deploys fail this week?");
+    await page.getByRole("button", { name: "Analyze" }).click();
+
+    const card = page.locator(".message.assistant .analysis-card").last();
+    await card.waitFor({ timeout: 60_000 });
+    const meters = card.getByRole("meter");
+    const labels = await meters.evaluateAll((nodes) => nodes.map((node) => node.getAttribute("aria-label")));
+    expect(labels.slice(0, 4)).toEqual(["Overall", "Token probability", "Self-assessment", "Completeness"]);
+    for (const value of await meters.evaluateAll((nodes) =>
+      nodes.map((node) => Number(node.getAttribute("aria-valuenow"))),
+    )) {
+      expect(value).toBeGreaterThanOrEqual(0);
+      expect(value).toBeLessThanOrEqual(100);
+    }
+    expect((await card.locator(".summary").textContent())?.length).toBeGreaterThan(0);
+
+    // The Analyses view lists it, searchable, with the confidence chart.
+    await page.getByRole("link", { name: "Analyses" }).click();
+    await expect.poll(() => page.locator("#analysis-list details").count()).toBeGreaterThan(0);
+    await expect(page.locator("#confidence-chart circle").count()).resolves.toBeGreaterThan(0);
+    await page.close();
+  });
+
+  it("moves the live charts while requests run", async () => {
+    const page = await context.newPage();
+    await page.goto(`${url}#live`);
+    const busy = page.locator("#chart-busy svg");
+    await busy.waitFor();
+    const speedBefore = await page.locator("#chart-speed polyline").getAttribute("points");
+    // Questions sent straight to the API while the page watches; until the busy chart has seen one.
+    let busySeen = false;
+    for (let attempt = 0; attempt < 20 && !busySeen; attempt += 1) {
+      await page.evaluate(() =>
+        fetch("/api/chat", {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ conversation: "live-check", text: "Count to five.", mode: "analyze" }),
+        }).then((response) => response.text()),
+      );
+      busySeen = await page.evaluate(() => {
+        const points = document.querySelector("#chart-busy polyline")?.getAttribute("points") ?? "";
+        const baseline = Number(document.querySelector("#chart-busy line")?.getAttribute("y1"));
+        return points.split(" ").some((point) => Number(point.split(",")[1]) < baseline);
+      });
+    }
+    expect(busySeen).toBe(true);
+    await expect.poll(() => page.locator("#chart-speed polyline").getAttribute("points")).not.toBe(speedBefore);
+    await expect
+      .poll(() => page.locator("#chart-speed svg").getAttribute("aria-label"))
+      .toMatch(/^Tokens per second: [1-9]/);
+    // The console's own answers' times to first token show as dots.
+    expect(await page.locator("#chart-ttft circle").count()).toBeGreaterThan(0);
+    await page.close();
+  });
+
+  it("forgets a conversation from the memory view", async () => {
+    const page = await context.newPage();
+    page.on("dialog", (dialog) => void dialog.accept());
+    await page.goto(`${url}#memory`);
+    const row = page.getByRole("row").filter({ hasText: "live-check" });
+    await row.waitFor();
+    await row.getByRole("button", { name: /^Forget / }).click();
+
+    await expect.poll(() => page.locator("#memory-status").textContent()).toBe(
+      "Forgot console:local:local:live-check.",
+    );
+    await expect.poll(() => row.count()).toBe(0);
+    const listed = await page.evaluate(() => fetch("/api/memory").then((response) => response.json()));
+    expect(JSON.stringify(listed)).not.toContain("live-check");
+    await page.close();
+  });
+
+  it("is usable at a phone's width by keyboard alone", async () => {
+    const small = await phone(browser);
+    const page = await small.newPage();
+    await page.goto(url);
+    // Nothing is wider than the screen.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await page.locator("#question").focus();
+    await page.keyboard.type("Hello from a phone");
+    await page.keyboard.press("Control+Enter");
+    await expect.poll(() => page.locator("#progress").textContent(), { timeout: 60_000 }).toBe("Done.");
+    // Tab order: the question box is followed by Ask, Analyze (Stop is disabled while idle).
+    await page.locator("#question").focus();
+    await page.keyboard.press("Tab");
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe("ask");
+    await page.keyboard.press("Tab");
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe("analyze");
+    await small.close();
+  });
+});
