@@ -4,6 +4,7 @@ import { join } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type GuruServer, killLeftoverGuru, startGuru } from "../support/guruServer.js";
+import { sendRaw } from "../support/rawHttp.js";
 import { tinyModelPath } from "../support/tinyModel.js";
 import { consoleUrl, desktop, launchBrowser, phone } from "./consoleBrowser.js";
 
@@ -23,7 +24,9 @@ async function watchReplyText(page: Page): Promise<void> {
 }
 
 async function replyChanges(page: Page): Promise<number> {
-  return page.evaluate(() => (window as unknown as { replyChanges: { changes: number } }).replyChanges.changes);
+  return page.evaluate(
+    () => (window as unknown as { replyChanges: { changes: number } }).replyChanges.changes,
+  );
 }
 
 describe("the console, in a real browser against guru start on the tiny model", () => {
@@ -64,9 +67,9 @@ describe("the console, in a real browser against guru start on the tiny model", 
     expect(await reply.getAttribute("aria-busy")).toBe("false");
     // The text arrived in several updates, not at once.
     expect(await replyChanges(page)).toBeGreaterThan(2);
-    await expect.poll(() => page.locator(".message.user .text").last().textContent()).toBe(
-      "What makes a good cache key?",
-    );
+    await expect
+      .poll(() => page.locator(".message.user .text").last().textContent())
+      .toBe("What makes a good cache key?");
 
     // Reloaded, the conversation's history is read back from memory.
     await page.reload();
@@ -123,7 +126,9 @@ describe("the console, in a real browser against guru start on the tiny model", 
       });
     }
     expect(busySeen).toBe(true);
-    await expect.poll(() => page.locator("#chart-speed polyline").getAttribute("points")).not.toBe(speedBefore);
+    await expect
+      .poll(() => page.locator("#chart-speed polyline").getAttribute("points"))
+      .not.toBe(speedBefore);
     await expect
       .poll(() => page.locator("#chart-speed svg").getAttribute("aria-label"))
       .toMatch(/^Tokens per second: [1-9]/);
@@ -140,12 +145,77 @@ describe("the console, in a real browser against guru start on the tiny model", 
     await row.waitFor();
     await row.getByRole("button", { name: /^Forget / }).click();
 
-    await expect.poll(() => page.locator("#memory-status").textContent()).toBe(
-      "Forgot console:local:local:live-check.",
-    );
+    await expect
+      .poll(() => page.locator("#memory-status").textContent())
+      .toBe("Forgot console:local:local:live-check.");
     await expect.poll(() => row.count()).toBe(0);
     const listed = await page.evaluate(() => fetch("/api/memory").then((response) => response.json()));
     expect(JSON.stringify(listed)).not.toContain("live-check");
+    await page.close();
+  });
+
+  it("on loopback, refuses a page of another site: a rebound host name, a cross-site post", async () => {
+    const rebound = await sendRaw({
+      url: `${url}api/memory`,
+      method: "GET",
+      headers: { host: "attacker.example" },
+      body: Buffer.alloc(0),
+    });
+    expect(rebound.status).toBe(403);
+    const crossSite = await sendRaw({
+      url: `${url}api/forget`,
+      method: "POST",
+      headers: { "content-type": "application/json", origin: "http://attacker.example" },
+      body: Buffer.from(
+        JSON.stringify({ address: { platform: "console", space: "local", channel: "local", thread: "x" } }),
+      ),
+    });
+    expect(crossSite.status).toBe(403);
+    expect(JSON.parse(crossSite.body)).toMatchObject({ error: { code: "NOT_ALLOWED" } });
+  });
+
+  it("answers bad input with a clear refusal", async () => {
+    const notJson = await fetch(`${url}api/chat`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: "{",
+    });
+    expect(notJson.status).toBe(400);
+    const wrongShape = await fetch(`${url}api/chat`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ conversation: "../../x", text: "hi" }),
+    });
+    expect(wrongShape.status).toBe(400);
+    expect(((await wrongShape.json()) as { error: { message: string } }).error.message).toContain(
+      "conversation",
+    );
+    expect((await fetch(`${url}nothing-here`)).status).toBe(404);
+  });
+
+  it("loads only its own files, and prints their size and its first paint", async () => {
+    const page = await context.newPage();
+    await page.goto(url, { waitUntil: "load" });
+    await page.locator("#conversation option").first().waitFor({ state: "attached" });
+    const figures = await page.evaluate(() => {
+      const navigation = performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming;
+      const files = (performance.getEntriesByType("resource") as PerformanceResourceTiming[]).filter(
+        (entry) => !new URL(entry.name).pathname.startsWith("/api/"),
+      );
+      return {
+        origins: [...new Set([navigation, ...files].map((entry) => new URL(entry.name).origin))],
+        files: files.length + 1,
+        bytes: [navigation, ...files].reduce((sum, entry) => sum + entry.encodedBodySize, 0),
+        firstPaintMs: performance.getEntriesByName("first-paint")[0]?.startTime ?? -1,
+        firstContentfulPaintMs: performance.getEntriesByName("first-contentful-paint")[0]?.startTime ?? -1,
+      };
+    });
+    // Fully offline: the page, its styles and modules all come from the console itself.
+    expect(figures.origins).toEqual([new URL(url).origin]);
+    console.log(
+      `console bundle: ${figures.files} files, ${(figures.bytes / 1024).toFixed(1)} KB uncompressed; ` +
+        `first paint ${figures.firstPaintMs.toFixed(0)} ms, first contentful paint ${figures.firstContentfulPaintMs.toFixed(0)} ms`,
+    );
     await page.close();
   });
 

@@ -82,7 +82,9 @@ describe("the console on a non-loopback bind", () => {
     const page = await context.newPage();
     await page.goto(`${base}/?token=${token}#memory`);
     expect(new URL(page.url()).search).toBe("");
-    await expect.poll(() => page.locator("#memory-status").textContent()).toBe("Guru keeps no conversations.");
+    await expect
+      .poll(() => page.locator("#memory-status").textContent())
+      .toBe("Guru keeps no conversations.");
     const [cookie] = await context.cookies();
     expect(cookie).toMatchObject({ name: "guru_console", value: token, httpOnly: true, sameSite: "Strict" });
     await context.close();
