@@ -1,6 +1,7 @@
 import { mkdirSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { captureConsolePictures } from "./captureConsole.js";
 import { captureDiscordChannel } from "./captureDiscord.js";
 import { captureSlackThread } from "./captureSlack.js";
 import { discordPage } from "./discordPage.js";
@@ -8,7 +9,7 @@ import { screenshotPages } from "./screenshot.js";
 import { slackPage } from "./slackPage.js";
 
 /**
- * `npm run docs:pictures`: the README's pictures of Guru in Slack and in Discord. Guru's real
+ * `npm run docs:pictures`: the README's pictures of Guru in Slack and in Discord, and of its console. Guru's real
  * fronts answer scripted model output against the test suite's fake Slack and fake Discord; what
  * the fakes received is laid out as each platform shows it and photographed by headless Chromium.
  */
@@ -19,4 +20,6 @@ const pages = [
   { html: discordPage(await captureDiscordChannel()), path: join(images, "discord.png") },
 ];
 await screenshotPages(pages);
-for (const { path } of pages) console.log(`${path}: ${Math.round(statSync(path).size / 1024)} KB`);
+const consolePaths = await captureConsolePictures(images);
+for (const path of [...pages.map((page) => page.path), ...consolePaths])
+  console.log(`${path}: ${Math.round(statSync(path).size / 1024)} KB`);

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { ChatBot, ChatBotFactory } from "../bots/chatBot.js";
+import type { BotContext, ChatBot, ChatBotFactory } from "../bots/chatBot.js";
 import { listeningUrl } from "../bots/common/listeningUrl.js";
 import { GuruError } from "../errors.js";
 import {
@@ -24,12 +24,21 @@ const securityHeaders = {
   "referrer-policy": "no-referrer",
 };
 
+/** The running console, with where it listens. */
+export interface ConsoleFront extends ChatBot {
+  /** The URL of its page, once started. */
+  url(): string;
+}
+
 /**
  * The console inside `guru start`: a web page to talk to Guru, read its analyses and watch it
  * work, served with a small JSON/SSE API that goes through the same service as the bots. On
  * loopback only this machine can reach it; any other bind requires the access token printed once.
  */
-export const createConsole: ChatBotFactory = (context) => {
+export function openConsole(
+  context: BotContext,
+  options: { readonly pageDirectory?: string } = {},
+): ConsoleFront | null {
   const { port, host } = context.config.web;
   if (port === null) return null;
   const logger = context.logger.child("console");
@@ -39,7 +48,7 @@ export const createConsole: ChatBotFactory = (context) => {
   const feed = new LiveFeed(() => service.status());
   let pageFiles: ReadonlyMap<string, PageFile> = new Map();
   let http: Server | null = null;
-  let boundPort = 0;
+  let pageUrl = "";
 
   /** Null when the request may go on; else the refusal was sent. */
   const refused = (request: IncomingMessage, response: ServerResponse, url: URL): boolean => {
@@ -96,10 +105,10 @@ export const createConsole: ChatBotFactory = (context) => {
     sendError(response, 404, "NOT_FOUND", `Nothing at ${request.method} ${url.pathname}.`);
   };
 
-  const bot: ChatBot = {
+  const front: ConsoleFront = {
     name: "the console",
     start: async () => {
-      pageFiles = readPageFiles();
+      pageFiles = readPageFiles(options.pageDirectory);
       http = createServer((request, response) => {
         handle(request, response).catch((error: unknown) => {
           logger.error("console request failed", { error });
@@ -117,9 +126,9 @@ export const createConsole: ChatBotFactory = (context) => {
         http?.listen(port, host, resolve);
       });
       const bound = http.address() as AddressInfo;
-      boundPort = bound.port;
+      pageUrl = listeningUrl(bound, "/");
       feed.start();
-      logger.info(`console at ${listeningUrl(bound, "/")}`);
+      logger.info(`console at ${pageUrl}`);
       if (token !== null) {
         // Printed once, here, for the owner to open; never logged.
         process.stdout.write(
@@ -135,8 +144,10 @@ export const createConsole: ChatBotFactory = (context) => {
         http.close(() => resolve());
         http.closeIdleConnections();
       });
-      logger.debug(`console on port ${boundPort} stopped`);
     },
+    url: () => pageUrl,
   };
-  return bot;
-};
+  return front;
+}
+
+export const createConsole: ChatBotFactory = (context) => openConsole(context);

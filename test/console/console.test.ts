@@ -193,6 +193,25 @@ describe("the console, in a real browser against guru start on the tiny model", 
     expect((await fetch(`${url}nothing-here`)).status).toBe(404);
   });
 
+  it("shows the Markdown Guru writes as elements, and markup inside it as text", async () => {
+    const page = await context.newPage();
+    await page.goto(url);
+    // The page's own module, imported in the page (a string: the test runner would rewrite `import()`).
+    const shown = (await page.evaluate(`(async () => {
+      const { markdownView } = await import("/markdownView.js");
+      const view = markdownView(${JSON.stringify(
+        "Use **npm ci** and `node_modules`:\n\n1. one\n2. two\n\n```sh\nnpm ci\n```\n<img src=x onerror=alert(1)>",
+      )});
+      return {
+        tags: [...view.querySelectorAll("*")].map((node) => node.tagName.toLowerCase()),
+        text: view.lastElementChild?.textContent,
+      };
+    })()`)) as { tags: string[]; text: string };
+    expect(shown.tags).toEqual(["p", "strong", "code", "ol", "li", "li", "pre", "code", "p"]);
+    expect(shown.text).toBe("<img src=x onerror=alert(1)>");
+    await page.close();
+  });
+
   it("loads only its own files, and prints their size and its first paint", async () => {
     const page = await context.newPage();
     await page.goto(url, { waitUntil: "load" });

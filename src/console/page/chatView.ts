@@ -2,6 +2,7 @@ import type { ConversationsResponse, HistoryMessage, HistoryResponse, ReplyUpdat
 import { analysisCard } from "./analysisCard.js";
 import { ApiFailure, getJson, postEvents } from "./api.js";
 import { byId, element } from "./dom.js";
+import { markdownView } from "./markdownView.js";
 
 type Mode = "ask" | "analyze";
 
@@ -23,7 +24,7 @@ class ReplyItem {
     else if (update.type === "finished") {
       this.body.setAttribute("aria-busy", "false");
       if (update.reply.kind === "analysis") this.body.replaceChildren(analysisCard(update.reply.analysis));
-      else this.body.textContent = update.reply.markdown;
+      else this.body.replaceChildren(markdownView(update.reply.markdown));
     } else if (update.type === "failed") this.fail(update.message, update.partialText);
   }
 
@@ -55,6 +56,8 @@ function progressText(update: ReplyUpdate, mode: Mode): string | null {
 function historyItem(message: HistoryMessage): HTMLLIElement {
   const item = element("li", { class: `message ${message.role} ${message.status}` });
   if (message.analysis) item.append(analysisCard(message.analysis, message.createdAt));
+  else if (message.role === "assistant")
+    item.append(element("div", { class: "text" }, markdownView(message.text)));
   else item.append(element("div", { class: "text" }, message.text));
   if (message.status !== "complete") item.append(element("p", { class: "note" }, `(${message.status})`));
   return item;
