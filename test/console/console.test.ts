@@ -39,7 +39,8 @@ describe("the console, in a real browser against guru start on the tiny model", 
     const dataDir = mkdtempSync(join(tmpdir(), "guru-console-"));
     guru = startGuru(
       ["start"],
-      { GURU_MODEL: await tinyModelPath(), GURU_DATA_DIR: dataDir, GURU_WEB_PORT: "0" },
+      // One slot, so a question can be made to wait behind others.
+      { GURU_MODEL: await tinyModelPath(), GURU_DATA_DIR: dataDir, GURU_WEB_PORT: "0", GURU_SLOTS: "1" },
       dataDir,
     );
     await guru.waitForOutput(/Guru is listening on the console/, 90_000);
@@ -100,6 +101,50 @@ describe("the console, in a real browser against guru start on the tiny model", 
     await page.getByRole("link", { name: "Analyses" }).click();
     await expect.poll(() => page.locator("#analysis-list details").count()).toBeGreaterThan(0);
     await expect(page.locator("#confidence-chart circle").count()).resolves.toBeGreaterThan(0);
+    await page.close();
+  });
+
+  it("stops a question with Stop, and keeps it in the conversation marked interrupted", async () => {
+    const page = await context.newPage();
+    await page.goto(url);
+    // Three analyses ahead of it in the one slot's queue.
+    const ahead = page.evaluate(() =>
+      Promise.all(
+        [1, 2, 3].map((n) =>
+          fetch("/api/chat", {
+            method: "POST",
+            headers: { "content-type": "application/json" },
+            body: JSON.stringify({ conversation: `ahead-${n}`, text: "Take your time.", mode: "analyze" }),
+          }).then((response) => response.text()),
+        ),
+      ),
+    );
+    await expect
+      .poll(() => page.evaluate(() => fetch("/api/status").then((response) => response.json())))
+      .toMatchObject({ busy: 1, waiting: 2 });
+    await page.getByRole("button", { name: "New chat" }).click();
+    await page.getByLabel("Your question").fill("Will this be stopped?");
+    await page.getByRole("button", { name: "Ask" }).click();
+    await expect.poll(() => page.locator("#progress").textContent()).toMatch(/^Waiting in the queue/);
+
+    await page.getByRole("button", { name: "Stop" }).click();
+
+    await expect.poll(() => page.locator("#progress").textContent()).toBe("Stopped.");
+    const conversation = await page.locator("#conversation").inputValue();
+    await expect
+      .poll(() =>
+        page.evaluate(
+          (id) => fetch(`/api/history?conversation=${id}`).then((response) => response.json()),
+          conversation,
+        ),
+      )
+      .toMatchObject({
+        messages: [
+          { role: "user", text: "Will this be stopped?" },
+          { role: "assistant", status: "interrupted" },
+        ],
+      });
+    await ahead;
     await page.close();
   });
 

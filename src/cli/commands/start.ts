@@ -26,6 +26,7 @@ const noBotConfigured = [
   "No bot is configured (no Slack or Discord credentials were found).",
   "  Slack:   put SLACK_BOT_TOKEN and SLACK_APP_TOKEN in .env (see README, 'Connect Slack')",
   "  Discord: put DISCORD_TOKEN in .env (see README, 'Connect Discord')",
+  "  Console: set GURU_WEB_PORT for a local web page (see docs/console.md)",
   '  Or talk to it here: guru chat, or guru ask "your question"',
   "",
 ].join("\n");
