@@ -17,7 +17,6 @@ export async function streamChat(
   response: ServerResponse,
   service: ConversationService,
   samples: LiveSamples,
-  shutdown: AbortSignal,
 ): Promise<void> {
   const input = await readJsonBody(request, response, chatInputSchema);
   if (input === null) return;
@@ -27,7 +26,6 @@ export async function streamChat(
       stop.abort(new GuruError("CANCELLED", "Stopped: the answer so far is kept, marked interrupted."));
   };
   response.on("close", onClose);
-  const signal = AbortSignal.any([stop.signal, shutdown]);
   const send = openEventStream(response);
   const id = randomUUID();
   try {
@@ -40,7 +38,7 @@ export async function streamChat(
         eventId: `console:${id}`,
         mode: input.mode,
       },
-      { signal },
+      { signal: stop.signal },
     );
     for await (const update of updates) {
       if (update.type === "finished" && "usage" in update.reply) samples.recordAnswer(update.reply.usage);

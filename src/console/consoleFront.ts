@@ -44,13 +44,12 @@ export function openConsole(
   const logger = context.logger.child("console");
   const { service } = context;
   const token = isLoopbackHost(host) ? null : newAccessToken();
-  const shutdown = new AbortController();
   const feed = new LiveFeed(() => service.status());
   let pageFiles: ReadonlyMap<string, PageFile> = new Map();
   let http: Server | null = null;
   let pageUrl = "";
 
-  /** Null when the request may go on; else the refusal was sent. */
+  /** True when the request was refused (the refusal is sent); false when it may go on. */
   const refused = (request: IncomingMessage, response: ServerResponse, url: URL): boolean => {
     if (token === null) {
       // A web page the user visits must not reach a loopback console by rebinding its DNS.
@@ -88,8 +87,7 @@ export function openConsole(
     for (const [name, value] of Object.entries(securityHeaders)) response.setHeader(name, value);
     if (refused(request, response, url)) return;
     const route = `${request.method ?? "GET"} ${url.pathname}`;
-    if (route === "POST /api/chat")
-      return streamChat(request, response, service, feed.samples, shutdown.signal);
+    if (route === "POST /api/chat") return streamChat(request, response, service, feed.samples);
     if (route === "GET /api/live") return feed.subscribe(response);
     const api = apiRoutes[route];
     if (api) return api({ service, request, response, url });
@@ -136,8 +134,8 @@ export function openConsole(
         );
       }
     },
+    // Answers in flight finish while the engine drains (it cancels them after its grace period).
     stop: async () => {
-      shutdown.abort(new GuruError("SHUTTING_DOWN", "Guru is stopping; this answer was cut short."));
       feed.stop();
       await new Promise<void>((resolve) => {
         if (!http) return resolve();
