@@ -1,15 +1,11 @@
 import { statSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { chromium, type Page } from "playwright-core";
-import { configSchema } from "../../src/config/configSchema.js";
-import { openConsole } from "../../src/console/consoleFront.js";
 import type { EngineStats } from "../../src/engine/engine.js";
 import type { GenerationEvent } from "../../src/engine/generationTypes.js";
-import { silentLogger } from "../../src/log/logger.js";
 import type { AnswerEngine } from "../../src/service/conversationService.js";
+import { openScriptedConsole } from "../../test/console/scriptedConsole.js";
 import { ScriptedEngine } from "../../test/discord/scriptedEngine.js";
-import { openServiceRig } from "../../test/support/serviceHarness.js";
 import { analysisQuestion, answer, modelAnalysis, question, tokenConfidences } from "./exchanges.js";
 import { chromiumPath } from "./screenshot.js";
 
@@ -52,9 +48,6 @@ class BusyEngine implements AnswerEngine {
   }
 }
 
-/** The page as the build makes it (`npm run build`): compiled modules, HTML and CSS. */
-const builtPage = fileURLToPath(new URL("../../dist/console/page/", import.meta.url));
-
 async function ask(page: Page, text: string, button: "Ask" | "Analyze"): Promise<void> {
   await page.getByLabel("Your question").fill(text);
   await page.getByRole("button", { name: button }).click();
@@ -68,18 +61,7 @@ async function ask(page: Page, text: string, button: "Ask" | "Analyze"): Promise
  */
 export async function captureConsolePictures(directory: string): Promise<string[]> {
   const engine = new BusyEngine(new ScriptedEngine({ chunkChars: 6, delayMs: 40 }));
-  const rig = openServiceRig(engine);
-  const front = openConsole(
-    {
-      service: rig.service,
-      config: configSchema.parse({ web: { port: 0 } }),
-      secrets: {},
-      logger: silentLogger,
-    },
-    { pageDirectory: builtPage },
-  );
-  if (!front) throw new Error("the console did not open");
-  await front.start();
+  const served = await openScriptedConsole(engine);
   const browser = await chromium.launch({ executablePath: chromiumPath(), chromiumSandbox: false });
   const [chat, card, live] = [
     join(directory, "console-chat.png"),
@@ -88,7 +70,7 @@ export async function captureConsolePictures(directory: string): Promise<string[
   ] as const;
   try {
     const page = await browser.newPage({ viewport: { width: 900, height: 760 }, deviceScaleFactor: 1 });
-    await page.goto(front.url());
+    await page.goto(served.url);
     engine.script.say(answer);
     await ask(page, question, "Ask");
     engine.script.say(JSON.stringify(modelAnalysis), tokenConfidences);
@@ -116,13 +98,12 @@ export async function captureConsolePictures(directory: string): Promise<string[
         wave,
       );
     }
-    await page.goto(`${front.url()}#live`);
+    await page.goto(`${served.url}#live`);
     await page.locator("#chart-ttft circle").first().waitFor();
     await page.screenshot({ path: live });
   } finally {
     await browser.close();
-    await front.stop();
-    rig.close();
+    await served.close();
   }
   return [chat, card, live].map((path) => {
     if (statSync(path).size === 0) throw new Error(`${path} is empty`);

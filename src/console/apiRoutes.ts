@@ -107,6 +107,6 @@ function allConsoleAnalyses(service: ConversationService): FoundAnalysis[] {
         ? service.analysesIn(consoleConversation(size.thread))
         : [],
     )
-    .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
+    .sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id - a.id)
     .slice(0, searchLimit * 4);
 }
