@@ -12,8 +12,8 @@ export const chatInputSchema = z.strictObject({
   mode: z.enum(requestModes).default("ask"),
 });
 
-/** `POST /api/forget`: the conversation to forget, as `GET /api/memory` listed it. */
-export const forgetInputSchema = z.strictObject({ address: conversationAddressSchema });
+/** `POST /api/forget` and `POST /api/kept`: a conversation, as `GET /api/memory` listed it. */
+export const conversationInputSchema = z.strictObject({ address: conversationAddressSchema });
 
 /** `GET /api/export?platform=…&author=…`: whose data to export. */
 export const exportInputSchema = z.strictObject({

@@ -3,8 +3,8 @@ import { conversationKey } from "../conversation/conversationAddress.js";
 import type { ConversationService, FoundAnalysis } from "../service/conversationService.js";
 import {
   analysesInputSchema,
+  conversationInputSchema,
   exportInputSchema,
-  forgetInputSchema,
   historyInputSchema,
 } from "./apiInputs.js";
 import type { HistoryResponse } from "./apiTypes.js";
@@ -71,8 +71,14 @@ export const apiRoutes: Readonly<Record<string, Route>> = {
     sendJson(response, 200, { conversations: service.conversationSizes() });
   },
 
+  "POST /api/kept": async ({ service, request, response }) => {
+    const input = await readJsonBody(request, response, conversationInputSchema);
+    if (input === null) return;
+    sendJson(response, 200, service.memoryView(input.address));
+  },
+
   "POST /api/forget": async ({ service, request, response }) => {
-    const input = await readJsonBody(request, response, forgetInputSchema);
+    const input = await readJsonBody(request, response, conversationInputSchema);
     if (input === null) return;
     const forgotten = service.forgetConversation(input.address);
     if (!forgotten) {

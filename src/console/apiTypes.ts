@@ -5,6 +5,7 @@ import type { FoundAnalysis } from "../service/conversationService.js";
 export type { ConversationAddress } from "../conversation/conversationAddress.js";
 export type { EngineStats } from "../engine/engine.js";
 export type { CognitiveAnalysis } from "../service/cognitiveAnalysis.js";
+export type { MemoryView } from "../service/memoryView.js";
 export type { ReplyUpdate } from "../service/replyUpdate.js";
 export type { LiveSample, ServerSample } from "./liveSamples.js";
 /**

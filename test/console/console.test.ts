@@ -188,6 +188,9 @@ describe("the console, in a real browser against guru start on the tiny model", 
     await page.goto(`${url}#memory`);
     const row = page.getByRole("row").filter({ hasText: "live-check" });
     await row.waitFor();
+    // What Guru keeps of it: the questions asked there, by whom.
+    await row.getByRole("button", { name: /^Show what Guru keeps/ }).click();
+    await expect.poll(() => page.locator(".kept li").first().textContent()).toBe("owner: Count to five.");
     await row.getByRole("button", { name: /^Forget / }).click();
 
     await expect

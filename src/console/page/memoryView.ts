@@ -1,9 +1,51 @@
-import type { ConversationAddress, ConversationSize, ConversationsResponse } from "../apiTypes.js";
+import type {
+  ConversationAddress,
+  ConversationSize,
+  ConversationsResponse,
+  MemoryView as KeptView,
+} from "../apiTypes.js";
+import { confidenceBar } from "./analysisCard.js";
 import { ApiFailure, getJson, postJson } from "./api.js";
 import { byId, element } from "./dom.js";
 
 function addressOf(size: ConversationSize): ConversationAddress {
   return { platform: size.platform, space: size.space, channel: size.channel, thread: size.thread };
+}
+
+/** What Guru keeps of one conversation: its summary, latest messages and latest analyses. */
+function keptView(kept: KeptView): HTMLElement {
+  const more = (trimmed: boolean) => (trimmed ? "…" : "");
+  return element(
+    "div",
+    { class: "kept" },
+    kept.summary
+      ? element("p", {}, element("strong", {}, "Summary: "), kept.summary.text + more(kept.summary.trimmed))
+      : element("p", { class: "hint" }, "No summary yet (the conversation fits the context)."),
+    element("h4", {}, `Latest messages (${kept.latestMessages.length} of ${kept.messageCount})`),
+    element(
+      "ul",
+      {},
+      ...kept.latestMessages.map((message) =>
+        element(
+          "li",
+          {},
+          element("strong", {}, `${message.author}: `),
+          message.text + more(message.trimmed),
+          message.status === "complete" ? null : element("em", {}, ` (${message.status})`),
+        ),
+      ),
+    ),
+    kept.analysisCount === 0
+      ? null
+      : element(
+          "div",
+          {},
+          element("h4", {}, `Latest analyses (${kept.latestAnalyses.length} of ${kept.analysisCount})`),
+          ...kept.latestAnalyses.map((analysis) =>
+            confidenceBar(analysis.text + more(analysis.trimmed), analysis.confidence),
+          ),
+        ),
+  );
 }
 
 function place(size: ConversationSize): string {
@@ -54,21 +96,28 @@ export class MemoryView {
                 ),
               ),
             ),
-            element("tbody", {}, ...sizes.map((size) => this.row(size))),
+            element("tbody", {}, ...sizes.flatMap((size) => this.row(size))),
           ),
         ),
       ),
     );
   }
 
-  private row(size: ConversationSize): HTMLTableRowElement {
+  private row(size: ConversationSize): HTMLTableRowElement[] {
+    const detail = element("tr", { class: "detail", hidden: "" }, element("td", { colspan: "6" }));
+    const show = element(
+      "button",
+      { type: "button", "aria-expanded": "false", "aria-label": `Show what Guru keeps of ${size.key}` },
+      "Show",
+    );
+    show.addEventListener("click", () => void this.toggle(size, show, detail));
     const forget = element(
       "button",
       { type: "button", class: "danger", "aria-label": `Forget ${size.key}` },
       "Forget",
     );
     forget.addEventListener("click", () => void this.forget(size));
-    return element(
+    const row = element(
       "tr",
       {},
       element("td", { class: "key" }, size.thread ?? "(channel)"),
@@ -76,8 +125,29 @@ export class MemoryView {
       element("td", {}, String(size.analyses)),
       element("td", {}, size.tokens.toLocaleString()),
       element("td", {}, new Date(size.lastActivityAt).toLocaleString()),
-      element("td", {}, forget),
+      element("td", { class: "row-actions" }, show, forget),
     );
+    return [row, detail];
+  }
+
+  private async toggle(
+    size: ConversationSize,
+    button: HTMLButtonElement,
+    detail: HTMLElement,
+  ): Promise<void> {
+    const open = button.getAttribute("aria-expanded") === "true";
+    button.setAttribute("aria-expanded", String(!open));
+    button.textContent = open ? "Show" : "Hide";
+    detail.hidden = open;
+    if (open) return;
+    try {
+      const kept = await postJson<KeptView>("/api/kept", { address: addressOf(size) });
+      detail.firstElementChild?.replaceChildren(keptView(kept));
+    } catch (error) {
+      detail.firstElementChild?.replaceChildren(
+        error instanceof ApiFailure ? error.message : "The console could not reach Guru.",
+      );
+    }
   }
 
   private async forget(size: ConversationSize): Promise<void> {
