@@ -30,7 +30,7 @@ const fronts: readonly Front[] = [
 ];
 
 /** The first-run answer: what to set, in which file, for each front. */
-export function noFrontConfigured(home: string): string {
+function noFrontConfigured(home: string): string {
   return [
     "No front is configured: Guru has no Slack, Discord or MCP to serve.",
     `  Slack:   put SLACK_BOT_TOKEN and SLACK_APP_TOKEN in ${home}/.env (see docs/getting-started.md)`,
