@@ -47,6 +47,10 @@ type Layer = { readonly label: string; readonly values: Record<string, unknown> 
  */
 export function loadConfig(options: LoadConfigOptions): LoadedConfig {
   const { home, environment: env } = options;
+  if (!existsSync(home)) {
+    // A mistyped GURU_HOME would otherwise start an empty home: no model, no memory.
+    throw new GuruError("CONFIG_INVALID", `Guru's home ${home} does not exist: create it, or fix GURU_HOME.`);
+  }
   const configFile = chosenConfigFile(options);
   const layers: Layer[] = keyedLayers("default of this command", options.commandDefaults);
   if (configFile) layers.push({ label: `config file ${configFile}`, values: readConfigFile(configFile) });

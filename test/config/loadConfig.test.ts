@@ -152,6 +152,11 @@ describe("loadConfig", () => {
     expect(config.dataDir).toBe(join(home, "..", "shared-data"));
   });
 
+  it("refuses a home that does not exist rather than start an empty one", () => {
+    const error = configError(() => loadConfig({ environment: {}, home: join(tempDir(), "typo") }));
+    expect(error.message).toMatch(/home .*typo does not exist: create it, or fix GURU_HOME/);
+  });
+
   it("says so when GURU_CONFIG points nowhere", () => {
     const error = configError(() =>
       loadConfig({ environment: { GURU_CONFIG: "nope.json" }, home: tempDir() }),
