@@ -20,5 +20,8 @@ export interface ChatBot {
   stop(): Promise<void>;
 }
 
+/** Whether a front's credentials (or port) are set: `guru start` asks before it loads the model. */
+export type FrontConfigured = (settings: Pick<BotContext, "config" | "secrets">) => boolean;
+
 /** A platform's entry point: a bot when its credentials are configured, else null. */
 export type ChatBotFactory = (context: BotContext) => ChatBot | null;

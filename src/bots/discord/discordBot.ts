@@ -1,6 +1,6 @@
 import { type Client, Events, REST } from "discord.js";
 import { GuruError } from "../../errors.js";
-import type { BotContext, ChatBot, ChatBotFactory } from "../chatBot.js";
+import type { BotContext, ChatBot, ChatBotFactory, FrontConfigured } from "../chatBot.js";
 import { sweepInterrupted } from "../common/interruptedSweep.js";
 import { RecentKeys } from "../common/recentKeys.js";
 import { UserRateLimiter } from "../common/userRateLimiter.js";
@@ -15,6 +15,8 @@ import { finishInterruptedReplies } from "./interruptedReplies.js";
 import { handleMessage } from "./messageHandler.js";
 
 /** Discord starts in `guru start` whenever DISCORD_TOKEN is set. */
+export const discordConfigured: FrontConfigured = ({ secrets }) => secrets.discordToken !== undefined;
+
 export const createDiscordBot: ChatBotFactory = (context) => {
   const token = context.secrets.discordToken;
   return token ? new DiscordBot(context, token) : null;

@@ -4,7 +4,7 @@ import type { GuruConfig } from "../../config/configSchema.js";
 import type { Secrets } from "../../config/secrets.js";
 import { GuruError } from "../../errors.js";
 import type { Logger } from "../../log/logger.js";
-import type { ChatBot, ChatBotFactory } from "../chatBot.js";
+import type { ChatBot, ChatBotFactory, FrontConfigured } from "../chatBot.js";
 import { EditBudget } from "../common/editBudget.js";
 import { sweepInterrupted } from "../common/interruptedSweep.js";
 import { listeningUrl } from "../common/listeningUrl.js";
@@ -45,9 +45,12 @@ const eventsPath = "/slack/events";
  * Slack starts when the bot token and one of the app token (Socket Mode) or signing secret
  * (HTTP) are set.
  */
+export const slackConfigured: FrontConfigured = ({ secrets }) =>
+  secrets.slackBotToken !== undefined &&
+  (secrets.slackAppToken !== undefined || secrets.slackSigningSecret !== undefined);
+
 export const createSlackBot: ChatBotFactory = (context) => {
-  const { slackBotToken, slackAppToken, slackSigningSecret } = context.secrets;
-  if (!slackBotToken || !(slackAppToken || slackSigningSecret)) return null;
+  if (!slackConfigured(context)) return null;
   return new SlackBot({ ...context, logger: context.logger.child("slack") });
 };
 
