@@ -26,7 +26,11 @@ export function createRuntime(
     overrides: { model: flags.model, logLevel: flags.logLevel, "engine.maxTokens": flags.maxTokens },
     commandDefaults,
   });
-  const logger = createLogger({ level: loaded.config.logLevel, redact: processRedactor() });
+  const logger = createLogger({
+    level: loaded.config.logLevel,
+    format: loaded.config.logFormat,
+    redact: processRedactor(),
+  });
   return { ...loaded, logger };
 }
 

@@ -7,6 +7,8 @@ const positiveInt = z.int().min(1);
 
 export const logLevels = ["debug", "info", "warn", "error", "silent"] as const;
 export type LogLevel = (typeof logLevels)[number];
+export const logFormats = ["text", "json"] as const;
+export type LogFormat = (typeof logFormats)[number];
 
 const engineSchema = z.strictObject({
   /** "auto" takes the best GPU node-llama-cpp finds (CUDA, Vulkan, Metal) and falls back to CPU. */
@@ -137,6 +139,23 @@ const mcpSchema = z.strictObject({
   httpHost: z.string().min(1).default("127.0.0.1"),
 });
 
+const opsSchema = z.strictObject({
+  port: z
+    .int()
+    .min(0)
+    .max(65_535)
+    .nullable()
+    .default(null)
+    .describe(
+      "Serve GET /healthz and GET /metrics (Prometheus) on this port inside `guru start` (null: off; 0: any free port).",
+    ),
+  host: z
+    .string()
+    .min(1)
+    .default("127.0.0.1")
+    .describe("Where the operations port listens: loopback by default, for a local supervisor or scraper."),
+});
+
 export const configSchema = z.strictObject({
   /** A GGUF file path, or an `hf:` / `https:` URI fetched by `guru model pull`. */
   model: z.string().min(1).default(defaultModelUri),
@@ -145,6 +164,10 @@ export const configSchema = z.strictObject({
   /** Where the database and caches live. */
   dataDir: z.string().min(1).default("data"),
   logLevel: z.enum(logLevels).default("info"),
+  logFormat: z
+    .enum(logFormats)
+    .default("text")
+    .describe("How logs are written to stderr: `text` for people, `json` for one JSON object a line."),
   engine: engineSchema.prefault({}),
   assistant: assistantSchema.prefault({}),
   memory: memorySchema.prefault({}),
@@ -152,6 +175,7 @@ export const configSchema = z.strictObject({
   discord: discordSchema.prefault({}),
   mcp: mcpSchema.prefault({}),
   attachments: attachmentsSchema.prefault({}),
+  ops: opsSchema.prefault({}),
 });
 
 export type GuruConfig = z.infer<typeof configSchema>;
@@ -161,3 +185,4 @@ export type MemoryConfig = GuruConfig["memory"];
 export type SlackConfig = GuruConfig["slack"];
 export type DiscordConfig = GuruConfig["discord"];
 export type AttachmentsConfig = GuruConfig["attachments"];
+export type OpsConfig = GuruConfig["ops"];

@@ -17,6 +17,7 @@ export const configVariables: Readonly<Record<string, { path: readonly string[];
   GURU_MODELS_DIR: { path: ["modelsDir"], kind: "text" },
   GURU_DATA_DIR: { path: ["dataDir"], kind: "text" },
   GURU_LOG_LEVEL: { path: ["logLevel"], kind: "text" },
+  GURU_LOG_FORMAT: { path: ["logFormat"], kind: "text" },
   GURU_GPU: { path: ["engine", "gpu"], kind: "text" },
   GURU_SLOTS: { path: ["engine", "slots"], kind: "scalar" },
   GURU_THREADS: { path: ["engine", "threads"], kind: "scalar" },
@@ -26,6 +27,7 @@ export const configVariables: Readonly<Record<string, { path: readonly string[];
   DISCORD_CLIENT_ID: { path: ["discord", "clientId"], kind: "text" },
   DISCORD_GUILD_IDS: { path: ["discord", "guildIds"], kind: "list" },
   GURU_MCP_PORT: { path: ["mcp", "httpPort"], kind: "scalar" },
+  GURU_OPS_PORT: { path: ["ops", "port"], kind: "scalar" },
 };
 
 export const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
