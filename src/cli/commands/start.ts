@@ -3,6 +3,7 @@ import type { ChatBot, ChatBotFactory } from "../../bots/chatBot.js";
 import { createDiscordBot } from "../../bots/discord/discordBot.js";
 import { createSlackBot } from "../../bots/slack/slackBot.js";
 import { createMcpHttpEndpoint } from "../../mcp/httpEndpoint.js";
+import { Operations } from "../../ops/operations.js";
 import { type GuruApp, openGuruApp } from "../guruApp.js";
 import { createRuntime, type Runtime } from "../runtime.js";
 import { chatInTerminal } from "./chat.js";
@@ -35,32 +36,49 @@ export function registerStart(program: Command): void {
     .option("--log-level <level>", "debug, info, warn, error or silent")
     .action(async (flags: StartFlags) => {
       const runtime = createRuntime(flags);
-      const app = await openGuruApp(runtime, { pull: flags.pull === true });
-      const context = {
-        service: app.service,
-        config: runtime.config,
-        secrets: runtime.secrets,
-        logger: runtime.logger,
-      };
-      const bots = botFactories
-        .map((create) => create(context))
-        .filter((bot): bot is ChatBot => bot !== null);
-      if (bots.length === 0) {
-        if (process.stdin.isTTY) {
-          process.stderr.write(`${noBotConfigured}Starting the terminal chat.\n`);
-          await chatInTerminal(app);
+      // Up before the model loads, so a supervisor sees "loading" rather than nothing.
+      const operations = await Operations.start(runtime.config.ops, runtime.logger.child("ops"));
+      try {
+        const app = await openGuruApp(runtime, {
+          pull: flags.pull === true,
+          ...(operations ? { observer: operations.metrics } : {}),
+        });
+        const context = {
+          service: app.service,
+          config: runtime.config,
+          secrets: runtime.secrets,
+          logger: runtime.logger,
+          ...(operations ? { platformCalls: operations.metrics } : {}),
+        };
+        const bots = botFactories
+          .map((create) => create(context))
+          .filter((bot): bot is ChatBot => bot !== null);
+        if (bots.length === 0) {
+          await operations?.close();
+          if (process.stdin.isTTY) {
+            process.stderr.write(`${noBotConfigured}Starting the terminal chat.\n`);
+            await chatInTerminal(app);
+            return;
+          }
+          process.stdout.write(noBotConfigured);
+          await app.close();
           return;
         }
-        process.stdout.write(noBotConfigured);
-        await app.close();
-        return;
+        operations?.serving(app.service, bots);
+        await serve(runtime, app, bots, operations);
+      } finally {
+        await operations?.close();
       }
-      await serve(runtime, app, bots);
     });
 }
 
 /** Runs the bots until SIGTERM or SIGINT, then shuts down gracefully. */
-async function serve(runtime: Runtime, app: GuruApp, bots: readonly ChatBot[]): Promise<void> {
+async function serve(
+  runtime: Runtime,
+  app: GuruApp,
+  bots: readonly ChatBot[],
+  operations: Operations | null,
+): Promise<void> {
   const { logger } = runtime;
   const started: ChatBot[] = [];
   try {
@@ -78,6 +96,7 @@ async function serve(runtime: Runtime, app: GuruApp, bots: readonly ChatBot[]): 
     process.once("SIGTERM", resolve);
     process.once("SIGINT", resolve);
   });
+  operations?.stopping();
   logger.info(
     `${signal}: shutting down — no new requests; answers in flight get ${runtime.config.engine.drainGraceMs} ms to finish`,
   );
