@@ -76,7 +76,7 @@ describe.runIf(process.platform === "linux")("guru start's listening sockets", (
     await discord.close();
   });
 
-  it("by default, every one is bound to 127.0.0.1: Slack's HTTP receiver and MCP over HTTP, nothing else", async () => {
+  it("by default, every one is bound to 127.0.0.1: Slack's HTTP receiver, MCP over HTTP and the operations port, nothing else", async () => {
     const dataDir = mkdtempSync(join(tmpdir(), "guru-listen-"));
     const configFile = join(dataDir, "guru.json");
     // Ports only: the hosts are the defaults under test.
@@ -85,6 +85,7 @@ describe.runIf(process.platform === "linux")("guru start's listening sockets", (
       JSON.stringify({
         slack: { mode: "http", http: { port: 0 } },
         mcp: { httpPort: 0 },
+        ops: { port: 0 },
         discord: { registerCommandsAtStart: false },
       }),
     );
@@ -110,15 +111,17 @@ describe.runIf(process.platform === "linux")("guru start's listening sockets", (
     const output = guru.output();
     expect(await guru.stop("SIGTERM")).toBe(0);
 
-    expect(listeners).toHaveLength(2);
+    expect(listeners).toHaveLength(3);
     expect(listeners).toEqual(
       expect.arrayContaining([
         { address: "127.0.0.1", port: loggedPort(output, /listening for Slack events at (\S+)/) },
         { address: "127.0.0.1", port: loggedPort(output, /MCP over HTTP at (\S+)/) },
+        { address: "127.0.0.1", port: loggedPort(output, /health and metrics at (\S+)\/healthz/) },
       ]),
     );
     // The logged URLs name the bound address too.
     expect(output).toMatch(/listening for Slack events at http:\/\/127\.0\.0\.1:\d+\/slack\/events/);
     expect(output).toMatch(/MCP over HTTP at http:\/\/127\.0\.0\.1:\d+\/mcp/);
+    expect(output).toMatch(/health and metrics at http:\/\/127\.0\.0\.1:\d+\/healthz/);
   }, 150_000);
 });

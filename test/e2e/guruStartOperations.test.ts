@@ -1,0 +1,134 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { FakeDiscord } from "../support/fakeDiscord/fakeDiscord.js";
+import { appMention } from "../support/fakeSlack/events.js";
+import { type FakeSlack, startFakeSlack } from "../support/fakeSlack/fakeSlack.js";
+import { people, places, workspace } from "../support/fakeSlack/workspace.js";
+import { killLeftoverGuru, startGuru } from "../support/guruServer.js";
+import { parsePrometheusText } from "../support/prometheusText.js";
+import { tinyModelPath } from "../support/tinyModel.js";
+
+interface Health {
+  readonly status: number;
+  readonly body: { status: string; reasons: string[]; parts: Record<string, { ready: boolean }> };
+}
+
+async function health(base: string): Promise<Health> {
+  const response = await fetch(`${base}/healthz`);
+  expect(response.headers.get("content-type")).toBe("application/json");
+  return { status: response.status, body: (await response.json()) as Health["body"] };
+}
+
+async function scrape(base: string) {
+  const response = await fetch(`${base}/metrics`);
+  expect(response.status).toBe(200);
+  expect(response.headers.get("content-type")).toMatch(/^text\/plain; version=0\.0\.4/);
+  return parsePrometheusText(await response.text());
+}
+
+describe("guru start's operations port, as a process with Slack (Socket Mode) and Discord", () => {
+  let slack: FakeSlack;
+  let discord: FakeDiscord;
+  let model: string;
+
+  beforeAll(async () => {
+    slack = await startFakeSlack();
+    discord = await FakeDiscord.start();
+    model = await tinyModelPath();
+  });
+
+  afterAll(async () => {
+    killLeftoverGuru();
+    await slack.close();
+    await discord.close();
+  });
+
+  it("is healthy once every front is connected, unhealthy while Slack's socket is down, counts real requests and logs JSON lines", {
+    timeout: 180_000,
+  }, async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "guru-ops-"));
+    const configFile = join(dataDir, "guru.json");
+    writeFileSync(
+      configFile,
+      JSON.stringify({ engine: { slots: 1, maxTokens: 24 }, discord: { registerCommandsAtStart: false } }),
+    );
+    const guru = startGuru(
+      ["start"],
+      {
+        GURU_MODEL: model,
+        GURU_DATA_DIR: dataDir,
+        GURU_CONFIG: configFile,
+        GURU_OPS_PORT: "0",
+        GURU_LOG_FORMAT: "json",
+        SLACK_BOT_TOKEN: workspace.botToken,
+        SLACK_APP_TOKEN: workspace.appToken,
+        SLACK_API_URL: slack.apiUrl,
+        DISCORD_TOKEN: discord.world.token,
+        DISCORD_API_URL: discord.apiUrl,
+      },
+      dataDir,
+    );
+    await guru.waitForOutput(/"msg":"health and metrics at (http:\/\/127\.0\.0\.1:\d+)\/healthz/, 60_000);
+    const base = /health and metrics at (http:\/\/127\.0\.0\.1:\d+)\/healthz/.exec(guru.output())?.[1] ?? "";
+    await guru.waitForOutput(/Guru is listening on slack and discord/, 90_000);
+
+    const up = await health(base);
+    expect(up.status).toBe(200);
+    expect(up.body.status).toBe("ok");
+    expect(Object.keys(up.body.parts)).toEqual(["engine", "slack", "discord"]);
+
+    // One real question through Slack, which first says "too fast" once and fails an edit with a 500.
+    slack.web.failNext("chat.postMessage", { kind: "rateLimited", retryAfterSeconds: 1 });
+    slack.web.failNext("chat.update", { kind: "serverError", status: 500, landed: false });
+    const question = slack.web.userPosts({
+      user: people.alice,
+      channel: places.general,
+      text: `<@${workspace.botUserId}> what is a queue?`,
+    });
+    await slack.socket.send("events_api", appMention(question));
+    await vi.waitFor(
+      async () =>
+        expect(
+          (await scrape(base)).value("guru_requests_total", {
+            front: "slack",
+            mode: "ask",
+            outcome: "answered",
+          }),
+        ).toBe(1),
+      { timeout: 60_000, interval: 250 },
+    );
+    const metrics = await scrape(base);
+    expect(metrics.value("guru_generated_tokens_total", { front: "slack" })).toBeGreaterThan(0);
+    expect(metrics.value("guru_time_to_first_token_seconds_count", { front: "slack" })).toBe(1);
+    expect(metrics.value("guru_platform_rate_limits_total", { platform: "slack" })).toBe(1);
+    expect(metrics.value("guru_platform_api_errors_total", { platform: "slack", code: "http_500" })).toBe(1);
+    expect(metrics.value("guru_memory_database_bytes")).toBeGreaterThan(0);
+    expect(metrics.value("guru_ready", { part: "discord" })).toBe(1);
+
+    // Slack's socket drops: unhealthy until the client has reconnected by itself.
+    slack.socket.drop();
+    await vi.waitFor(
+      async () => {
+        const down = await health(base);
+        expect(down.status).toBe(503);
+        expect(down.body.reasons).toEqual([expect.stringMatching(/^slack: .*Socket Mode/)]);
+      },
+      { timeout: 10_000, interval: 100 },
+    );
+    await vi.waitFor(async () => expect((await health(base)).status).toBe(200), {
+      timeout: 30_000,
+      interval: 250,
+    });
+
+    expect(await guru.stop("SIGTERM")).toBe(0);
+    const lines = guru.output().trimEnd().split("\n");
+    for (const line of lines) expect(() => JSON.parse(line), line).not.toThrow();
+    const records = lines.map((line) => JSON.parse(line) as { level: string; msg: string; time: string });
+    expect(
+      records.every((record) => typeof record.level === "string" && typeof record.time === "string"),
+    ).toBe(true);
+    expect(records.at(-1)?.msg).toBe("stopped cleanly");
+  });
+});
