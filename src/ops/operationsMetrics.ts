@@ -70,13 +70,13 @@ export class OperationsMetrics implements RequestObserver, PlatformCallObserver 
     });
     this.apiErrors = new Counter({
       name: "guru_platform_api_errors_total",
-      help: "Platform API calls that failed for good, by platform and the platform's error code (or http_<status>).",
+      help: "Error answers of a platform's API (each try of a call), by platform and code: the platform's error code, or http_<status>.",
       labelNames: ["platform", "code"],
       registers,
     });
     this.rateLimits = new Counter({
       name: "guru_platform_rate_limits_total",
-      help: "Times a platform's API said to slow down (HTTP 429).",
+      help: "Times a platform's rate limit held a call back: an HTTP 429, or a wait discord.js took to stay within a bucket.",
       labelNames: ["platform"],
       registers,
     });

@@ -1,7 +1,7 @@
 /**
- * Told of what a platform's API answered badly, for the operations front's metrics: calls that
- * failed for good (`code`: the platform's error code or `http_<status>`), and each time the
- * platform said to slow down.
+ * Told of what a platform's API answered badly, for the operations front's metrics: each error
+ * answer, retried or not (`code`: the platform's error code or `http_<status>`), and each time a
+ * rate limit held a call back.
  */
 export interface PlatformCallObserver {
   apiError(platform: string, code: string): void;
