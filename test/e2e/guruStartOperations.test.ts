@@ -1,14 +1,12 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { FakeDiscord } from "../support/fakeDiscord/fakeDiscord.js";
+import { describe, expect, it, vi } from "vitest";
+import { fakePlatformsForFile } from "../support/fakePlatforms.js";
 import { appMention } from "../support/fakeSlack/events.js";
-import { type FakeSlack, startFakeSlack } from "../support/fakeSlack/fakeSlack.js";
 import { people, places, workspace } from "../support/fakeSlack/workspace.js";
-import { killLeftoverGuru, startGuru } from "../support/guruServer.js";
+import { startGuru } from "../support/guruServer.js";
 import { parsePrometheusText } from "../support/prometheusText.js";
-import { tinyModelPath } from "../support/tinyModel.js";
 
 interface Health {
   readonly status: number;
@@ -29,21 +27,7 @@ async function scrape(base: string) {
 }
 
 describe("guru start's operations port, as a process with Slack (Socket Mode) and Discord", () => {
-  let slack: FakeSlack;
-  let discord: FakeDiscord;
-  let model: string;
-
-  beforeAll(async () => {
-    slack = await startFakeSlack();
-    discord = await FakeDiscord.start();
-    model = await tinyModelPath();
-  });
-
-  afterAll(async () => {
-    killLeftoverGuru();
-    await slack.close();
-    await discord.close();
-  });
+  const platforms = fakePlatformsForFile();
 
   it("is healthy once every front is connected, unhealthy while Slack's socket is down, counts real requests and logs JSON lines", {
     timeout: 180_000,
@@ -57,16 +41,16 @@ describe("guru start's operations port, as a process with Slack (Socket Mode) an
     const guru = startGuru(
       ["start"],
       {
-        GURU_MODEL: model,
+        GURU_MODEL: platforms.model,
         GURU_DATA_DIR: dataDir,
         GURU_CONFIG: configFile,
         GURU_OPS_PORT: "0",
         GURU_LOG_FORMAT: "json",
         SLACK_BOT_TOKEN: workspace.botToken,
         SLACK_APP_TOKEN: workspace.appToken,
-        SLACK_API_URL: slack.apiUrl,
-        DISCORD_TOKEN: discord.world.token,
-        DISCORD_API_URL: discord.apiUrl,
+        SLACK_API_URL: platforms.slack.apiUrl,
+        DISCORD_TOKEN: platforms.discord.world.token,
+        DISCORD_API_URL: platforms.discord.apiUrl,
       },
       dataDir,
     );
@@ -80,14 +64,14 @@ describe("guru start's operations port, as a process with Slack (Socket Mode) an
     expect(Object.keys(up.body.parts)).toEqual(["engine", "slack", "discord"]);
 
     // One real question through Slack, which first says "too fast" once and fails an edit with a 500.
-    slack.web.failNext("chat.postMessage", { kind: "rateLimited", retryAfterSeconds: 1 });
-    slack.web.failNext("chat.update", { kind: "serverError", status: 500, landed: false });
-    const question = slack.web.userPosts({
+    platforms.slack.web.failNext("chat.postMessage", { kind: "rateLimited", retryAfterSeconds: 1 });
+    platforms.slack.web.failNext("chat.update", { kind: "serverError", status: 500, landed: false });
+    const question = platforms.slack.web.userPosts({
       user: people.alice,
       channel: places.general,
       text: `<@${workspace.botUserId}> what is a queue?`,
     });
-    await slack.socket.send("events_api", appMention(question));
+    await platforms.slack.socket.send("events_api", appMention(question));
     await vi.waitFor(
       async () =>
         expect(
@@ -108,7 +92,7 @@ describe("guru start's operations port, as a process with Slack (Socket Mode) an
     expect(metrics.value("guru_ready", { part: "discord" })).toBe(1);
 
     // Slack's socket drops: unhealthy until the client has reconnected by itself.
-    slack.socket.drop();
+    platforms.slack.socket.drop();
     await vi.waitFor(
       async () => {
         const down = await health(base);

@@ -1,12 +1,10 @@
 import { mkdtempSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FakeDiscord } from "../support/fakeDiscord/fakeDiscord.js";
-import { type FakeSlack, startFakeSlack } from "../support/fakeSlack/fakeSlack.js";
+import { describe, expect, it } from "vitest";
+import { fakePlatformsForFile } from "../support/fakePlatforms.js";
 import { workspace } from "../support/fakeSlack/workspace.js";
-import { killLeftoverGuru, startGuru } from "../support/guruServer.js";
-import { tinyModelPath } from "../support/tinyModel.js";
+import { startGuru } from "../support/guruServer.js";
 
 interface Listener {
   readonly address: string;
@@ -60,21 +58,7 @@ function loggedPort(output: string, pattern: RegExp): number {
 }
 
 describe.runIf(process.platform === "linux")("guru start's listening sockets", () => {
-  let slack: FakeSlack;
-  let discord: FakeDiscord;
-  let model: string;
-
-  beforeAll(async () => {
-    slack = await startFakeSlack();
-    discord = await FakeDiscord.start();
-    model = await tinyModelPath();
-  });
-
-  afterAll(async () => {
-    killLeftoverGuru();
-    await slack.close();
-    await discord.close();
-  });
+  const platforms = fakePlatformsForFile();
 
   it("by default, every one is bound to 127.0.0.1: Slack's HTTP receiver, MCP over HTTP and the operations port, nothing else", async () => {
     const dataDir = mkdtempSync(join(tmpdir(), "guru-listen-"));
@@ -92,14 +76,14 @@ describe.runIf(process.platform === "linux")("guru start's listening sockets", (
     const guru = startGuru(
       ["start"],
       {
-        GURU_MODEL: model,
+        GURU_MODEL: platforms.model,
         GURU_DATA_DIR: dataDir,
         GURU_CONFIG: configFile,
         SLACK_BOT_TOKEN: workspace.botToken,
         SLACK_SIGNING_SECRET: workspace.signingSecret,
-        SLACK_API_URL: slack.apiUrl,
-        DISCORD_TOKEN: discord.world.token,
-        DISCORD_API_URL: discord.apiUrl,
+        SLACK_API_URL: platforms.slack.apiUrl,
+        DISCORD_TOKEN: platforms.discord.world.token,
+        DISCORD_API_URL: platforms.discord.apiUrl,
       },
       dataDir,
     );
