@@ -29,7 +29,7 @@ async function scrape(base: string) {
 describe("guru start's operations port, as a process with Slack (Socket Mode) and Discord", () => {
   const platforms = fakePlatformsForFile();
 
-  it("is healthy once every front is connected, unhealthy while Slack's socket is down, counts real requests and logs JSON lines", {
+  it("is healthy once every front is connected, unhealthy while a front is down, counts real requests and logs JSON lines", {
     timeout: 180_000,
   }, async () => {
     const dataDir = mkdtempSync(join(tmpdir(), "guru-ops-"));
@@ -105,6 +105,20 @@ describe("guru start's operations port, as a process with Slack (Socket Mode) an
       timeout: 30_000,
       interval: 250,
     });
+
+    // Discord goes away for good: unhealthy, naming Discord; a stop still ends the process.
+    await platforms.discord.close();
+    await vi.waitFor(
+      async () => {
+        const down = await health(base);
+        expect(down.status).toBe(503);
+        expect(down.body.reasons).toEqual([
+          expect.stringMatching(/^discord: the Discord gateway connection is /),
+        ]);
+      },
+      { timeout: 30_000, interval: 100 },
+    );
+    expect((await scrape(base)).value("guru_ready", { part: "discord" })).toBe(0);
 
     expect(await guru.stop("SIGTERM")).toBe(0);
     const lines = guru.output().trimEnd().split("\n");

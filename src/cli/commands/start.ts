@@ -69,6 +69,9 @@ export function registerStart(program: Command): void {
       } finally {
         await operations?.close();
       }
+      // Everything Guru owns is closed; a library's timer must not keep the process (and a service
+      // manager) waiting: discord.js retries an unreachable gateway every 500 ms even after destroy().
+      process.exit();
     });
 }
 
