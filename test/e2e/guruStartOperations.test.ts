@@ -63,6 +63,12 @@ describe("guru start's operations port, as a process with Slack (Socket Mode) an
     expect(up.body.status).toBe("ok");
     expect(Object.keys(up.body.parts)).toEqual(["engine", "slack", "discord"]);
 
+    // An envelope no app can read: Guru logs the error (with its stack) and carries on.
+    platforms.slack.socket.sendRaw(
+      JSON.stringify({ type: "events_api", envelope_id: "e-unreadable", payload: {} }),
+    );
+    await guru.waitForOutput(/"msg":"dropped a Socket Mode message Guru could not read"/);
+
     // One real question through Slack, which first says "too fast" once and fails an edit with a 500.
     platforms.slack.web.failNext("chat.postMessage", { kind: "rateLimited", retryAfterSeconds: 1 });
     platforms.slack.web.failNext("chat.update", { kind: "serverError", status: 500, landed: false });
@@ -128,5 +134,9 @@ describe("guru start's operations port, as a process with Slack (Socket Mode) an
       records.every((record) => typeof record.level === "string" && typeof record.time === "string"),
     ).toBe(true);
     expect(records.at(-1)?.msg).toBe("stopped cleanly");
+    const dropped = records.find(
+      (record) => record.msg === "dropped a Socket Mode message Guru could not read",
+    ) as { error?: { type: string; stack: string } } | undefined;
+    expect(dropped?.error?.stack).toMatch(/^\w*Error: .*\n\s+at /);
   });
 });
