@@ -26,7 +26,11 @@ export function createRuntime(
   commandDefaults: Readonly<Record<string, unknown>> = {},
 ): Runtime {
   const loaded = loadFlaggedConfig(flags, commandDefaults);
-  const logger = createLogger({ level: loaded.config.logLevel, redact: processRedactor() });
+  const logger = createLogger({
+    level: loaded.config.logLevel,
+    format: loaded.config.logFormat,
+    redact: processRedactor(),
+  });
   return { ...loaded, logger };
 }
 

@@ -10,6 +10,8 @@ const positiveInt = z.int().min(1);
 
 export const logLevels = ["debug", "info", "warn", "error", "silent"] as const;
 export type LogLevel = (typeof logLevels)[number];
+export const logFormats = ["text", "json"] as const;
+export type LogFormat = (typeof logFormats)[number];
 
 const engineSchema = z
   .strictObject({
@@ -281,6 +283,23 @@ const mcpSchema = z
   })
   .describe("The Model Context Protocol front.");
 
+const opsSchema = z.strictObject({
+  port: z
+    .int()
+    .min(0)
+    .max(65_535)
+    .nullable()
+    .default(null)
+    .describe(
+      "Serve GET /healthz and GET /metrics (Prometheus) on this port inside `guru start` (null: off; 0: any free port).",
+    ),
+  host: z
+    .string()
+    .min(1)
+    .default("127.0.0.1")
+    .describe("Where the operations port listens: loopback by default, for a local supervisor or scraper."),
+});
+
 export const configSchema = z.strictObject({
   model: z
     .string()
@@ -290,6 +309,10 @@ export const configSchema = z.strictObject({
   modelsDir: z.string().min(1).default("models").describe("Where pulled models are stored."),
   dataDir: z.string().min(1).default("data").describe("Where the database and caches live."),
   logLevel: z.enum(logLevels).default("info").describe("The least severe log lines written."),
+  logFormat: z
+    .enum(logFormats)
+    .default("text")
+    .describe("How logs are written to stderr: `text` for people, `json` for one JSON object a line."),
   engine: engineSchema.prefault({}),
   assistant: assistantSchema.prefault({}),
   memory: memorySchema.prefault({}),
@@ -297,6 +320,7 @@ export const configSchema = z.strictObject({
   discord: discordSchema.prefault({}),
   mcp: mcpSchema.prefault({}),
   attachments: attachmentsSchema.prefault({}),
+  ops: opsSchema.prefault({}),
 });
 
 export type GuruConfig = z.infer<typeof configSchema>;
@@ -306,3 +330,4 @@ export type MemoryConfig = GuruConfig["memory"];
 export type SlackConfig = GuruConfig["slack"];
 export type DiscordConfig = GuruConfig["discord"];
 export type AttachmentsConfig = GuruConfig["attachments"];
+export type OpsConfig = GuruConfig["ops"];

@@ -51,6 +51,7 @@ export const variableAliases: Readonly<Record<string, string>> = {
   GURU_THREADS: "engine.threads",
   GURU_CONTEXT_SIZE: "engine.contextSize",
   GURU_MCP_PORT: "mcp.httpPort",
+  GURU_OPS_PORT: "ops.port",
   SLACK_API_URL: "slack.apiUrl",
   DISCORD_API_URL: "discord.apiUrl",
   DISCORD_CLIENT_ID: "discord.clientId",

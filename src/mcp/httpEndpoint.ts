@@ -8,6 +8,7 @@ import { bodyRefusal, discardBody } from "../bots/common/bodyRefusal.js";
 import { listeningUrl } from "../bots/common/listeningUrl.js";
 import { packageVersion } from "../config/packageInfo.js";
 import { GuruError } from "../errors.js";
+import { notReady, ready } from "../service/readiness.js";
 import { createGuruMcpServer } from "./guruMcpServer.js";
 
 /**
@@ -90,6 +91,7 @@ export const createMcpHttpEndpoint: ChatBotFactory = (context) => {
 
   const bot: ChatBot = {
     name: "MCP over HTTP",
+    readiness: () => (http?.listening ? ready : notReady("MCP over HTTP is not listening")),
     start: async () => {
       http = createServer((request, response) => {
         handle(request, response).catch((error: unknown) => {

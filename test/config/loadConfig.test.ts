@@ -157,6 +157,22 @@ describe("loadConfig", () => {
     expect(error.message).toMatch(/home .*typo does not exist: create it, or fix GURU_HOME/);
   });
 
+  it("takes the log format and the operations port from GURU_LOG_FORMAT and GURU_OPS_PORT; both are off by default", () => {
+    const home = tempDir();
+
+    const defaults = loadConfig({ environment: {}, home }).config;
+    const set = loadConfig({ environment: { GURU_LOG_FORMAT: "json", GURU_OPS_PORT: "9464" }, home }).config;
+
+    expect([defaults.logFormat, defaults.ops]).toEqual(["text", { port: null, host: "127.0.0.1" }]);
+    expect([set.logFormat, set.ops.port]).toEqual(["json", 9464]);
+  });
+
+  it("refuses a log format it does not know, naming GURU_LOG_FORMAT", () => {
+    const error = configError(() => loadConfig({ environment: { GURU_LOG_FORMAT: "xml" }, home: tempDir() }));
+
+    expect(error.message).toContain('logFormat = "xml" (from environment variable GURU_LOG_FORMAT)');
+  });
+
   it("says so when GURU_CONFIG points nowhere", () => {
     const error = configError(() =>
       loadConfig({ environment: { GURU_CONFIG: "nope.json" }, home: tempDir() }),

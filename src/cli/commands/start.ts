@@ -5,6 +5,7 @@ import { createSlackBot, slackConfigured } from "../../bots/slack/slackBot.js";
 import { variableFor } from "../../config/configSettings.js";
 import { GuruError } from "../../errors.js";
 import { createMcpHttpEndpoint, mcpHttpConfigured } from "../../mcp/httpEndpoint.js";
+import { Operations } from "../../ops/operations.js";
 import { type GuruApp, openGuruApp } from "../guruApp.js";
 import { writeStatus } from "../redactedOutput.js";
 import { createRuntime, type Runtime } from "../runtime.js";
@@ -56,26 +57,47 @@ export function registerStart(program: Command): void {
       const configured = fronts.filter((front) => front.configured(runtime));
       if (configured.length === 0) {
         if (!process.stdin.isTTY) throw new GuruError("NOT_CONFIGURED", noFrontConfigured(runtime.home));
-        writeStatus(`${noFrontConfigured(runtime.home)}\nStarting the terminal chat.\n`);
+        writeStatus(`${noFrontConfigured(runtime.home)}
+Starting the terminal chat.
+`);
         await chatInTerminal(await openGuruApp(runtime, { pull: flags.pull === true }));
         return;
       }
-      const app = await openGuruApp(runtime, { pull: flags.pull === true });
-      const context = {
-        service: app.service,
-        config: runtime.config,
-        secrets: runtime.secrets,
-        logger: runtime.logger,
-      };
-      const bots = configured
-        .map((front) => front.create(context))
-        .filter((bot): bot is ChatBot => bot !== null);
-      await serve(runtime, app, bots);
+      // Up before the model loads, so a supervisor sees "loading" rather than nothing.
+      const operations = await Operations.start(runtime.config.ops, runtime.logger.child("ops"));
+      try {
+        const app = await openGuruApp(runtime, {
+          pull: flags.pull === true,
+          ...(operations ? { observer: operations.metrics } : {}),
+        });
+        const context = {
+          service: app.service,
+          config: runtime.config,
+          secrets: runtime.secrets,
+          logger: runtime.logger,
+          ...(operations ? { platformCalls: operations.metrics } : {}),
+        };
+        const bots = configured
+          .map((front) => front.create(context))
+          .filter((bot): bot is ChatBot => bot !== null);
+        operations?.serving(app.service, bots);
+        await serve(runtime, app, bots, operations);
+      } finally {
+        await operations?.close();
+      }
+      // Everything Guru owns is closed; a library's timer must not keep the process (and a service
+      // manager) waiting: discord.js retries an unreachable gateway every 500 ms even after destroy().
+      process.exit();
     });
 }
 
 /** Runs the bots until SIGTERM or SIGINT, then shuts down gracefully. */
-async function serve(runtime: Runtime, app: GuruApp, bots: readonly ChatBot[]): Promise<void> {
+async function serve(
+  runtime: Runtime,
+  app: GuruApp,
+  bots: readonly ChatBot[],
+  operations: Operations | null,
+): Promise<void> {
   const { logger } = runtime;
   const started: ChatBot[] = [];
   try {
@@ -93,6 +115,7 @@ async function serve(runtime: Runtime, app: GuruApp, bots: readonly ChatBot[]): 
     process.once("SIGTERM", resolve);
     process.once("SIGINT", resolve);
   });
+  operations?.stopping();
   logger.info(
     `${signal}: shutting down — no new requests; answers in flight get ${runtime.config.engine.drainGraceMs} ms to finish`,
   );
