@@ -7,6 +7,7 @@ export const errorCodes = [
   "MODEL_INVALID",
   "MODEL_DOWNLOAD_FAILED",
   "CONFIG_INVALID",
+  "NOT_CONFIGURED",
   "QUEUE_FULL",
   "USER_QUEUE_FULL",
   "SHUTTING_DOWN",

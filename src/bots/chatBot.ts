@@ -2,6 +2,8 @@ import type { GuruConfig } from "../config/configSchema.js";
 import type { Secrets } from "../config/secrets.js";
 import type { Logger } from "../log/logger.js";
 import type { ConversationService } from "../service/conversationService.js";
+import type { PlatformCallObserver } from "../service/platformCallObserver.js";
+import type { Readiness } from "../service/readiness.js";
 
 /** What a platform adapter is given: the service to call, its settings, its credentials. */
 export interface BotContext {
@@ -9,6 +11,8 @@ export interface BotContext {
   readonly config: GuruConfig;
   readonly secrets: Secrets;
   readonly logger: Logger;
+  /** Told of the platform API's errors and rate limits (the operations front's metrics). */
+  readonly platformCalls?: PlatformCallObserver;
 }
 
 /** A running platform adapter, as `guru start` sees it. */
@@ -18,7 +22,12 @@ export interface ChatBot {
   start(): Promise<void>;
   /** Stops taking new events; answers in flight finish (the service drains them). */
   stop(): Promise<void>;
+  /** Whether it is connected (or listening) now and can take events; why not, if not. */
+  readiness(): Readiness;
 }
+
+/** Whether a front's credentials (or port) are set: `guru start` asks before it loads the model. */
+export type FrontConfigured = (settings: Pick<BotContext, "config" | "secrets">) => boolean;
 
 /** A platform's entry point: a bot when its credentials are configured, else null. */
 export type ChatBotFactory = (context: BotContext) => ChatBot | null;

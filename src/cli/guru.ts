@@ -1,40 +1,8 @@
 #!/usr/bin/env node
-import { Command } from "commander";
-import { registerAsk } from "./commands/ask.js";
-import { registerChat } from "./commands/chat.js";
-import { registerDiscord } from "./commands/discord.js";
-import { registerDoctor } from "./commands/doctor.js";
-import { registerMcp } from "./commands/mcp.js";
-import { registerModel } from "./commands/model.js";
-import { registerStart } from "./commands/start.js";
-import { printError, writeStatus } from "./redactedOutput.js";
+import { exportLibraryVariables, readEnvironment } from "../config/environment.js";
 
-const program = new Command()
-  .name("guru")
-  .description("Guru: a local-first assistant for Slack and Discord, thinking on your own machine")
-  .showHelpAfterError()
-  // Commander's own complaints quote what was typed: a token given to the wrong flag is hidden too.
-  .configureOutput({ outputError: (text) => writeStatus(text) });
-
-registerStart(program);
-registerAsk(program);
-registerChat(program);
-registerDiscord(program);
-registerModel(program);
-registerDoctor(program);
-registerMcp(program);
-
-// A crash outside a command's own flow (a library's event handler) is reported the same way.
-const crash = (error: unknown) => {
-  printError(error);
-  process.exit(1);
-};
-process.on("uncaughtException", crash);
-process.on("unhandledRejection", crash);
-
-try {
-  await program.parseAsync(process.argv);
-} catch (error) {
-  printError(error);
-  process.exitCode = 1;
-}
+// Before anything imports node-llama-cpp: it reads HF_ENDPOINT, NODE_LLAMA_CPP_* and the like
+// from process.env, some of them once as its module loads, so `.env` must be applied first.
+exportLibraryVariables(readEnvironment());
+const { runGuru } = await import("./guruProgram.js");
+await runGuru(process.argv);

@@ -5,6 +5,7 @@ import type { Engine } from "../engine/engine.js";
 import { Memory } from "../memory/memory.js";
 import { ConversationService } from "../service/conversationService.js";
 import { historySummarizer } from "../service/historySummarizer.js";
+import type { RequestObserver } from "../service/requestObserver.js";
 import { startMaintenance } from "./maintenance.js";
 import { ensureModelFile, isInteractive } from "./modelAvailability.js";
 import type { Runtime } from "./runtime.js";
@@ -18,7 +19,10 @@ export interface GuruApp {
 }
 
 /** The composition root: model, memory and the conversation service, built once per process. */
-export async function openGuruApp(runtime: Runtime, options: { pull: boolean }): Promise<GuruApp> {
+export async function openGuruApp(
+  runtime: Runtime,
+  options: { pull: boolean; observer?: RequestObserver },
+): Promise<GuruApp> {
   const { config, secrets, logger } = runtime;
   const modelPath = await ensureModelFile(config, secrets, {
     pull: options.pull,
@@ -51,6 +55,7 @@ export async function openGuruApp(runtime: Runtime, options: { pull: boolean }):
     contextSize: config.engine.contextSize,
     maxTokens: config.engine.maxTokens,
     logger: logger.child("service"),
+    ...(options.observer ? { observer: options.observer } : {}),
   });
   const stopMaintenance = startMaintenance(service, memory, config, logger.child("memory"));
   return {

@@ -1,5 +1,7 @@
+import { resolve } from "node:path";
 import { readEnvironment } from "../config/environment.js";
 import { type LoadedConfig, loadConfig } from "../config/loadConfig.js";
+import { isRemoteModel } from "../config/modelReference.js";
 import { createLogger, type Logger } from "../log/logger.js";
 import { processRedactor } from "./redactedOutput.js";
 
@@ -8,6 +10,8 @@ export interface Runtime extends LoadedConfig {
 }
 
 export interface CommonFlags {
+  /** `--config FILE`: every command takes it. */
+  readonly config?: string;
   readonly model?: string;
   readonly logLevel?: string;
   readonly maxTokens?: number;
@@ -21,13 +25,32 @@ export function createRuntime(
   flags: CommonFlags,
   commandDefaults: Readonly<Record<string, unknown>> = {},
 ): Runtime {
-  const loaded = loadConfig({
-    environment: readEnvironment().variables,
-    overrides: { model: flags.model, logLevel: flags.logLevel, "engine.maxTokens": flags.maxTokens },
+  const loaded = loadFlaggedConfig(flags, commandDefaults);
+  const logger = createLogger({
+    level: loaded.config.logLevel,
+    format: loaded.config.logFormat,
+    redact: processRedactor(),
+  });
+  return { ...loaded, logger };
+}
+
+/**
+ * The configuration with the command line on top. Paths typed on the command line mean what the
+ * shell means, relative to the current folder; the configuration's own are relative to the home.
+ */
+export function loadFlaggedConfig(
+  flags: CommonFlags,
+  commandDefaults: Readonly<Record<string, unknown>> = {},
+): LoadedConfig {
+  const environment = readEnvironment();
+  const model = flags.model && !isRemoteModel(flags.model) ? resolve(flags.model) : flags.model;
+  return loadConfig({
+    environment: environment.variables,
+    home: environment.home,
+    ...(flags.config ? { configFile: resolve(flags.config) } : {}),
+    overrides: { model, logLevel: flags.logLevel, "engine.maxTokens": flags.maxTokens },
     commandDefaults,
   });
-  const logger = createLogger({ level: loaded.config.logLevel, redact: processRedactor() });
-  return { ...loaded, logger };
 }
 
 /** The interactive commands (ask, analyze, chat, mcp) log only warnings unless told otherwise. */

@@ -3,35 +3,72 @@ import { z } from "zod";
 /** Phi-4-mini-instruct, Q4_K_M (≈2.5 GB). Any GGUF path or `hf:`/`https:` URI can replace it. */
 export const defaultModelUri = "hf:unsloth/Phi-4-mini-instruct-GGUF/Phi-4-mini-instruct-Q4_K_M.gguf";
 
+// Every setting's description lives here, once: docs/configuration.md and the published JSON
+// Schema (schemas/guru-config.schema.json) are generated from it.
+
 const positiveInt = z.int().min(1);
 
 export const logLevels = ["debug", "info", "warn", "error", "silent"] as const;
 export type LogLevel = (typeof logLevels)[number];
+export const logFormats = ["text", "json"] as const;
+export type LogFormat = (typeof logFormats)[number];
 
-const engineSchema = z.strictObject({
-  /** "auto" takes the best GPU node-llama-cpp finds (CUDA, Vulkan, Metal) and falls back to CPU. */
-  gpu: z.enum(["auto", "cuda", "vulkan", "metal", "cpu"]).default("auto"),
-  /** Generations that run at once: context sequences in the one shared context. */
-  slots: positiveInt.max(64).default(4),
-  /**
-   * Extra context sequences beyond `slots`, so more conversations stay warm (their history cached)
-   * between turns. Each costs contextSize × the model's KV bytes per token (Phi-4 Mini f16:
-   * 128 KiB a token, 512 MiB for 4,096 tokens).
-   */
-  warmSequences: z.int().min(0).max(64).default(0),
-  /** Tokens each slot can hold (prompt + answer). */
-  contextSize: z.int().min(256).max(131_072).default(4096),
-  /** CPU threads for evaluation; "auto" picks by backend and slots (see README). */
-  threads: z.union([z.literal("auto"), positiveInt.max(512)]).default("auto"),
-  maxWaiting: z.int().min(0).max(10_000).default(64),
-  maxWaitingPerUser: positiveInt.max(1000).default(4),
-  requestTimeoutMs: positiveInt.default(180_000),
-  drainGraceMs: z.int().min(0).default(15_000),
-  maxTokens: positiveInt.max(32_768).default(1024),
-  temperature: z.number().min(0).max(2).default(0.7),
-  topP: z.number().gt(0).max(1).default(0.9),
-  topK: z.int().min(0).default(40),
-});
+const engineSchema = z
+  .strictObject({
+    gpu: z
+      .enum(["auto", "cuda", "vulkan", "metal", "cpu"])
+      .default("auto")
+      .describe(
+        '"auto" takes the best GPU node-llama-cpp finds (CUDA, Vulkan, Metal) and falls back to the CPU.',
+      ),
+    slots: positiveInt
+      .max(64)
+      .default(4)
+      .describe("Generations that run at once: context sequences in the one shared context."),
+    warmSequences: z
+      .int()
+      .min(0)
+      .max(64)
+      .default(0)
+      .describe(
+        "Extra context sequences beyond `slots`, so more conversations stay warm (their history cached) " +
+          "between turns. Each costs contextSize × the model's KV bytes per token (Phi-4 Mini f16: " +
+          "128 KiB a token, 512 MiB for 4,096 tokens).",
+      ),
+    contextSize: z
+      .int()
+      .min(256)
+      .max(131_072)
+      .default(4096)
+      .describe("Tokens each slot can hold (prompt and answer)."),
+    threads: z
+      .union([z.literal("auto"), positiveInt.max(512)])
+      .default("auto")
+      .describe('CPU threads for evaluation; "auto" picks by backend and slots.'),
+    maxWaiting: z
+      .int()
+      .min(0)
+      .max(10_000)
+      .default(64)
+      .describe("Requests that may wait for a slot; past it a request is refused as the queue is full."),
+    maxWaitingPerUser: positiveInt
+      .max(1000)
+      .default(4)
+      .describe("Requests one user may have waiting or running at once."),
+    requestTimeoutMs: positiveInt
+      .default(180_000)
+      .describe("Longest time a request may wait and run, in milliseconds."),
+    drainGraceMs: z
+      .int()
+      .min(0)
+      .default(15_000)
+      .describe("On shutdown, how long answers in flight get to finish, in milliseconds."),
+    maxTokens: positiveInt.max(32_768).default(1024).describe("Longest answer, in tokens."),
+    temperature: z.number().min(0).max(2).default(0.7).describe("Sampling temperature (0: deterministic)."),
+    topP: z.number().gt(0).max(1).default(0.9).describe("Nucleus sampling: the probability mass kept."),
+    topK: z.int().min(0).default(40).describe("Sampling keeps the K likeliest tokens (0: all)."),
+  })
+  .describe("The model runtime: GPU, parallel slots, context and sampling.");
 
 export const defaultSystemPrompt =
   "You are Guru, a knowledgeable, concise assistant for a team. Answer in Markdown. " +
@@ -39,129 +76,264 @@ export const defaultSystemPrompt =
 
 const promptText = z.string().trim().min(1).max(4000);
 
-const assistantSchema = z.strictObject({
-  systemPrompt: promptText.default(defaultSystemPrompt),
-  /**
-   * Personas by where the conversation is, most specific first: a conversation key
-   * (`slack:T1:C1:1712.0001`), a channel key (`slack:T1:C1`, `discord:dm:D1`) or a platform (`slack`).
-   */
-  channelPrompts: z.record(z.string().min(1), promptText).default({}),
-  /** Longer messages are refused with a clear reply (not silently trimmed). */
-  maxInputChars: z.int().min(100).max(100_000).default(8000),
-  /** Longest cognitive analysis, in tokens (the JSON grammar bounds it too). */
-  analysisMaxTokens: z.int().min(256).max(32_768).default(2048),
-});
+const assistantSchema = z
+  .strictObject({
+    systemPrompt: promptText
+      .default(defaultSystemPrompt)
+      .describe("The system prompt of every conversation."),
+    channelPrompts: z
+      .record(z.string().min(1), promptText)
+      .default({})
+      .describe(
+        "Personas by where the conversation is, most specific first: a conversation key " +
+          "(`slack:T1:C1:1712.0001`), a channel key (`slack:T1:C1`, `discord:dm:D1`) or a platform (`slack`).",
+      ),
+    maxInputChars: z
+      .int()
+      .min(100)
+      .max(100_000)
+      .default(8000)
+      .describe("Longer messages are refused with a clear reply (not silently trimmed)."),
+    analysisMaxTokens: z
+      .int()
+      .min(256)
+      .max(32_768)
+      .default(2048)
+      .describe("Longest cognitive analysis, in tokens (the JSON grammar bounds it too)."),
+  })
+  .describe("What Guru says and how much it reads.");
 
-const memorySchema = z.strictObject({
-  /** How far a conversation's memory reaches: its "channel" (or DM), or only its own "thread". */
-  scope: z.enum(["channel", "thread"]).default("channel"),
-  /** Days to keep messages and analyses; null keeps them until forgotten. */
-  retentionDays: z.number().positive().nullable().default(null),
-  /** Prior analyses offered to the model as context. */
-  maxAnalyses: z.int().min(0).max(20).default(3),
-  /**
-   * A question an earlier, crashed or killed, Guru accepted and never answered is answered at the
-   * next start when it is younger than this; an older one gets a note to ask again (0: always the note).
-   */
-  resumeWithinMs: z.int().min(0).max(86_400_000).default(300_000),
-});
+const memorySchema = z
+  .strictObject({
+    scope: z
+      .enum(["channel", "thread"])
+      .default("channel")
+      .describe('How far a conversation\'s memory reaches: its "channel" (or DM), or only its own "thread".'),
+    retentionDays: z
+      .number()
+      .positive()
+      .nullable()
+      .default(null)
+      .describe("Days to keep messages and analyses; null keeps them until forgotten."),
+    maxAnalyses: z
+      .int()
+      .min(0)
+      .max(20)
+      .default(3)
+      .describe("Prior analyses offered to the model as context."),
+    resumeWithinMs: z
+      .int()
+      .min(0)
+      .max(86_400_000)
+      .default(300_000)
+      .describe(
+        "A question an earlier, crashed or killed, Guru accepted and never answered is answered at the " +
+          "next start when it is younger than this (milliseconds); an older one gets a note to ask again (0: always the note).",
+      ),
+  })
+  .describe("The conversation memory in the SQLite database.");
 
-const ids = z.array(z.string().min(1)).default([]);
+const ids = (what: string) => z.array(z.string().min(1)).default([]).describe(what);
 
-const rateLimitSchema = z.strictObject({
-  /** Requests one user may make per window; past it they get a clear "slow down" reply. */
-  requests: positiveInt.max(10_000).default(6),
-  windowSeconds: positiveInt.max(86_400).default(60),
-});
+const rateLimitSchema = z
+  .strictObject({
+    requests: positiveInt
+      .max(10_000)
+      .default(6)
+      .describe('Requests one user may make per window; past it they get a clear "slow down" reply.'),
+    windowSeconds: positiveInt.max(86_400).default(60).describe("The rate limit's window, in seconds."),
+  })
+  .describe("How often one user may ask.");
 
 /** What every chat platform shares: who may use Guru, how fast, and how answers stream. */
 const botSchemaShape = {
-  /** Answer messages from other bots too (Guru never answers itself). */
-  answerBots: z.boolean().default(false),
-  /** User ids allowed to use admin-only commands (forget everything, settings). */
-  admins: ids,
+  answerBots: z
+    .boolean()
+    .default(false)
+    .describe("Answer messages from other bots too (Guru never answers itself)."),
+  admins: ids("User ids allowed to use admin-only commands (forget everything, settings)."),
   rateLimit: rateLimitSchema.prefault({}),
-  /** The least time between two edits of a streaming answer (platforms rate-limit edits). */
-  editIntervalMs: z.int().min(200).max(10_000).default(1000),
+  editIntervalMs: z
+    .int()
+    .min(200)
+    .max(10_000)
+    .default(1000)
+    .describe("The least time between two edits of a streaming answer (platforms rate-limit edits)."),
 };
 
-const slackSchema = z.strictObject({
-  ...botSchemaShape,
-  /** Web API base URL (a proxy, or a local fake in tests). */
-  apiUrl: z.url().default("https://slack.com/api/"),
-  /** "auto": Socket Mode when SLACK_APP_TOKEN is set, else HTTP when SLACK_SIGNING_SECRET is. */
-  mode: z.enum(["auto", "socket", "http"]).default("auto"),
-  http: z
-    .strictObject({
-      host: z.string().min(1).default("127.0.0.1"),
-      port: z.int().min(0).max(65_535).default(3000),
-    })
-    .prefault({}),
-  /** Answer later messages in a thread Guru already takes part in, without a new mention. */
-  followThreads: z.boolean().default(true),
-  /** Asked in a thread, read the thread's messages (and their files) with `conversations.replies`. */
-  readThreads: z.boolean().default(true),
-  allow: z.strictObject({ workspaces: ids, channels: ids, users: ids }).prefault({}),
-});
+const slackSchema = z
+  .strictObject({
+    ...botSchemaShape,
+    apiUrl: z
+      .url()
+      .default("https://slack.com/api/")
+      .describe("Web API base URL (a proxy, or a local fake in tests)."),
+    mode: z
+      .enum(["auto", "socket", "http"])
+      .default("auto")
+      .describe('"auto": Socket Mode when SLACK_APP_TOKEN is set, else HTTP when SLACK_SIGNING_SECRET is.'),
+    http: z
+      .strictObject({
+        host: z.string().min(1).default("127.0.0.1").describe("Address the HTTP receiver listens on."),
+        port: z.int().min(0).max(65_535).default(3000).describe("Port the HTTP receiver listens on."),
+      })
+      .prefault({})
+      .describe("The Events API receiver (HTTP mode only)."),
+    followThreads: z
+      .boolean()
+      .default(true)
+      .describe("Answer later messages in a thread Guru already takes part in, without a new mention."),
+    readThreads: z
+      .boolean()
+      .default(true)
+      .describe(
+        "Asked in a thread, read the thread's messages (and their files) with `conversations.replies`.",
+      ),
+    allow: z
+      .strictObject({
+        workspaces: ids("Workspace (team) ids Guru answers in; empty: any."),
+        channels: ids("Channel ids Guru answers in; empty: any."),
+        users: ids("User ids Guru answers; empty: anyone."),
+      })
+      .prefault({})
+      .describe("Who may use Guru in Slack."),
+  })
+  .describe(
+    "The Slack front (starts when SLACK_BOT_TOKEN and SLACK_APP_TOKEN or SLACK_SIGNING_SECRET are set).",
+  );
 
-const discordSchema = z.strictObject({
-  ...botSchemaShape,
-  /** REST base URL; the gateway URL comes from its `GET /gateway/bot`. */
-  apiUrl: z.url().default("https://discord.com/api"),
-  /** The application id (for registering commands and the invite URL). */
-  clientId: z.string().regex(/^\d+$/, "a numeric application id").optional(),
-  /** Register slash commands to these guilds (instant); empty: globally (can take an hour). */
-  guildIds: ids,
-  registerCommandsAtStart: z.boolean().default(true),
-  /** Open a thread for a conversation started by a mention; follow-ups there need no mention. */
-  openThreads: z.boolean().default(false),
-  /** Messages of a reply chain read for a mention that replies to one, like llmcord (0: none). */
-  replyChainLength: z.int().min(0).max(50).default(10),
-  /** Recent messages of a thread read when Guru is asked in it (one request: at most 100; 0: none). */
-  threadMessages: z.int().min(0).max(100).default(30),
-  allow: z.strictObject({ guilds: ids, channels: ids, roles: ids, users: ids }).prefault({}),
-});
+const discordSchema = z
+  .strictObject({
+    ...botSchemaShape,
+    apiUrl: z
+      .url()
+      .default("https://discord.com/api")
+      .describe("REST base URL; the gateway URL comes from its `GET /gateway/bot`."),
+    clientId: z
+      .string()
+      .regex(/^\d+$/, "a numeric application id")
+      .optional()
+      .describe("The application id (for registering commands and the invite URL)."),
+    guildIds: ids("Register slash commands to these guilds (instant); empty: globally (can take an hour)."),
+    registerCommandsAtStart: z
+      .boolean()
+      .default(true)
+      .describe("Register the slash commands when Guru starts."),
+    openThreads: z
+      .boolean()
+      .default(false)
+      .describe("Open a thread for a conversation started by a mention; follow-ups there need no mention."),
+    replyChainLength: z
+      .int()
+      .min(0)
+      .max(50)
+      .default(10)
+      .describe("Messages of a reply chain read for a mention that replies to one (0: none)."),
+    threadMessages: z
+      .int()
+      .min(0)
+      .max(100)
+      .default(30)
+      .describe(
+        "Recent messages of a thread read when Guru is asked in it (one request: at most 100; 0: none).",
+      ),
+    allow: z
+      .strictObject({
+        guilds: ids("Guild (server) ids Guru answers in; empty: any."),
+        channels: ids("Channel ids Guru answers in; empty: any."),
+        roles: ids("Role ids whose members Guru answers; empty: any."),
+        users: ids("User ids Guru answers; empty: anyone."),
+      })
+      .prefault({})
+      .describe("Who may use Guru in Discord."),
+  })
+  .describe("The Discord front (starts when DISCORD_TOKEN is set).");
 
-/** Files attached to a question or to the messages read with it (Slack files, Discord attachments). */
-const attachmentsSchema = z.strictObject({
-  /** Bytes downloaded of one file: a longer text file is cut there (and the answer says so), a longer PDF is not read. */
-  maxBytes: positiveInt.max(100 * 1024 * 1024).default(5 * 1024 * 1024),
-  /** Characters of text kept of one file; the prompt budget may cut it further. */
-  maxChars: positiveInt.max(2_000_000).default(200_000),
-});
+const attachmentsSchema = z
+  .strictObject({
+    maxBytes: positiveInt
+      .max(100 * 1024 * 1024)
+      .default(5 * 1024 * 1024)
+      .describe(
+        "Bytes downloaded of one file: a longer text file is cut there (and the answer says so), a longer PDF is not read.",
+      ),
+    maxChars: positiveInt
+      .max(2_000_000)
+      .default(200_000)
+      .describe("Characters of text kept of one file; the prompt budget may cut it further."),
+  })
+  .describe(
+    "Files attached to a question or to the messages read with it (Slack files, Discord attachments).",
+  );
 
-const mcpSchema = z.strictObject({
-  /** Also serve MCP over Streamable HTTP inside `guru start` on this port (null: off). */
-  httpPort: z.int().min(0).max(65_535).nullable().default(null),
-  /** Loopback by default: anything else exposes the model and memory to the network. */
-  httpHost: z.string().min(1).default("127.0.0.1"),
-});
+const mcpSchema = z
+  .strictObject({
+    httpPort: z
+      .int()
+      .min(0)
+      .max(65_535)
+      .nullable()
+      .default(null)
+      .describe("Also serve MCP over Streamable HTTP inside `guru start` on this port (null: off)."),
+    httpHost: z
+      .string()
+      .min(1)
+      .default("127.0.0.1")
+      .describe("Loopback by default: anything else exposes the model and memory to the network."),
+  })
+  .describe("The Model Context Protocol front.");
 
-const webSchema = z.strictObject({
+const opsSchema = z.strictObject({
   port: z
     .int()
     .min(0)
     .max(65_535)
     .nullable()
     .default(null)
-    .describe("Serve the console (a web page to talk to Guru and watch it work) on this port (null: off)."),
+    .describe(
+      "Serve GET /healthz and GET /metrics (Prometheus) on this port inside `guru start` (null: off; 0: any free port).",
+    ),
   host: z
     .string()
     .min(1)
     .default("127.0.0.1")
-    .describe(
-      "Where the console listens. Loopback by default; any other address requires the access token Guru prints once at start.",
-    ),
+    .describe("Where the operations port listens: loopback by default, for a local supervisor or scraper."),
 });
 
+const webSchema = z
+  .strictObject({
+    port: z
+      .int()
+      .min(0)
+      .max(65_535)
+      .nullable()
+      .default(null)
+      .describe(
+        "Serve the console, a web page to talk to Guru and watch it work, on this port inside `guru start` (null: off; 0: any free port).",
+      ),
+    host: z
+      .string()
+      .min(1)
+      .default("127.0.0.1")
+      .describe(
+        "Where the console listens: loopback by default; any other address requires the access token Guru prints once at start.",
+      ),
+  })
+  .describe("The console: Guru's local web page (docs/console.md).");
+
 export const configSchema = z.strictObject({
-  /** A GGUF file path, or an `hf:` / `https:` URI fetched by `guru model pull`. */
-  model: z.string().min(1).default(defaultModelUri),
-  /** Where pulled models are stored. */
-  modelsDir: z.string().min(1).default("models"),
-  /** Where the database and caches live. */
-  dataDir: z.string().min(1).default("data"),
-  logLevel: z.enum(logLevels).default("info"),
+  model: z
+    .string()
+    .min(1)
+    .default(defaultModelUri)
+    .describe("A GGUF file path, or an `hf:` / `https:` URI fetched by `guru model pull`."),
+  modelsDir: z.string().min(1).default("models").describe("Where pulled models are stored."),
+  dataDir: z.string().min(1).default("data").describe("Where the database and caches live."),
+  logLevel: z.enum(logLevels).default("info").describe("The least severe log lines written."),
+  logFormat: z
+    .enum(logFormats)
+    .default("text")
+    .describe("How logs are written to stderr: `text` for people, `json` for one JSON object a line."),
   engine: engineSchema.prefault({}),
   assistant: assistantSchema.prefault({}),
   memory: memorySchema.prefault({}),
@@ -170,6 +342,7 @@ export const configSchema = z.strictObject({
   mcp: mcpSchema.prefault({}),
   web: webSchema.prefault({}),
   attachments: attachmentsSchema.prefault({}),
+  ops: opsSchema.prefault({}),
 });
 
 export type GuruConfig = z.infer<typeof configSchema>;
@@ -180,3 +353,4 @@ export type SlackConfig = GuruConfig["slack"];
 export type DiscordConfig = GuruConfig["discord"];
 export type WebConfig = GuruConfig["web"];
 export type AttachmentsConfig = GuruConfig["attachments"];
+export type OpsConfig = GuruConfig["ops"];

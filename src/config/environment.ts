@@ -1,10 +1,14 @@
 import { existsSync, readFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { join } from "node:path";
 import { parseEnv } from "node:util";
+import { guruHome } from "./guruHome.js";
+import { secretVariables } from "./secrets.js";
 
 export type Environment = Readonly<Record<string, string>>;
 
 export interface EnvironmentSnapshot {
+  /** Guru's home (see guruHome.ts): `.env` was looked for here. */
+  readonly home: string;
   readonly variables: Environment;
   /** The `.env` file that was read, if any. */
   readonly envFile: string | null;
@@ -14,11 +18,12 @@ export interface EnvironmentSnapshot {
 
 /**
  * The only place that reads `process.env`. Variables already set in the process win over the
- * `.env` file, as with dotenv, so a one-off `GURU_MODEL=… guru ask` overrides it.
+ * home's `.env` file, as with dotenv, so a one-off `GURU_MODEL=… guru ask` overrides it.
  */
-export function readEnvironment(cwd: string = process.cwd()): EnvironmentSnapshot {
-  const envPath = resolve(cwd, ".env");
-  const fromFile = existsSync(envPath) ? parseEnv(readFileSync(envPath, "utf8")) : {};
+export function readEnvironment(home: string = guruHome(process.env)): EnvironmentSnapshot {
+  const envPath = join(home, ".env");
+  const envFile = existsSync(envPath) ? envPath : null;
+  const fromFile = envFile ? parseEnv(readFileSync(envFile, "utf8")) : {};
   const variables: Record<string, string> = {};
   for (const source of [fromFile, process.env]) {
     for (const [name, value] of Object.entries(source)) {
@@ -26,8 +31,41 @@ export function readEnvironment(cwd: string = process.cwd()): EnvironmentSnapsho
     }
   }
   return {
+    home,
     variables,
-    envFile: existsSync(envPath) ? envPath : null,
+    envFile,
     fromEnvFile: new Set(Object.keys(fromFile).filter((name) => process.env[name] === undefined)),
   };
+}
+
+/**
+ * Variables that libraries read from `process.env` themselves: node-llama-cpp (`NODE_LLAMA_CPP_*`,
+ * `HF_ENDPOINT`, `MODEL_ENDPOINT`, `HF_HOME`), llama.cpp's ggml (`GGML_*`) and the GPU runtimes
+ * (`CUDA_*`, `HIP_*`, `ROCR_*`, `VK_*`).
+ */
+export const libraryVariablePatterns: readonly RegExp[] = [
+  /^NODE_LLAMA_CPP_/,
+  /^HF_/,
+  /^MODEL_ENDPOINT$/,
+  /^GGML_/,
+  /^CUDA_/,
+  /^HIP_/,
+  /^ROCR_/,
+  /^VK_/,
+];
+
+const guruSecrets: ReadonlySet<string> = new Set(Object.values(secretVariables));
+
+/**
+ * Copies the library variables that came from `.env` into `process.env`, so they reach the
+ * libraries; the process environment keeps precedence. Must run before node-llama-cpp is
+ * imported: it reads its variables once, when its module loads. Guru's own secrets stay out (it
+ * hands them over itself) and are never copied. Returns the names copied.
+ */
+export function exportLibraryVariables(snapshot: EnvironmentSnapshot): string[] {
+  const copied = [...snapshot.fromEnvFile].filter(
+    (name) => !guruSecrets.has(name) && libraryVariablePatterns.some((pattern) => pattern.test(name)),
+  );
+  for (const name of copied) process.env[name] = snapshot.variables[name];
+  return copied;
 }

@@ -1,48 +1,35 @@
 import { existsSync, readFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join, resolve } from "node:path";
 import type { z } from "zod";
 import { GuruError } from "../errors.js";
 import { redactionMarker } from "../log/redactor.js";
 import { configSchema, type GuruConfig } from "./configSchema.js";
+import { configSettings, valueFromVariable } from "./configSettings.js";
 import type { Environment } from "./environment.js";
 import { isRemoteModel } from "./modelReference.js";
 import { isSecretKey, readSecrets, type Secrets, secretVariableFor } from "./secrets.js";
 
-type VariableKind = "text" | "scalar" | "list";
-
-/** Environment variables that set a config key; keep these names stable, scripts rely on them. */
-export const configVariables: Readonly<Record<string, { path: readonly string[]; kind: VariableKind }>> = {
-  GURU_MODEL: { path: ["model"], kind: "text" },
-  GURU_MODELS_DIR: { path: ["modelsDir"], kind: "text" },
-  GURU_DATA_DIR: { path: ["dataDir"], kind: "text" },
-  GURU_LOG_LEVEL: { path: ["logLevel"], kind: "text" },
-  GURU_GPU: { path: ["engine", "gpu"], kind: "text" },
-  GURU_SLOTS: { path: ["engine", "slots"], kind: "scalar" },
-  GURU_THREADS: { path: ["engine", "threads"], kind: "scalar" },
-  GURU_CONTEXT_SIZE: { path: ["engine", "contextSize"], kind: "scalar" },
-  SLACK_API_URL: { path: ["slack", "apiUrl"], kind: "text" },
-  DISCORD_API_URL: { path: ["discord", "apiUrl"], kind: "text" },
-  DISCORD_CLIENT_ID: { path: ["discord", "clientId"], kind: "text" },
-  DISCORD_GUILD_IDS: { path: ["discord", "guildIds"], kind: "list" },
-  GURU_MCP_PORT: { path: ["mcp", "httpPort"], kind: "scalar" },
-  GURU_WEB_PORT: { path: ["web", "port"], kind: "scalar" },
-};
-
-export const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
-export const defaultConfigFile = resolve(packageRoot, "config", "guru.json");
+/** The user's config file when neither `--config` nor `GURU_CONFIG` names one (optional). */
+export function homeConfigFile(home: string): string {
+  return join(home, "config", "guru.json");
+}
 
 export interface LoadedConfig {
   readonly config: GuruConfig;
   readonly secrets: Secrets;
   readonly configFile: string | null;
   readonly environment: Environment;
+  /** Guru's home: relative paths in the configuration were resolved against it. */
+  readonly home: string;
 }
 
 export interface LoadConfigOptions {
   readonly environment: Environment;
-  readonly cwd?: string;
-  /** Command-line flags, keyed by the config path they set (e.g. `{ model: "./tiny.gguf" }`). */
+  /** Guru's home (see guruHome.ts). */
+  readonly home: string;
+  /** `--config FILE`, already resolved against the current folder. */
+  readonly configFile?: string;
+  /** Command-line flags, keyed by the config path they set (e.g. `{ model: "/abs/tiny.gguf" }`). */
   readonly overrides?: Readonly<Record<string, unknown>>;
   /**
    * A command's own defaults, keyed like `overrides` but below every source (e.g. `guru ask`
@@ -54,31 +41,20 @@ export interface LoadConfigOptions {
 type Layer = { readonly label: string; readonly values: Record<string, unknown> };
 
 /**
- * Defaults (the schema's, then the command's) < config file (`GURU_CONFIG` or config/guru.json)
- * < environment and `.env` < command-line flags. Relative paths resolve against the working
- * directory.
+ * Defaults (the schema's, then the command's) < config file (`--config`, `GURU_CONFIG` or
+ * `<home>/config/guru.json`) < environment and `.env` < command-line flags. Relative paths in the
+ * config file and environment resolve against the home, never the current folder.
  */
 export function loadConfig(options: LoadConfigOptions): LoadedConfig {
-  const cwd = options.cwd ?? process.cwd();
-  const env = options.environment;
-  const configFile = env.GURU_CONFIG ? resolve(cwd, env.GURU_CONFIG) : defaultConfigFile;
+  const { home, environment: env } = options;
+  if (!existsSync(home)) {
+    // A mistyped GURU_HOME would otherwise start an empty home: no model, no memory.
+    throw new GuruError("CONFIG_INVALID", `Guru's home ${home} does not exist: create it, or fix GURU_HOME.`);
+  }
+  const configFile = chosenConfigFile(options);
   const layers: Layer[] = keyedLayers("default of this command", options.commandDefaults);
-  if (existsSync(configFile)) {
-    layers.push({ label: `config file ${configFile}`, values: readConfigFile(configFile) });
-  } else if (env.GURU_CONFIG) {
-    throw new GuruError(
-      "CONFIG_INVALID",
-      `GURU_CONFIG points to ${configFile}, which does not exist. Fix the path or unset GURU_CONFIG.`,
-    );
-  }
-  for (const [variable, { path, kind }] of Object.entries(configVariables)) {
-    const value = env[variable];
-    if (value !== undefined && value !== "") {
-      const typed =
-        kind === "list" ? splitList(value) : kind === "scalar" ? fromEnvironment(value) : value.trim();
-      layers.push({ label: `environment variable ${variable}`, values: nest(path, typed) });
-    }
-  }
+  if (configFile) layers.push({ label: `config file ${configFile}`, values: readConfigFile(configFile) });
+  layers.push(...environmentLayers(env));
   layers.push(...keyedLayers("command-line flag", options.overrides));
   const merged = layers.reduce<Record<string, unknown>>((acc, layer) => deepMerge(acc, layer.values), {});
   const parsed = configSchema.safeParse(merged);
@@ -87,14 +63,55 @@ export function loadConfig(options: LoadConfigOptions): LoadedConfig {
   return {
     config: {
       ...config,
-      model: isRemoteModel(config.model) ? config.model : resolve(cwd, config.model),
-      modelsDir: resolve(cwd, config.modelsDir),
-      dataDir: resolve(cwd, config.dataDir),
+      model: isRemoteModel(config.model) ? config.model : resolve(home, config.model),
+      modelsDir: resolve(home, config.modelsDir),
+      dataDir: resolve(home, config.dataDir),
     },
     secrets: readSecrets(env),
-    configFile: existsSync(configFile) ? configFile : null,
+    configFile,
     environment: env,
+    home,
   };
+}
+
+/** The config file to read, or null when none is named and the home has none. */
+function chosenConfigFile({ configFile, environment, home }: LoadConfigOptions): string | null {
+  const named = configFile
+    ? { path: configFile, source: "--config" }
+    : environment.GURU_CONFIG
+      ? { path: resolve(home, environment.GURU_CONFIG), source: "GURU_CONFIG" }
+      : null;
+  if (!named) return existsSync(homeConfigFile(home)) ? homeConfigFile(home) : null;
+  if (!existsSync(named.path)) {
+    throw new GuruError(
+      "CONFIG_INVALID",
+      `${named.source} points to ${named.path}, which does not exist. Fix the path or drop ${named.source}.`,
+    );
+  }
+  return named.path;
+}
+
+/**
+ * One layer per setting set in the environment, by its `GURU_…` name or an older alias (the
+ * rule's name wins). A `GURU_…__…` name that is no setting is refused, not ignored: it is a typo.
+ */
+function environmentLayers(env: Environment): Layer[] {
+  const settings = configSettings();
+  const known = new Set(settings.flatMap((setting) => [setting.variable, ...setting.aliases]));
+  const unknown = Object.keys(env).filter((name) => /^GURU_\w*__/.test(name) && !known.has(name));
+  if (unknown.length > 0) {
+    throw new GuruError(
+      "CONFIG_INVALID",
+      `${unknown.join(", ")} ${unknown.length > 1 ? "are not settings" : "is not a setting"}: ` +
+        "see docs/configuration.md for every setting's variable.",
+    );
+  }
+  return settings.flatMap((setting) => {
+    const variable = [setting.variable, ...setting.aliases].find((name) => env[name]?.trim());
+    if (variable === undefined) return [];
+    const value = valueFromVariable(setting.schema, env[variable] ?? "");
+    return [{ label: `environment variable ${variable}`, values: nest(setting.path, value) }];
+  });
 }
 
 /** One layer per config path (`engine.maxTokens`) that has a value. */
@@ -121,7 +138,9 @@ function readConfigFile(path: string): Record<string, unknown> {
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
     throw new GuruError("CONFIG_INVALID", `The config file ${path} must hold one JSON object.`);
   }
-  return parsed as Record<string, unknown>;
+  // `$schema` tells an editor where the JSON Schema is; it is no setting.
+  const { $schema: _editorHint, ...values } = parsed as Record<string, unknown>;
+  return values;
 }
 
 /**
@@ -137,19 +156,6 @@ function jsonProblem(cause: unknown, text: string): string {
   if (position === undefined) return reason;
   const before = text.slice(0, Number(position)).split("\n");
   return `${reason} (line ${before.length}, column ${(before.at(-1)?.length ?? 0) + 1})`;
-}
-
-/** Numbers arrive as text; the schema then judges the typed value ("auto" stays text). */
-function fromEnvironment(value: string): unknown {
-  const trimmed = value.trim();
-  return /^-?\d+(\.\d+)?$/.test(trimmed) ? Number(trimmed) : trimmed;
-}
-
-function splitList(value: string): string[] {
-  return value
-    .split(",")
-    .map((item) => item.trim())
-    .filter(Boolean);
 }
 
 function nest(path: readonly string[], value: unknown): Record<string, unknown> {

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
-import { packageRoot } from "./loadConfig.js";
+import { packageRoot } from "./guruHome.js";
 
 /** Guru's own version, from its package.json. */
 export function packageVersion(): string {

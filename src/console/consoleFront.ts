@@ -1,8 +1,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { BotContext, ChatBot, ChatBotFactory } from "../bots/chatBot.js";
+import type { BotContext, ChatBot, ChatBotFactory, FrontConfigured } from "../bots/chatBot.js";
 import { listeningUrl } from "../bots/common/listeningUrl.js";
 import { GuruError } from "../errors.js";
+import { notReady, ready } from "../service/readiness.js";
 import {
   isLoopbackHost,
   newAccessToken,
@@ -29,6 +30,8 @@ export interface ConsoleFront extends ChatBot {
   /** The URL of its page, once started. */
   url(): string;
 }
+
+export const consoleConfigured: FrontConfigured = ({ config }) => config.web.port !== null;
 
 /**
  * The console inside `guru start`: a web page to talk to Guru, read its analyses and watch it
@@ -105,6 +108,7 @@ export function openConsole(
 
   const front: ConsoleFront = {
     name: "the console",
+    readiness: () => (http?.listening ? ready : notReady("the console is not listening")),
     start: async () => {
       pageFiles = readPageFiles(options.pageDirectory);
       http = createServer((request, response) => {

@@ -3,11 +3,12 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
-import type { ChatBot, ChatBotFactory } from "../bots/chatBot.js";
+import type { ChatBot, ChatBotFactory, FrontConfigured } from "../bots/chatBot.js";
 import { bodyRefusal, discardBody } from "../bots/common/bodyRefusal.js";
 import { listeningUrl } from "../bots/common/listeningUrl.js";
 import { packageVersion } from "../config/packageInfo.js";
 import { GuruError } from "../errors.js";
+import { notReady, ready } from "../service/readiness.js";
 import { createGuruMcpServer } from "./guruMcpServer.js";
 
 /**
@@ -27,6 +28,8 @@ interface Session {
  * MCP over Streamable HTTP inside `guru start`, so editors share the bots' model, queue and
  * memory instead of loading a model of their own. One MCP session per client, at `/mcp`.
  */
+export const mcpHttpConfigured: FrontConfigured = ({ config }) => config.mcp.httpPort !== null;
+
 export const createMcpHttpEndpoint: ChatBotFactory = (context) => {
   const { httpPort, httpHost } = context.config.mcp;
   if (httpPort === null) return null;
@@ -88,6 +91,7 @@ export const createMcpHttpEndpoint: ChatBotFactory = (context) => {
 
   const bot: ChatBot = {
     name: "MCP over HTTP",
+    readiness: () => (http?.listening ? ready : notReady("MCP over HTTP is not listening")),
     start: async () => {
       http = createServer((request, response) => {
         handle(request, response).catch((error: unknown) => {

@@ -1,3 +1,4 @@
+import { statSync } from "node:fs";
 import { type Database, SqliteError } from "better-sqlite3";
 import { z } from "zod";
 import type { ConversationAddress } from "../conversation/conversationAddress.js";
@@ -273,6 +274,16 @@ export class Memory {
   /** Runs several writes as one commit: all of them are kept, or none. */
   transaction<T>(work: () => T): T {
     return this.guard("store the changes", () => this.db.transaction(work).immediate());
+  }
+
+  /** The database's size on disk, its write-ahead log included (what a disk fills with). */
+  databaseBytes(): number {
+    const { name } = this.db;
+    if (name === ":memory:") return 0;
+    return [name, `${name}-wal`].reduce(
+      (sum, file) => sum + (statSync(file, { throwIfNoEntry: false })?.size ?? 0),
+      0,
+    );
   }
 
   close(): void {

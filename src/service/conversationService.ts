@@ -38,6 +38,7 @@ import { assembleTurns } from "./promptAssembly.js";
 import { perTurnOverhead, promptMargin } from "./promptBudget.js";
 import { readNotes, withReadNotes } from "./readNotes.js";
 import type { Reply, ReplyUpdate } from "./replyUpdate.js";
+import { outcomeOf, type RequestObserver } from "./requestObserver.js";
 import { TokenCountCache } from "./tokenCountCache.js";
 
 /** What the service needs of the engine (tests may wrap a real one to watch its requests). */
@@ -51,6 +52,8 @@ export interface ConversationServiceOptions {
   readonly contextSize: number;
   readonly maxTokens: number;
   readonly logger: Logger;
+  /** Told of each request's start and outcome (the operations front's metrics). */
+  readonly observer?: RequestObserver;
 }
 
 /** A prior analysis a search found, parsed back into the published object. */
@@ -105,6 +108,13 @@ export class ConversationService {
 
   async *handle(raw: ConversationRequest, handleOptions: HandleOptions = {}): AsyncGenerator<ReplyUpdate> {
     const request = conversationRequestSchema.parse(raw);
+    yield* this.observed(request, this.admitAndAnswer(request, handleOptions));
+  }
+
+  private async *admitAndAnswer(
+    request: ParsedConversationRequest,
+    handleOptions: HandleOptions,
+  ): AsyncGenerator<ReplyUpdate> {
     let admission: Admission;
     try {
       admission = this.admit(request);
@@ -147,10 +157,46 @@ export class ConversationService {
         question: question.text,
         resumed,
         updates: resumed
-          ? this.answer(request, { question, text: question.text, documents: [] }, undefined)
+          ? this.observed(
+              request,
+              this.answer(request, { question, text: question.text, documents: [] }, undefined),
+            )
           : this.restartedNote(question),
       };
     });
+  }
+
+  /** Passes `updates` on, telling the observer when the request starts and how it ended. */
+  private async *observed(
+    request: ParsedConversationRequest,
+    updates: AsyncGenerator<ReplyUpdate>,
+  ): AsyncGenerator<ReplyUpdate> {
+    const { observer } = this.options;
+    if (!observer) return yield* updates;
+    const front = request.address.platform;
+    const startedAt = performance.now();
+    let last: ReplyUpdate | undefined;
+    this.tell(() => observer.requestStarted(front));
+    try {
+      for await (const update of updates) {
+        last = update;
+        yield update;
+      }
+    } finally {
+      const durationMs = performance.now() - startedAt;
+      this.tell(() =>
+        observer.requestEnded({ front, mode: request.mode, outcome: outcomeOf(last), durationMs }),
+      );
+    }
+  }
+
+  /** An observer's failure is logged, never the request's. */
+  private tell(notify: () => void): void {
+    try {
+      notify();
+    } catch (error) {
+      this.options.logger.warn("the request observer failed", { error });
+    }
   }
 
   /** Notes where the reply to the request delivered by `eventId` shows, for a restarted Guru to find. */
@@ -325,6 +371,11 @@ export class ConversationService {
 
   status(): EngineStats {
     return this.options.engine.stats();
+  }
+
+  /** The memory database's size on disk. */
+  databaseBytes(): number {
+    return this.options.memory.databaseBytes();
   }
 
   /**

@@ -1,6 +1,6 @@
 import { resolve } from "node:path";
 import { z } from "zod";
-import { packageRoot } from "../config/loadConfig.js";
+import { packageRoot } from "../config/guruHome.js";
 import { analysisSchemaVersion, cognitiveAnalysisSchema } from "./cognitiveAnalysis.js";
 
 export const publishedAnalysisSchemaPath = resolve(

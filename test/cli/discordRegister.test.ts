@@ -31,7 +31,7 @@ describe("guru discord register", () => {
 
   it("says what to set when DISCORD_TOKEN is missing", async () => {
     const run = await runGuru(["discord", "register"]);
-    expect(run.code).toBe(1);
+    expect(run.code).toBe(3);
     expect(run.stderr).toContain("GURU_CONFIG_INVALID: DISCORD_TOKEN is not set");
   });
 });

@@ -47,8 +47,8 @@ describe("a config file holding every secret, in the spellings people use", () =
       const cwd = workdir({ "guru.json": configFile });
       const run = await runGuru(args, { cwd, env: { GURU_CONFIG: "guru.json", GURU_MODEL: tiny } });
 
-      expect(run.code).toBe(1);
-      expect(printed(run)).toMatch(args[0] === "doctor" ? /^FAIL +config: / : /^GURU_CONFIG_INVALID: /m);
+      expect(run.code).toBe(3);
+      expect(printed(run)).toMatch(args[0] === "doctor" ? /^FAIL +config: /m : /^GURU_CONFIG_INVALID: /m);
       for (const [key, variable] of [
         ["SLACK_BOT_TOKEN", "SLACK_BOT_TOKEN"],
         ["slack.appToken", "SLACK_APP_TOKEN"],
@@ -71,7 +71,7 @@ describe("a token pasted into an ordinary setting", () => {
       env: { GURU_MODEL: tiny, GURU_LOG_LEVEL: secret.slackBotToken, GURU_GPU: secret.discordToken },
     });
 
-    expect(run.code).toBe(1);
+    expect(run.code).toBe(3);
     expect(run.stderr).toContain('logLevel = "[redacted]" (from environment variable GURU_LOG_LEVEL)');
     expect(run.stderr).toContain('engine.gpu = "[redacted]" (from environment variable GURU_GPU)');
     expect(leakedSecrets(printed(run))).toEqual([]);
@@ -87,7 +87,7 @@ describe("a token pasted into an ordinary setting", () => {
     ]);
 
     for (const run of runs) {
-      expect(run.code).toBe(1);
+      expect(run.code).toBe(3);
       expect(printed(run)).toContain('engine.contextSize = "[redacted]"');
       expect(printed(run)).toContain('engine.slots = "[redacted]"');
       expect(leakedSecrets(printed(run))).toEqual([]);
@@ -103,7 +103,8 @@ describe("a token pasted into an ordinary setting", () => {
       runGuru(["doctor", "--model", secret.slackSigningSecret]),
     ]);
 
-    expect(runs.map((run) => run.code)).toEqual([1, 1, 1, 1, 1]);
+    // Model missing, bad setting, unknown option (usage), nothing to pull, model check failed.
+    expect(runs.map((run) => run.code)).toEqual([4, 3, 2, 4, 4]);
     expect(runs[0]?.stderr).toMatch(/^GURU_MODEL_NOT_FOUND: .*\[redacted\]/);
     expect(runs[1]?.stderr).toContain('logLevel = "[redacted]" (from command-line flag)');
     expect(runs[2]?.stderr).toContain("unknown option '--token=[redacted]'");

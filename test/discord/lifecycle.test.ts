@@ -54,6 +54,22 @@ describe("the bot's lifecycle", () => {
     }
   });
 
+  it("reports itself ready once connected, and not ready (naming the gateway's state) once Discord is gone", async () => {
+    const rig = await DiscordRig.open(engine);
+    try {
+      expect(rig.bot.readiness()).toEqual({ ready: true });
+      await rig.fake.close();
+      await waitFor(() => !rig.bot.readiness().ready);
+      expect(rig.bot.readiness()).toEqual({
+        ready: false,
+        reason: expect.stringMatching(/^the Discord gateway connection is \w+ \(not ready\)$/),
+      });
+    } finally {
+      await rig.close();
+    }
+    expect(rig.bot.readiness()).toEqual({ ready: false, reason: "Discord is not connected" });
+  });
+
   it("is not created without DISCORD_TOKEN", async () => {
     const rig = await DiscordRig.open(engine);
     try {

@@ -1,12 +1,10 @@
 import { mkdtempSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FakeDiscord } from "../support/fakeDiscord/fakeDiscord.js";
-import { type FakeSlack, startFakeSlack } from "../support/fakeSlack/fakeSlack.js";
+import { describe, expect, it } from "vitest";
+import { fakePlatformsForFile } from "../support/fakePlatforms.js";
 import { workspace } from "../support/fakeSlack/workspace.js";
-import { killLeftoverGuru, startGuru } from "../support/guruServer.js";
-import { tinyModelPath } from "../support/tinyModel.js";
+import { startGuru } from "../support/guruServer.js";
 
 interface Listener {
   readonly address: string;
@@ -60,23 +58,9 @@ function loggedPort(output: string, pattern: RegExp): number {
 }
 
 describe.runIf(process.platform === "linux")("guru start's listening sockets", () => {
-  let slack: FakeSlack;
-  let discord: FakeDiscord;
-  let model: string;
+  const platforms = fakePlatformsForFile();
 
-  beforeAll(async () => {
-    slack = await startFakeSlack();
-    discord = await FakeDiscord.start();
-    model = await tinyModelPath();
-  });
-
-  afterAll(async () => {
-    killLeftoverGuru();
-    await slack.close();
-    await discord.close();
-  });
-
-  it("by default, every one is bound to 127.0.0.1: Slack's HTTP receiver and MCP over HTTP, nothing else", async () => {
+  it("by default, every one is bound to 127.0.0.1: Slack's HTTP receiver, MCP over HTTP and the operations port, nothing else", async () => {
     const dataDir = mkdtempSync(join(tmpdir(), "guru-listen-"));
     const configFile = join(dataDir, "guru.json");
     // Ports only: the hosts are the defaults under test.
@@ -85,20 +69,21 @@ describe.runIf(process.platform === "linux")("guru start's listening sockets", (
       JSON.stringify({
         slack: { mode: "http", http: { port: 0 } },
         mcp: { httpPort: 0 },
+        ops: { port: 0 },
         discord: { registerCommandsAtStart: false },
       }),
     );
     const guru = startGuru(
       ["start"],
       {
-        GURU_MODEL: model,
+        GURU_MODEL: platforms.model,
         GURU_DATA_DIR: dataDir,
         GURU_CONFIG: configFile,
         SLACK_BOT_TOKEN: workspace.botToken,
         SLACK_SIGNING_SECRET: workspace.signingSecret,
-        SLACK_API_URL: slack.apiUrl,
-        DISCORD_TOKEN: discord.world.token,
-        DISCORD_API_URL: discord.apiUrl,
+        SLACK_API_URL: platforms.slack.apiUrl,
+        DISCORD_TOKEN: platforms.discord.world.token,
+        DISCORD_API_URL: platforms.discord.apiUrl,
       },
       dataDir,
     );
@@ -110,15 +95,17 @@ describe.runIf(process.platform === "linux")("guru start's listening sockets", (
     const output = guru.output();
     expect(await guru.stop("SIGTERM")).toBe(0);
 
-    expect(listeners).toHaveLength(2);
+    expect(listeners).toHaveLength(3);
     expect(listeners).toEqual(
       expect.arrayContaining([
         { address: "127.0.0.1", port: loggedPort(output, /listening for Slack events at (\S+)/) },
         { address: "127.0.0.1", port: loggedPort(output, /MCP over HTTP at (\S+)/) },
+        { address: "127.0.0.1", port: loggedPort(output, /health and metrics at (\S+)\/healthz/) },
       ]),
     );
     // The logged URLs name the bound address too.
     expect(output).toMatch(/listening for Slack events at http:\/\/127\.0\.0\.1:\d+\/slack\/events/);
     expect(output).toMatch(/MCP over HTTP at http:\/\/127\.0\.0\.1:\d+\/mcp/);
+    expect(output).toMatch(/health and metrics at http:\/\/127\.0\.0\.1:\d+\/healthz/);
   }, 150_000);
 });

@@ -1,7 +1,7 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import type { CallToolResult, Progress } from "@modelcontextprotocol/sdk/types.js";
-import { emptyWorkdir, guruBin } from "../support/guruProcess.js";
+import { emptyWorkdir, guruBin, guruEnvironment } from "../support/guruProcess.js";
 
 export interface GuruMcpClient {
   readonly client: Client;
@@ -27,17 +27,12 @@ export interface GuruMcpOptions {
 
 /** `guru mcp` on a real stdio pipe, driven by the SDK's own client, as an editor would run it. */
 export async function connectGuruMcp(options: GuruMcpOptions): Promise<GuruMcpClient> {
+  const cwd = emptyWorkdir();
   const transport = new StdioClientTransport({
     command: process.execPath,
     args: [guruBin, "mcp", "--model", options.model, "--max-tokens", "16"],
-    cwd: emptyWorkdir(),
-    env: {
-      PATH: process.env.PATH ?? "",
-      HOME: process.env.HOME ?? "",
-      GURU_THREADS: "1",
-      GURU_SLOTS: String(options.slots ?? 1),
-      GURU_DATA_DIR: options.dataDir,
-    },
+    cwd,
+    env: guruEnvironment(cwd, { GURU_SLOTS: String(options.slots ?? 1), GURU_DATA_DIR: options.dataDir }),
     stderr: "pipe",
   });
   let stderr = "";

@@ -59,6 +59,10 @@ describe("MCP over Streamable HTTP alongside the bots", () => {
     expect(url.hostname).toBe("127.0.0.1");
   });
 
+  it("reports itself ready while it listens (what /healthz asks)", () => {
+    expect(endpoint.readiness()).toEqual({ ready: true });
+  });
+
   it("serves the same tools over HTTP, sharing the running engine", async () => {
     const client = new Client({ name: "http-editor", version: "1.0.0" });
     await client.connect(new StreamableHTTPClientTransport(url));

@@ -288,7 +288,7 @@ describe("guru start, as a process with debug logs", () => {
             process.cwd(),
           );
           await guru.waitForOutput(/GURU_CONFIG_INVALID/);
-          expect(await exitCode(guru)).toBe(1);
+          expect(await exitCode(guru)).toBe(3);
           return guru.output();
         }),
       );

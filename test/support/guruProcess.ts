@@ -25,11 +25,26 @@ export function emptyWorkdir(): string {
   return mkdtempSync(join(tmpdir(), "guru-cli-"));
 }
 
+/**
+ * The environment a test gives `guru`: nothing of the developer's, and the working folder as Guru's
+ * home (unless the test names another), so no test reads or writes the checkout's .env, models or data.
+ */
+export function guruEnvironment(cwd: string, env: Record<string, string> = {}): Record<string, string> {
+  return {
+    PATH: process.env.PATH ?? "",
+    HOME: process.env.HOME ?? "",
+    GURU_THREADS: "1",
+    GURU_HOME: cwd,
+    ...env,
+  };
+}
+
 export function runGuru(args: readonly string[], options: GuruRunOptions = {}): Promise<GuruRun> {
   return new Promise((resolve, reject) => {
+    const cwd = options.cwd ?? emptyWorkdir();
     const child = spawn(process.execPath, [guruBin, ...args], {
-      cwd: options.cwd ?? emptyWorkdir(),
-      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", GURU_THREADS: "1", ...options.env },
+      cwd,
+      env: guruEnvironment(cwd, options.env),
       stdio: ["pipe", "pipe", "pipe"],
     });
     let stdout = "";

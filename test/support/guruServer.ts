@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { guruBin } from "./guruProcess.js";
+import { guruBin, guruEnvironment } from "./guruProcess.js";
 
 export interface GuruServer {
   readonly child: ChildProcess;
@@ -30,7 +30,7 @@ export function startGuru(
 ): GuruServer {
   const child = spawn(process.execPath, [guruBin, ...args], {
     cwd,
-    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", GURU_THREADS: "1", ...env },
+    env: guruEnvironment(cwd, env),
     stdio: [options.stdin ?? "ignore", "pipe", "pipe"],
   });
   running.add(child);

@@ -10,6 +10,7 @@ import type { ConversationRequest } from "../../src/service/conversationRequest.
 import { type AnswerEngine, ConversationService } from "../../src/service/conversationService.js";
 import { historySummarizer } from "../../src/service/historySummarizer.js";
 import type { ReplyUpdate } from "../../src/service/replyUpdate.js";
+import type { RequestObserver } from "../../src/service/requestObserver.js";
 
 export interface ServiceRig {
   readonly service: ConversationService;
@@ -31,10 +32,12 @@ export interface RigOptions {
   readonly wrapStream?: (events: AsyncIterable<GenerationEvent>) => AsyncIterable<GenerationEvent>;
   /** Told of every generation request as the service makes it, before it queues. */
   readonly onGenerate?: (request: GenerationRequest) => void;
+  /** Told of every request's start and outcome, as the operations front is. */
+  readonly observer?: RequestObserver;
 }
 
 export function openServiceRig(engine: AnswerEngine, options: RigOptions = {}): ServiceRig {
-  const { wrapStream = (events) => events, onGenerate, dataDir, firstSeed, ...overrides } = options;
+  const { wrapStream = (events) => events, onGenerate, dataDir, firstSeed, observer, ...overrides } = options;
   const defaults = configSchema.parse({});
   const dir = dataDir ?? mkdtempSync(join(tmpdir(), "guru-service-"));
   const generations: GenerationRequest[] = [];
@@ -65,6 +68,7 @@ export function openServiceRig(engine: AnswerEngine, options: RigOptions = {}): 
     contextSize: engine.stats().contextSize,
     maxTokens: 24,
     logger: silentLogger,
+    ...(observer ? { observer } : {}),
   });
   return { service, memory, generations, databasePath, close: () => memory.close() };
 }

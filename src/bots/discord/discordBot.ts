@@ -1,6 +1,8 @@
-import { type Client, Events, REST } from "discord.js";
+import { type Client, Events, REST, RESTEvents, Status } from "discord.js";
 import { GuruError } from "../../errors.js";
-import type { BotContext, ChatBot, ChatBotFactory } from "../chatBot.js";
+import type { PlatformCallObserver } from "../../service/platformCallObserver.js";
+import { notReady, type Readiness, ready } from "../../service/readiness.js";
+import type { BotContext, ChatBot, ChatBotFactory, FrontConfigured } from "../chatBot.js";
 import { sweepInterrupted } from "../common/interruptedSweep.js";
 import { RecentKeys } from "../common/recentKeys.js";
 import { UserRateLimiter } from "../common/userRateLimiter.js";
@@ -15,6 +17,8 @@ import { finishInterruptedReplies } from "./interruptedReplies.js";
 import { handleMessage } from "./messageHandler.js";
 
 /** Discord starts in `guru start` whenever DISCORD_TOKEN is set. */
+export const discordConfigured: FrontConfigured = ({ secrets }) => secrets.discordToken !== undefined;
+
 export const createDiscordBot: ChatBotFactory = (context) => {
   const token = context.secrets.discordToken;
   return token ? new DiscordBot(context, token) : null;
@@ -29,6 +33,7 @@ export class DiscordBot implements ChatBot {
   private stopSweeping: (() => Promise<void>) | null = null;
   private readonly base: Omit<HandlerContext, "reader">;
   private readonly reading: Omit<ConversationReadSettings, "messageContent">;
+  private readonly platformCalls: PlatformCallObserver | undefined;
 
   constructor(
     context: BotContext,
@@ -36,6 +41,7 @@ export class DiscordBot implements ChatBot {
     timings: DiscordTimings = defaultTimings,
   ) {
     const config = context.config.discord;
+    this.platformCalls = context.platformCalls;
     this.reading = {
       replyChainLength: config.replyChainLength,
       threadMessages: config.threadMessages,
@@ -74,6 +80,7 @@ export class DiscordBot implements ChatBot {
       const me = client.user;
       if (me) this.track(() => handleMessage(handlers, message, me.id));
     });
+    this.watchRest(client);
     client.on(Events.Warn, (message) => logger.warn(message));
     client.on(Events.Error, (error) => logger.error("discord.js error", { error }));
     client.on(Events.ShardDisconnect, (event) =>
@@ -111,6 +118,16 @@ export class DiscordBot implements ChatBot {
     );
   }
 
+  /** Ready while every gateway shard is; discord.js reconnects a dropped one by itself. */
+  readiness(): Readiness {
+    const shards = [...(this.client?.ws.shards.values() ?? [])];
+    if (!this.accepting || shards.length === 0) return notReady("Discord is not connected");
+    const down = shards.find((shard) => shard.status !== Status.Ready);
+    return down
+      ? notReady(`the Discord gateway connection is ${Status[down.status] ?? down.status} (not ready)`)
+      : ready;
+  }
+
   async stop(): Promise<void> {
     this.accepting = false;
     const stopSweeping = this.stopSweeping;
@@ -123,6 +140,17 @@ export class DiscordBot implements ChatBot {
   /** Resolves once every event taken so far has been answered. */
   async idle(): Promise<void> {
     while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  }
+
+  /** Error answers and rate limits of the REST API, for the metrics. */
+  private watchRest(client: Client): void {
+    const observer = this.platformCalls;
+    if (!observer) return;
+    client.rest.on(RESTEvents.RateLimited, () => observer.rateLimited("discord"));
+    client.rest.on(RESTEvents.Response, (_request, response) => {
+      if (response.status >= 400 && response.status !== 429)
+        observer.apiError("discord", `http_${response.status}`);
+    });
   }
 
   private track(handle: () => Promise<void>): void {

@@ -4,7 +4,9 @@ import type { GuruConfig } from "../../config/configSchema.js";
 import type { Secrets } from "../../config/secrets.js";
 import { GuruError } from "../../errors.js";
 import type { Logger } from "../../log/logger.js";
-import type { ChatBot, ChatBotFactory } from "../chatBot.js";
+import type { PlatformCallObserver } from "../../service/platformCallObserver.js";
+import { notReady, type Readiness, ready } from "../../service/readiness.js";
+import type { ChatBot, ChatBotFactory, FrontConfigured } from "../chatBot.js";
 import { EditBudget } from "../common/editBudget.js";
 import { sweepInterrupted } from "../common/interruptedSweep.js";
 import { listeningUrl } from "../common/listeningUrl.js";
@@ -36,6 +38,7 @@ export interface SlackBotOptions {
   readonly secrets: Secrets;
   readonly logger: Logger;
   readonly retry?: RetryPolicy;
+  readonly platformCalls?: PlatformCallObserver;
 }
 
 /** Where Bolt's HTTP receiver takes events, commands and interactions. */
@@ -45,9 +48,12 @@ const eventsPath = "/slack/events";
  * Slack starts when the bot token and one of the app token (Socket Mode) or signing secret
  * (HTTP) are set.
  */
+export const slackConfigured: FrontConfigured = ({ secrets }) =>
+  secrets.slackBotToken !== undefined &&
+  (secrets.slackAppToken !== undefined || secrets.slackSigningSecret !== undefined);
+
 export const createSlackBot: ChatBotFactory = (context) => {
-  const { slackBotToken, slackAppToken, slackSigningSecret } = context.secrets;
-  if (!slackBotToken || !(slackAppToken || slackSigningSecret)) return null;
+  if (!slackConfigured(context)) return null;
   return new SlackBot({ ...context, logger: context.logger.child("slack") });
 };
 
@@ -80,6 +86,7 @@ export class SlackBot implements ChatBot {
   private stopReceiving: (() => Promise<void>) | null = null;
   private stopSweeping: (() => Promise<void>) | null = null;
   private url: string | null = null;
+  private connection: () => Readiness = () => notReady("Slack is not connected yet");
 
   constructor(private readonly options: SlackBotOptions) {}
 
@@ -103,8 +110,10 @@ export class SlackBot implements ChatBot {
       boltLogger: bolt,
       // Slack still said "too fast" (another process on the same app, say): every reply holds off.
       onRateLimited: (method, waitMs) => {
+        this.options.platformCalls?.rateLimited("slack");
         if (method === "chat.update") edits.holdFor(waitMs);
       },
+      onCallFailed: (_method, code) => this.options.platformCalls?.apiError("slack", code),
     });
     const self = await identify(api);
     const runtime: SlackRuntime = {
@@ -151,7 +160,12 @@ export class SlackBot implements ChatBot {
     this.stopSweeping = sweepInterrupted(() => finishInterruptedReplies(runtime), logger);
   }
 
+  readiness(): Readiness {
+    return this.connection();
+  }
+
   async stop(): Promise<void> {
+    this.connection = () => notReady("Slack is stopping");
     const stopReceiving = this.stopReceiving;
     this.stopReceiving = null;
     const stopSweeping = this.stopSweeping;
@@ -170,6 +184,11 @@ export class SlackBot implements ChatBot {
     if (receiver instanceof SocketModeReceiver) {
       dropUnreadableEnvelopes(receiver.client, this.options.logger);
       await receiver.start();
+      // The client reconnects by itself after a drop; until then Slack's events cannot reach Guru.
+      this.connection = () =>
+        receiver.client.websocket?.isActive()
+          ? ready
+          : notReady("the Socket Mode connection to Slack is down (reconnecting)");
       // Resolves on the client's `disconnected`, once the socket is closed.
       return () => receiver.client.disconnect();
     }
@@ -181,6 +200,7 @@ export class SlackBot implements ChatBot {
       logger: this.options.logger,
     });
     this.url = listeningUrl(server.address() as AddressInfo, eventsPath);
+    this.connection = () => (server.listening ? ready : notReady("the Slack events server is not listening"));
     return () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -104,6 +104,7 @@ export class SlackWebApi {
     private readonly policy: RetryPolicy,
     private readonly logger: Logger,
     private readonly onRateLimited: (method: string, waitMs: number) => void,
+    private readonly onCallFailed: (method: string, code: string) => void,
   ) {}
 
   static create(options: {
@@ -114,6 +115,8 @@ export class SlackWebApi {
     boltLogger: BoltLogger;
     /** Slack answered a call with 429: told before the call waits out `Retry-After`. */
     onRateLimited?: (method: string, waitMs: number) => void;
+    /** Slack answered a call with an error other than 429 (or none came): told of each try. */
+    onCallFailed?: (method: string, code: string) => void;
   }): SlackWebApi {
     const client = new webApi.WebClient(options.token, {
       slackApiUrl: options.apiUrl,
@@ -122,7 +125,13 @@ export class SlackWebApi {
       timeout: options.policy.timeoutMs,
       logger: options.boltLogger,
     });
-    return new SlackWebApi(client, options.policy, options.logger, options.onRateLimited ?? (() => {}));
+    return new SlackWebApi(
+      client,
+      options.policy,
+      options.logger,
+      options.onRateLimited ?? (() => {}),
+      options.onCallFailed ?? (() => {}),
+    );
   }
 
   async whoAmI(): Promise<BotIdentity> {
@@ -265,13 +274,14 @@ export class SlackWebApi {
         return await attempt();
       } catch (error) {
         const failure = classify(error);
+        if (failure.kind === "rejected") this.onRateLimited(method, failure.waitMs);
+        else this.onCallFailed(method, failure.code);
         if (failure.kind === "permanent" || tries >= this.policy.attempts) {
           this.logger.error(`Slack ${method} failed`, { slackError: failure.code, tries });
           throw new SlackCallError(method, failure.code, { cause: error });
         }
         const waitMs =
           failure.kind === "rejected" ? failure.waitMs : this.policy.backoffMs * 2 ** (tries - 1);
-        if (failure.kind === "rejected") this.onRateLimited(method, waitMs);
         this.logger.warn(`Slack ${method} failed; trying again`, { slackError: failure.code, waitMs });
         await delay(waitMs);
         if (failure.kind === "uncertain" && recover) {

@@ -3,6 +3,7 @@ import { oneOffThread, terminalRequest } from "../../bots/terminal/terminalAddre
 import { renderToTerminal } from "../../bots/terminal/terminalRenderer.js";
 import { GuruError } from "../../errors.js";
 import type { RequestMode } from "../../service/conversationRequest.js";
+import { exitOutcomes } from "../exitStatus.js";
 import { type GuruApp, openGuruApp } from "../guruApp.js";
 import { stopOnSignals } from "../interrupt.js";
 import { writeStatus } from "../redactedOutput.js";
@@ -70,7 +71,7 @@ async function answer(app: GuruApp, mode: RequestMode, question: string, json: b
     return;
   }
   if (json) throw new GuruError(last.code, last.message);
-  process.exitCode = 1;
+  process.exitCode = exitOutcomes.runtime.status;
 }
 
 async function lastUpdate<T>(updates: AsyncIterable<T>): Promise<T | null> {

@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { describeRegistration, registerDiscordCommands } from "../../bots/discord/commandRegistration.js";
 import { GuruError } from "../../errors.js";
-import { createRuntime } from "../runtime.js";
+import { type CommonFlags, createRuntime } from "../runtime.js";
 
 export function registerDiscord(program: Command): void {
   const discord = program.command("discord").description("Set up the Discord bot");
@@ -10,8 +10,8 @@ export function registerDiscord(program: Command): void {
     .description(
       "Register Guru's slash commands (to DISCORD_GUILD_IDS at once, else globally) and print the invite URL",
     )
-    .action(async () => {
-      const { config, secrets } = createRuntime({});
+    .action(async (flags: CommonFlags) => {
+      const { config, secrets } = createRuntime(flags);
       if (!secrets.discordToken) {
         throw new GuruError(
           "CONFIG_INVALID",

@@ -1,7 +1,9 @@
-import { accessSync, constants, mkdirSync } from "node:fs";
+import { accessSync, constants, existsSync } from "node:fs";
+import { dirname } from "node:path";
 import type { Command } from "commander";
 import { type EnvironmentSnapshot, readEnvironment } from "../../config/environment.js";
-import { loadConfig } from "../../config/loadConfig.js";
+import { packageRoot } from "../../config/guruHome.js";
+import type { LoadedConfig } from "../../config/loadConfig.js";
 import { secretVariables } from "../../config/secrets.js";
 import { EmbeddedEngine } from "../../engine/embedded/embeddedEngine.js";
 import { openLlamaBackend } from "../../engine/embedded/llamaBackend.js";
@@ -9,53 +11,65 @@ import { locateModel } from "../../engine/modelSource.js";
 import { isGuruError } from "../../errors.js";
 import { silentLogger } from "../../log/logger.js";
 import { redactionMarker } from "../../log/redactor.js";
+import { exitOutcomes, type OutcomeName } from "../exitStatus.js";
 import { processRedactor } from "../redactedOutput.js";
+import { type CommonFlags, loadFlaggedConfig } from "../runtime.js";
 
 interface Check {
   readonly name: string;
   readonly ok: boolean;
   readonly detail: string;
   readonly fix?: string;
+  /** What a failure of this check is, for the exit status. */
+  readonly outcome: OutcomeName;
 }
 
 export function registerDoctor(program: Command): void {
   program
     .command("doctor")
-    .description("Check the config, the model, the GPU and the data folder, and say how to fix each problem")
+    .description(
+      "Check the home, config, model, GPU and data folder, and say how to fix each problem (changes nothing on disk)",
+    )
     .option("-m, --model <path-or-uri>", "check this model instead of the configured one")
-    .action(async (flags: { model?: string }) => {
-      const checks = await runChecks(flags.model);
+    .action(async (flags: CommonFlags) => {
+      const checks = await runChecks(flags);
       // Every line passes the redactor: a check may quote a value that is a token pasted by mistake.
       const redact = processRedactor();
       for (const check of checks) {
         process.stdout.write(redact(`${check.ok ? "ok  " : "FAIL"}  ${check.name}: ${check.detail}\n`));
         if (!check.ok && check.fix) process.stdout.write(redact(`      fix: ${check.fix}\n`));
       }
-      if (checks.some((check) => !check.ok)) process.exitCode = 1;
+      const failed = checks.find((check) => !check.ok);
+      if (failed) process.exitCode = exitOutcomes[failed.outcome].status;
     });
 }
 
-async function runChecks(model: string | undefined): Promise<Check[]> {
-  let loaded: ReturnType<typeof loadConfig>;
+async function runChecks(flags: CommonFlags): Promise<Check[]> {
   const environment = readEnvironment();
+  const home = homeCheck(environment);
+  let loaded: LoadedConfig;
   try {
-    loaded = loadConfig({ environment: environment.variables, overrides: { model } });
+    loaded = loadFlaggedConfig(flags);
   } catch (error) {
     return [
+      home,
       {
         name: "config",
         ok: false,
         detail: error instanceof Error ? error.message : String(error),
         fix: "correct the value named above in the config file, .env or environment",
+        outcome: "configuration",
       },
     ];
   }
   const { config } = loaded;
   const checks: Check[] = [
+    home,
     {
       name: "config",
       ok: true,
       detail: loaded.configFile ? `valid (${loaded.configFile})` : "valid (defaults)",
+      outcome: "configuration",
     },
   ];
   checks.push(secretsCheck(environment), dataDirCheck(config.dataDir));
@@ -68,6 +82,7 @@ async function runChecks(model: string | undefined): Promise<Check[]> {
     name: "gpu",
     ok: true,
     detail: `${gpu} (${backend.info.cpuMathCores} CPU math cores)`,
+    outcome: "runtime",
   });
   const location = await locateModel(config.model, config.modelsDir);
   if (!location.path) {
@@ -76,6 +91,7 @@ async function runChecks(model: string | undefined): Promise<Check[]> {
       ok: false,
       detail: `${config.model} is not on this machine`,
       fix: "run `guru model pull`, or set GURU_MODEL to a GGUF file",
+      outcome: "model",
     });
     return checks;
   }
@@ -90,6 +106,7 @@ async function runChecks(model: string | undefined): Promise<Check[]> {
       name: "model",
       ok: true,
       detail: `${location.path} loads (chat template: ${engine.chatWrapperName})`,
+      outcome: "model",
     });
     await engine.close();
   } catch (error) {
@@ -98,6 +115,7 @@ async function runChecks(model: string | undefined): Promise<Check[]> {
       ok: false,
       detail: isGuruError(error) ? error.message : String(error),
       fix: "download it again with `guru model pull`, or point GURU_MODEL at another GGUF file",
+      outcome: "model",
     });
   }
   return checks;
@@ -111,20 +129,41 @@ function secretsCheck(environment: EnvironmentSnapshot): Check {
       (variable) =>
         `${variable} = ${redactionMarker} (from ${environment.fromEnvFile.has(variable) ? environment.envFile : "the environment"})`,
     );
-  return { name: "secrets", ok: true, detail: set.length > 0 ? set.join(", ") : "none set" };
+  return {
+    name: "secrets",
+    ok: true,
+    detail: set.length > 0 ? set.join(", ") : "none set",
+    outcome: "configuration",
+  };
 }
 
+/** Where Guru looks for `.env`, the config file, models and data, and why there. */
+function homeCheck(environment: EnvironmentSnapshot): Check {
+  const source = environment.home === packageRoot ? "the package folder; GURU_HOME moves it" : "GURU_HOME";
+  const envFile = environment.envFile ? `${environment.envFile} read` : "no .env";
+  return {
+    name: "home",
+    ok: true,
+    detail: `${environment.home} (${source}; ${envFile})`,
+    outcome: "configuration",
+  };
+}
+
+/** Writable, or creatable where it is missing; looked at only: doctor changes nothing on disk. */
 function dataDirCheck(dataDir: string): Check {
+  let existing = dataDir;
+  while (!existsSync(existing) && dirname(existing) !== existing) existing = dirname(existing);
+  const state = existing === dataDir ? "is writable" : "will be created at the first start";
   try {
-    mkdirSync(dataDir, { recursive: true });
-    accessSync(dataDir, constants.W_OK);
-    return { name: "data folder", ok: true, detail: `${dataDir} is writable` };
+    accessSync(existing, constants.W_OK);
+    return { name: "data folder", ok: true, detail: `${dataDir} ${state}`, outcome: "runtime" };
   } catch (error) {
     return {
       name: "data folder",
       ok: false,
-      detail: `${dataDir} is not writable (${String(error)})`,
+      detail: `${dataDir} cannot be written (${existing}: ${String(error)})`,
       fix: "set GURU_DATA_DIR to a folder you can write to",
+      outcome: "configuration",
     };
   }
 }

@@ -2,9 +2,10 @@ import type { Command } from "commander";
 import { isRemoteModel } from "../../config/modelReference.js";
 import { locateModel, pullModel } from "../../engine/modelSource.js";
 import { writeStatus } from "../redactedOutput.js";
-import { createRuntime } from "../runtime.js";
+import { type CommonFlags, createRuntime } from "../runtime.js";
 
 interface PullFlags {
+  readonly config?: string;
   readonly model?: string;
 }
 
@@ -16,7 +17,7 @@ export function registerModel(program: Command): void {
     .argument("[uri]", "an hf: or https: URI; defaults to the configured model (GURU_MODEL)")
     .option("-m, --model <uri>", "same as the argument")
     .action(async (uri: string | undefined, flags: PullFlags) => {
-      const runtime = createRuntime({ model: uri ?? flags.model });
+      const runtime = createRuntime({ ...flags, model: uri ?? flags.model });
       const { config } = runtime;
       const existing = await locateModel(config.model, config.modelsDir);
       if (existing.path) {
@@ -35,8 +36,8 @@ export function registerModel(program: Command): void {
   model
     .command("path")
     .description("Print where the configured model is (or would be) on this machine")
-    .action(async () => {
-      const { config } = createRuntime({});
+    .action(async (flags: CommonFlags) => {
+      const { config } = createRuntime(flags);
       const location = await locateModel(config.model, config.modelsDir);
       process.stdout.write(
         `${location.path ?? `${config.model} (not downloaded: run \`guru model pull\`)`}\n`,
