@@ -13,6 +13,8 @@ export interface BotContext {
   readonly logger: Logger;
   /** Told of the platform API's errors and rate limits (the operations front's metrics). */
   readonly platformCalls?: PlatformCallObserver;
+  /** Every front `guru start` serves, once they are made (the console shows whether each is connected). */
+  readonly fronts?: () => readonly ChatBot[];
 }
 
 /** A running platform adapter, as `guru start` sees it. */

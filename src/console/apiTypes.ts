@@ -7,7 +7,7 @@ export type { EngineStats } from "../engine/engine.js";
 export type { CognitiveAnalysis } from "../service/cognitiveAnalysis.js";
 export type { MemoryView } from "../service/memoryView.js";
 export type { ReplyUpdate } from "../service/replyUpdate.js";
-export type { LiveSample, ServerSample } from "./liveSamples.js";
+export type { FrontSample, LiveSample, ServerSample } from "./liveSamples.js";
 /**
  * What the console's API answers, shared by the server and the page (types only: the page
  * imports nothing at run time from outside its folder).

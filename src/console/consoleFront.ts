@@ -47,7 +47,10 @@ export function openConsole(
   const logger = context.logger.child("console");
   const { service } = context;
   const token = isLoopbackHost(host) ? null : newAccessToken();
-  const feed = new LiveFeed(() => service.status());
+  const feed = new LiveFeed(
+    () => service.status(),
+    () => context.fronts?.() ?? [],
+  );
   let pageFiles: ReadonlyMap<string, PageFile> = new Map();
   let http: Server | null = null;
   let pageUrl = "";

@@ -1,7 +1,8 @@
 import type { ServerResponse } from "node:http";
+import type { ChatBot } from "../bots/chatBot.js";
 import type { EngineStats } from "../engine/engine.js";
 import { openEventStream } from "./httpExchange.js";
-import { LiveSamples } from "./liveSamples.js";
+import { type FrontSample, LiveSamples } from "./liveSamples.js";
 
 /** How often the engine is sampled: the live view's resolution. */
 export const sampleIntervalMs = 1000;
@@ -16,7 +17,11 @@ export class LiveFeed {
   private readonly watchers = new Map<ServerResponse, (event: string, data: unknown) => void>();
   private timer: NodeJS.Timeout | null = null;
 
-  constructor(private readonly stats: () => EngineStats) {}
+  constructor(
+    private readonly stats: () => EngineStats,
+    /** The fronts `guru start` serves, the console among them (none when it does not say). */
+    private readonly fronts: () => readonly ChatBot[],
+  ) {}
 
   start(): void {
     this.sample();
@@ -38,7 +43,14 @@ export class LiveFeed {
   }
 
   private sample(): void {
-    const sample = this.samples.add(this.stats(), Date.now());
+    const sample = this.samples.add(this.stats(), this.fronts().map(frontSample), Date.now());
     for (const send of this.watchers.values()) send("sample", sample);
   }
+}
+
+function frontSample(front: ChatBot): FrontSample {
+  const readiness = front.readiness();
+  return readiness.ready
+    ? { name: front.name, ready: true }
+    : { name: front.name, ready: false, reason: readiness.reason };
 }

@@ -11,6 +11,14 @@ export interface ServerSample {
   readonly tokensPerSecond: number;
 }
 
+/** One front of `guru start` (Slack, Discord, MCP over HTTP, the console) and whether it is connected. */
+export interface FrontSample {
+  readonly name: string;
+  readonly ready: boolean;
+  /** Why it is not ready (absent when it is). */
+  readonly reason?: string;
+}
+
 /** The engine at one moment, as the live view charts it. */
 export interface LiveSample {
   /** ms since the epoch. */
@@ -24,6 +32,7 @@ export interface LiveSample {
   /** Mean time to first token of the answers seen since the previous sample; null when none. */
   readonly timeToFirstTokenMs: number | null;
   readonly servers: readonly ServerSample[];
+  readonly fronts: readonly FrontSample[];
 }
 
 /**
@@ -42,7 +51,7 @@ export class LiveSamples {
     this.firstTokenTimes.push(usage.timeToFirstTokenMs);
   }
 
-  add(stats: EngineStats, at: number): LiveSample {
+  add(stats: EngineStats, fronts: readonly FrontSample[], at: number): LiveSample {
     const times = this.firstTokenTimes;
     this.firstTokenTimes = [];
     const sample: LiveSample = {
@@ -61,6 +70,7 @@ export class LiveSamples {
         busy: server.busy,
         tokensPerSecond: server.recentTokensPerSecond,
       })),
+      fronts,
     };
     if (this.ring.length < this.capacity) this.ring.push(sample);
     else this.ring[this.next] = sample;

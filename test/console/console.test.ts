@@ -179,6 +179,8 @@ describe("the console, in a real browser against guru start on the tiny model", 
       .toMatch(/^Tokens per second: [1-9]/);
     // The console's own answers' times to first token show as dots.
     expect(await page.locator("#chart-ttft circle").count()).toBeGreaterThan(0);
+    // Each front guru start serves, and whether it is connected: here the console alone.
+    expect(await page.locator("#fronts li").allTextContents()).toEqual(["the console: connected"]);
     await page.close();
   });
 

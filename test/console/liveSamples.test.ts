@@ -31,7 +31,7 @@ const usage = (timeToFirstTokenMs: number) => ({
 describe("the live view's samples", () => {
   it("keeps the newest `capacity` samples, oldest first", () => {
     const samples = new LiveSamples(3);
-    for (let at = 1; at <= 5; at += 1) samples.add(stats(at), at);
+    for (let at = 1; at <= 5; at += 1) samples.add(stats(at), [], at);
     expect(samples.all().map((sample) => [sample.at, sample.busy])).toEqual([
       [3, 3],
       [4, 4],
@@ -43,8 +43,8 @@ describe("the live view's samples", () => {
     const samples = new LiveSamples();
     samples.recordAnswer(usage(100));
     samples.recordAnswer(usage(300));
-    samples.add(stats(1), 1);
-    samples.add(stats(0), 2);
+    samples.add(stats(1), [], 1);
+    samples.add(stats(0), [], 2);
     expect(samples.all().map((sample) => sample.timeToFirstTokenMs)).toEqual([200, null]);
   });
 });

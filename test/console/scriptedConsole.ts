@@ -1,6 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { configSchema } from "../../src/config/configSchema.js";
-import { openConsole } from "../../src/console/consoleFront.js";
+import { type ConsoleFront, openConsole } from "../../src/console/consoleFront.js";
 import { silentLogger } from "../../src/log/logger.js";
 import type { AnswerEngine } from "../../src/service/conversationService.js";
 import { openServiceRig } from "../support/serviceHarness.js";
@@ -20,12 +20,13 @@ export interface ScriptedConsole {
  */
 export async function openScriptedConsole(engine: AnswerEngine): Promise<ScriptedConsole> {
   const rig = openServiceRig(engine);
-  const front = openConsole(
+  const front: ConsoleFront | null = openConsole(
     {
       service: rig.service,
       config: configSchema.parse({ web: { port: 0 } }),
       secrets: {},
       logger: silentLogger,
+      fronts: () => (front ? [front] : []),
     },
     { pageDirectory: builtPage },
   );

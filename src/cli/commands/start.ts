@@ -73,16 +73,16 @@ Starting the terminal chat.
           pull: flags.pull === true,
           ...(operations ? { observer: operations.metrics } : {}),
         });
+        let bots: ChatBot[] = [];
         const context = {
           service: app.service,
           config: runtime.config,
           secrets: runtime.secrets,
           logger: runtime.logger,
           ...(operations ? { platformCalls: operations.metrics } : {}),
+          fronts: () => bots,
         };
-        const bots = configured
-          .map((front) => front.create(context))
-          .filter((bot): bot is ChatBot => bot !== null);
+        bots = configured.map((front) => front.create(context)).filter((bot): bot is ChatBot => bot !== null);
         operations?.serving(app.service, bots);
         await serve(runtime, app, bots, operations);
       } finally {

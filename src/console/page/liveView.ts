@@ -40,6 +40,7 @@ export class LiveView {
   private samples: LiveSample[] = [];
   private readonly boxes = new Map<string, HTMLElement>();
   private readonly servers = byId("servers");
+  private readonly fronts = byId("fronts");
   private readonly engineLine = byId("engine-line");
 
   constructor() {
@@ -84,6 +85,17 @@ export class LiveView {
       const minTop = id === "busy" ? latest.slots : options.minTop;
       this.boxes.get(id)?.replaceChildren(lineChart(points, { ...options, ...(minTop ? { minTop } : {}) }));
     }
+    this.fronts.replaceChildren(
+      ...latest.fronts.map((front) =>
+        element(
+          "li",
+          { class: front.ready ? "up" : "down" },
+          `${front.name}: `,
+          element("span", { class: "state" }, front.ready ? "connected" : "not connected"),
+          front.reason ? ` (${front.reason})` : "",
+        ),
+      ),
+    );
     this.servers.replaceChildren(
       latest.servers.length === 0
         ? element("p", { class: "hint" }, "None: this Guru runs its model in its own process.")
