@@ -4,6 +4,7 @@ import type { Logger } from "../log/logger.js";
 import type { ConversationService } from "../service/conversationService.js";
 import type { PlatformCallObserver } from "../service/platformCallObserver.js";
 import type { Readiness } from "../service/readiness.js";
+import type { RequestObserver } from "../service/requestObserver.js";
 
 /** What a platform adapter is given: the service to call, its settings, its credentials. */
 export interface BotContext {
@@ -15,6 +16,8 @@ export interface BotContext {
   readonly platformCalls?: PlatformCallObserver;
   /** Every front `guru start` serves, once they are made (the console shows whether each is connected). */
   readonly fronts?: () => readonly ChatBot[];
+  /** Where a front may listen to every request the service handles, whichever front made it. */
+  readonly requestObservers?: { add(observer: RequestObserver): void };
 }
 
 /** A running platform adapter, as `guru start` sees it. */

@@ -5,7 +5,6 @@ import type { ConversationService } from "../service/conversationService.js";
 import { chatInputSchema } from "./apiInputs.js";
 import { consoleAuthor, consoleConversation } from "./consoleAddress.js";
 import { openEventStream, readJsonBody } from "./httpExchange.js";
-import type { LiveSamples } from "./liveSamples.js";
 
 /**
  * `POST /api/chat`: asks the service and streams its reply updates back as Server-Sent Events
@@ -16,7 +15,6 @@ export async function streamChat(
   request: IncomingMessage,
   response: ServerResponse,
   service: ConversationService,
-  samples: LiveSamples,
 ): Promise<void> {
   const input = await readJsonBody(request, response, chatInputSchema);
   if (input === null) return;
@@ -41,7 +39,6 @@ export async function streamChat(
       { signal: stop.signal },
     );
     for await (const update of updates) {
-      if (update.type === "finished" && "usage" in update.reply) samples.recordAnswer(update.reply.usage);
       if (!response.destroyed) send("update", update);
     }
     if (!response.destroyed) send("end", {});

@@ -51,6 +51,7 @@ export function openConsole(
     () => service.status(),
     () => context.fronts?.() ?? [],
   );
+  context.requestObservers?.add(feed.requests);
   let pageFiles: ReadonlyMap<string, PageFile> = new Map();
   let http: Server | null = null;
   let pageUrl = "";
@@ -93,7 +94,7 @@ export function openConsole(
     for (const [name, value] of Object.entries(securityHeaders)) response.setHeader(name, value);
     if (refused(request, response, url)) return;
     const route = `${request.method ?? "GET"} ${url.pathname}`;
-    if (route === "POST /api/chat") return streamChat(request, response, service, feed.samples);
+    if (route === "POST /api/chat") return streamChat(request, response, service);
     if (route === "GET /api/live") return feed.subscribe(response);
     const api = apiRoutes[route];
     if (api) return api({ service, request, response, url });

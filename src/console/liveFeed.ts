@@ -1,6 +1,7 @@
 import type { ServerResponse } from "node:http";
 import type { ChatBot } from "../bots/chatBot.js";
 import type { EngineStats } from "../engine/engine.js";
+import type { RequestObserver } from "../service/requestObserver.js";
 import { openEventStream } from "./httpExchange.js";
 import { type FrontSample, LiveSamples } from "./liveSamples.js";
 
@@ -13,6 +14,13 @@ export const sampleIntervalMs = 1000;
  */
 export class LiveFeed {
   readonly samples = new LiveSamples();
+  /** Told of every request the service handles: each answer's time to first token is charted. */
+  readonly requests: RequestObserver = {
+    requestStarted: () => {},
+    requestEnded: ({ outcome }) => {
+      if (outcome.kind === "answered" && outcome.usage) this.samples.recordAnswer(outcome.usage);
+    },
+  };
   /** Each watching page's response, with its event writer. */
   private readonly watchers = new Map<ServerResponse, (event: string, data: unknown) => void>();
   private timer: NodeJS.Timeout | null = null;

@@ -3,6 +3,7 @@ import { configSchema } from "../../src/config/configSchema.js";
 import { type ConsoleFront, openConsole } from "../../src/console/consoleFront.js";
 import { silentLogger } from "../../src/log/logger.js";
 import type { AnswerEngine } from "../../src/service/conversationService.js";
+import { RequestObservers } from "../../src/service/requestObservers.js";
 import { openServiceRig } from "../support/serviceHarness.js";
 
 /** The page as the build makes it (`npm run build`): compiled modules, HTML and CSS. */
@@ -19,7 +20,8 @@ export interface ScriptedConsole {
  * for what needs known model output (analyses to search, pictures), on loopback at a free port.
  */
 export async function openScriptedConsole(engine: AnswerEngine): Promise<ScriptedConsole> {
-  const rig = openServiceRig(engine);
+  const requestObservers = new RequestObservers();
+  const rig = openServiceRig(engine, { observer: requestObservers });
   const front: ConsoleFront | null = openConsole(
     {
       service: rig.service,
@@ -27,6 +29,7 @@ export async function openScriptedConsole(engine: AnswerEngine): Promise<Scripte
       secrets: {},
       logger: silentLogger,
       fronts: () => (front ? [front] : []),
+      requestObservers,
     },
     { pageDirectory: builtPage },
   );

@@ -7,6 +7,7 @@ import { consoleConfigured, createConsole } from "../../console/consoleFront.js"
 import { GuruError } from "../../errors.js";
 import { createMcpHttpEndpoint, mcpHttpConfigured } from "../../mcp/httpEndpoint.js";
 import { Operations } from "../../ops/operations.js";
+import { RequestObservers } from "../../service/requestObservers.js";
 import { type GuruApp, openGuruApp } from "../guruApp.js";
 import { writeStatus } from "../redactedOutput.js";
 import { createRuntime, type Runtime } from "../runtime.js";
@@ -69,10 +70,9 @@ Starting the terminal chat.
       // Up before the model loads, so a supervisor sees "loading" rather than nothing.
       const operations = await Operations.start(runtime.config.ops, runtime.logger.child("ops"));
       try {
-        const app = await openGuruApp(runtime, {
-          pull: flags.pull === true,
-          ...(operations ? { observer: operations.metrics } : {}),
-        });
+        const requestObservers = new RequestObservers();
+        if (operations) requestObservers.add(operations.metrics);
+        const app = await openGuruApp(runtime, { pull: flags.pull === true, observer: requestObservers });
         let bots: ChatBot[] = [];
         const context = {
           service: app.service,
@@ -81,6 +81,7 @@ Starting the terminal chat.
           logger: runtime.logger,
           ...(operations ? { platformCalls: operations.metrics } : {}),
           fronts: () => bots,
+          requestObservers,
         };
         bots = configured.map((front) => front.create(context)).filter((bot): bot is ChatBot => bot !== null);
         operations?.serving(app.service, bots);
