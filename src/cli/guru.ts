@@ -7,6 +7,7 @@ import { registerDoctor } from "./commands/doctor.js";
 import { registerMcp } from "./commands/mcp.js";
 import { registerModel } from "./commands/model.js";
 import { registerStart } from "./commands/start.js";
+import { exitStatusFor } from "./exitStatus.js";
 import { printError, writeStatus } from "./redactedOutput.js";
 
 const program = new Command()
@@ -27,7 +28,7 @@ registerMcp(program);
 // A crash outside a command's own flow (a library's event handler) is reported the same way.
 const crash = (error: unknown) => {
   printError(error);
-  process.exit(1);
+  process.exit(exitStatusFor(error));
 };
 process.on("uncaughtException", crash);
 process.on("unhandledRejection", crash);
@@ -36,5 +37,5 @@ try {
   await program.parseAsync(process.argv);
 } catch (error) {
   printError(error);
-  process.exitCode = 1;
+  process.exitCode = exitStatusFor(error);
 }

@@ -85,10 +85,14 @@ const botSchemaShape = {
   editIntervalMs: z.int().min(200).max(10_000).default(1000),
 };
 
+/** Where Slack's Web API and Discord's REST API are unless `SLACK_API_URL` / `DISCORD_API_URL` say otherwise. */
+export const defaultSlackApiUrl = "https://slack.com/api/";
+export const defaultDiscordApiUrl = "https://discord.com/api";
+
 const slackSchema = z.strictObject({
   ...botSchemaShape,
   /** Web API base URL (a proxy, or a local fake in tests). */
-  apiUrl: z.url().default("https://slack.com/api/"),
+  apiUrl: z.url().default(defaultSlackApiUrl),
   /** "auto": Socket Mode when SLACK_APP_TOKEN is set, else HTTP when SLACK_SIGNING_SECRET is. */
   mode: z.enum(["auto", "socket", "http"]).default("auto"),
   http: z
@@ -107,7 +111,7 @@ const slackSchema = z.strictObject({
 const discordSchema = z.strictObject({
   ...botSchemaShape,
   /** REST base URL; the gateway URL comes from its `GET /gateway/bot`. */
-  apiUrl: z.url().default("https://discord.com/api"),
+  apiUrl: z.url().default(defaultDiscordApiUrl),
   /** The application id (for registering commands and the invite URL). */
   clientId: z.string().regex(/^\d+$/, "a numeric application id").optional(),
   /** Register slash commands to these guilds (instant); empty: globally (can take an hour). */

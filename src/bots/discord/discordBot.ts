@@ -2,12 +2,13 @@ import { type Client, Events, REST } from "discord.js";
 import { GuruError } from "../../errors.js";
 import type { BotContext, ChatBot, ChatBotFactory } from "../chatBot.js";
 import { sweepInterrupted } from "../common/interruptedSweep.js";
+import { platformUnreachable, unreachableReason } from "../common/platformUnreachable.js";
 import { RecentKeys } from "../common/recentKeys.js";
 import { UserRateLimiter } from "../common/userRateLimiter.js";
 import { AccessPolicy } from "./accessPolicy.js";
 import { checkClientId, describeRegistration, inviteUrl, putCommands } from "./commandRegistration.js";
 import { ConversationReader, type ConversationReadSettings, fileOriginsFor } from "./conversationReader.js";
-import { type DiscordApplication, fetchApplication } from "./discordApplication.js";
+import { type DiscordApplication, discordEndpoint, fetchApplication } from "./discordApplication.js";
 import { createDiscordClient } from "./discordClient.js";
 import { type DiscordTimings, defaultTimings, type HandlerContext } from "./handlerContext.js";
 import { handleInteraction } from "./interactionHandler.js";
@@ -88,6 +89,17 @@ export class DiscordBot implements ChatBot {
     } catch (cause) {
       this.accepting = false;
       await client.destroy();
+      const unreachable = unreachableReason(cause);
+      if (unreachable) {
+        const endpoint = discordEndpoint(config.apiUrl);
+        // The gateway's address is whatever the REST API's `GET /gateway/bot` gave.
+        const gateway = {
+          ...endpoint,
+          platform: "the Discord gateway",
+          url: `the address ${config.apiUrl} gave`,
+        };
+        throw platformUnreachable(gateway, unreachable, cause);
+      }
       throw new GuruError("CONFIG_INVALID", "Could not connect to the Discord gateway.", { cause });
     }
     logger.info("connected to Discord", {

@@ -8,6 +8,7 @@ import type { ChatBot, ChatBotFactory } from "../chatBot.js";
 import { EditBudget } from "../common/editBudget.js";
 import { sweepInterrupted } from "../common/interruptedSweep.js";
 import { listeningUrl } from "../common/listeningUrl.js";
+import { platformUnreachable, unreachableReason } from "../common/platformUnreachable.js";
 import { RecentKeys } from "../common/recentKeys.js";
 import { AccessGate } from "./accessGate.js";
 import { boltLevel, boltLogger } from "./boltLogger.js";
@@ -18,14 +19,9 @@ import { chatUpdateBudget } from "./replyView.js";
 import type { SlackConversations } from "./slackConversations.js";
 import { slackFileAccess } from "./slackFiles.js";
 import { listenForSlack, slackBodyLimitBytes } from "./slackHttpServer.js";
+import { identifySlackBot, slackEndpoint } from "./slackIdentity.js";
 import type { SlackRuntime } from "./slackRuntime.js";
-import {
-  type BotIdentity,
-  defaultRetryPolicy,
-  type RetryPolicy,
-  SlackCallError,
-  SlackWebApi,
-} from "./slackWebApi.js";
+import { defaultRetryPolicy, type RetryPolicy, SlackWebApi } from "./slackWebApi.js";
 import { ThreadTurns } from "./threadTurns.js";
 
 export type SlackMode = "socket" | "http";
@@ -39,17 +35,22 @@ export interface SlackBotOptions {
 }
 
 /** Where Bolt's HTTP receiver takes events, commands and interactions. */
-const eventsPath = "/slack/events";
+export const slackEventsPath = "/slack/events";
 
 /**
  * Slack starts when the bot token and one of the app token (Socket Mode) or signing secret
  * (HTTP) are set.
  */
-export const createSlackBot: ChatBotFactory = (context) => {
-  const { slackBotToken, slackAppToken, slackSigningSecret } = context.secrets;
-  if (!slackBotToken || !(slackAppToken || slackSigningSecret)) return null;
-  return new SlackBot({ ...context, logger: context.logger.child("slack") });
-};
+export const createSlackBot: ChatBotFactory = (context) =>
+  slackConfigured(context.secrets)
+    ? new SlackBot({ ...context, logger: context.logger.child("slack") })
+    : null;
+
+export function slackConfigured(secrets: Secrets): boolean {
+  return (
+    secrets.slackBotToken !== undefined && (secrets.slackAppToken ?? secrets.slackSigningSecret) !== undefined
+  );
+}
 
 /** Socket Mode unless configured otherwise or only the signing secret is there. */
 export function slackMode(config: GuruConfig["slack"], secrets: Secrets): SlackMode {
@@ -106,7 +107,7 @@ export class SlackBot implements ChatBot {
         if (method === "chat.update") edits.holdFor(waitMs);
       },
     });
-    const self = await identify(api);
+    const self = await identifySlackBot(api, config.slack.apiUrl);
     const runtime: SlackRuntime = {
       service: this.options.service,
       api,
@@ -141,6 +142,9 @@ export class SlackBot implements ChatBot {
     try {
       this.stopReceiving = await this.listen(receiver);
     } catch (cause) {
+      // A socket that cannot reach Slack is the network's fault; a port Guru cannot listen on is the config's.
+      const unreachable = mode === "socket" ? unreachableReason(cause) : null;
+      if (unreachable) throw platformUnreachable(slackEndpoint(config.slack.apiUrl), unreachable, cause);
       const failed = mode === "socket" ? "Slack did not connect" : `Guru could not listen for Slack events`;
       throw new GuruError("CONFIG_INVALID", `${failed}: ${describe(cause)}`, { cause });
     }
@@ -177,10 +181,10 @@ export class SlackBot implements ChatBot {
     const server = await listenForSlack(receiver, {
       host,
       port,
-      path: eventsPath,
+      path: slackEventsPath,
       logger: this.options.logger,
     });
-    this.url = listeningUrl(server.address() as AddressInfo, eventsPath);
+    this.url = listeningUrl(server.address() as AddressInfo, slackEventsPath);
     return () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
@@ -214,7 +218,7 @@ function createReceiver(
   }
   return new HTTPReceiver({
     signingSecret: secrets.slackSigningSecret ?? "",
-    endpoints: eventsPath,
+    endpoints: slackEventsPath,
     logger,
     bodyLimit: slackBodyLimitBytes,
   });
@@ -235,18 +239,6 @@ function dropUnreadableEnvelopes(client: SocketModeReceiver["client"], logger: L
         logger.warn("dropped a Socket Mode message Guru could not read", { error }),
       );
     });
-  }
-}
-
-async function identify(api: SlackWebApi): Promise<BotIdentity> {
-  try {
-    return await api.whoAmI();
-  } catch (cause) {
-    const code = cause instanceof SlackCallError ? cause.code : "unexpected_error";
-    const message = ["invalid_auth", "not_authed", "account_inactive", "token_revoked"].includes(code)
-      ? `Slack refused SLACK_BOT_TOKEN (${code}): use the xoxb- token from the app's OAuth & Permissions page.`
-      : `Slack could not be reached (${code}): check the network, or SLACK_API_URL if you set one.`;
-    throw new GuruError("CONFIG_INVALID", message, { cause });
   }
 }
 

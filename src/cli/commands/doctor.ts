@@ -2,26 +2,23 @@ import { accessSync, constants, mkdirSync } from "node:fs";
 import type { Command } from "commander";
 import { type EnvironmentSnapshot, readEnvironment } from "../../config/environment.js";
 import { loadConfig } from "../../config/loadConfig.js";
-import { secretVariables } from "../../config/secrets.js";
+import { readSecrets, secretVariables } from "../../config/secrets.js";
 import { Engine } from "../../engine/engine.js";
 import { openLlamaBackend } from "../../engine/llamaBackend.js";
 import { locateModel } from "../../engine/modelSource.js";
 import { isGuruError } from "../../errors.js";
 import { silentLogger } from "../../log/logger.js";
 import { redactionMarker } from "../../log/redactor.js";
+import type { DoctorCheck } from "../doctorCheck.js";
+import { platformChecks } from "../platformChecks.js";
 import { processRedactor } from "../redactedOutput.js";
-
-interface Check {
-  readonly name: string;
-  readonly ok: boolean;
-  readonly detail: string;
-  readonly fix?: string;
-}
 
 export function registerDoctor(program: Command): void {
   program
     .command("doctor")
-    .description("Check the config, the model, the GPU and the data folder, and say how to fix each problem")
+    .description(
+      "Check the config, the Slack and Discord credentials, the model, the GPU and the data folder, and say how to fix each problem",
+    )
     .option("-m, --model <path-or-uri>", "check this model instead of the configured one")
     .action(async (flags: { model?: string }) => {
       const checks = await runChecks(flags.model);
@@ -35,7 +32,7 @@ export function registerDoctor(program: Command): void {
     });
 }
 
-async function runChecks(model: string | undefined): Promise<Check[]> {
+async function runChecks(model: string | undefined): Promise<DoctorCheck[]> {
   let loaded: ReturnType<typeof loadConfig>;
   const environment = readEnvironment();
   try {
@@ -51,7 +48,7 @@ async function runChecks(model: string | undefined): Promise<Check[]> {
     ];
   }
   const { config } = loaded;
-  const checks: Check[] = [
+  const checks: DoctorCheck[] = [
     {
       name: "config",
       ok: true,
@@ -59,6 +56,9 @@ async function runChecks(model: string | undefined): Promise<Check[]> {
     },
   ];
   checks.push(secretsCheck(environment), dataDirCheck(config.dataDir));
+  checks.push(
+    ...(await platformChecks(config, readSecrets(environment.variables), process.stdin.isTTY === true)),
+  );
   const backend = await openLlamaBackend(config.engine.gpu, silentLogger);
   const gpu =
     backend.info.kind === "cpu"
@@ -104,7 +104,7 @@ async function runChecks(model: string | undefined): Promise<Check[]> {
 }
 
 /** Which secrets are set and where from; never their values. */
-function secretsCheck(environment: EnvironmentSnapshot): Check {
+function secretsCheck(environment: EnvironmentSnapshot): DoctorCheck {
   const set = Object.values(secretVariables)
     .filter((variable) => environment.variables[variable]?.trim())
     .map(
@@ -114,7 +114,7 @@ function secretsCheck(environment: EnvironmentSnapshot): Check {
   return { name: "secrets", ok: true, detail: set.length > 0 ? set.join(", ") : "none set" };
 }
 
-function dataDirCheck(dataDir: string): Check {
+function dataDirCheck(dataDir: string): DoctorCheck {
   try {
     mkdirSync(dataDir, { recursive: true });
     accessSync(dataDir, constants.W_OK);
