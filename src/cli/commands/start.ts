@@ -48,7 +48,7 @@ export function registerStart(program: Command): void {
       if (bots.length === 0) {
         if (process.stdin.isTTY) {
           process.stderr.write(`${noBotConfigured}Starting the terminal chat.\n`);
-          await chatInTerminal(app);
+          await chatInTerminal(app, runtime.config.dataDir);
           return;
         }
         process.stdout.write(noBotConfigured);
