@@ -67,8 +67,14 @@ export async function runTerminalChat(
     else lines.close();
   };
   const onStop = () => lines.close();
+  // Input can end while an answer is still being written; a prompt after that would resume stdin
+  // (readline's `prompt` does) and keep the process alive.
+  let ended = false;
+  lines.once("close", () => {
+    ended = true;
+  });
   const prompt = (text: string) => {
-    if (!terminal) return;
+    if (!terminal || ended) return;
     lines.setPrompt(text);
     lines.prompt();
   };
