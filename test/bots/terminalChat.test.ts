@@ -2,13 +2,13 @@ import { mkdtempSync, readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
-import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { chatHistoryLimit, readChatHistory, writeChatHistory } from "../../src/bots/terminal/chatHistory.js";
 import { runTerminalChat } from "../../src/bots/terminal/terminalChat.js";
 import type { Engine } from "../../src/engine/engine.js";
 import { openTinyEngine } from "../support/engineHarness.js";
 import { openServiceRig, type ServiceRig } from "../support/serviceHarness.js";
+import { storedQuestions } from "../support/storedReplies.js";
 
 /** Keys as a terminal sends them. */
 const enter = "\r";
@@ -55,19 +55,6 @@ function terminalSession(rig: ServiceRig, historyFile: string) {
   };
 }
 
-/** The questions stored, as the service received them. */
-function questions(rig: ServiceRig): string[] {
-  const db = new Database(rig.databasePath, { readonly: true });
-  try {
-    const rows = db.prepare("SELECT text FROM messages WHERE role = 'user' ORDER BY id").all() as {
-      text: string;
-    }[];
-    return rows.map((row) => row.text);
-  } finally {
-    db.close();
-  }
-}
-
 function historyFileIn(): string {
   return join(mkdtempSync(join(tmpdir(), "guru-chat-")), "chat_history");
 }
@@ -86,7 +73,7 @@ describe("guru chat on a terminal", () => {
     await second.type(`${up}${enter}`);
     await second.end();
 
-    expect(questions(rig)).toEqual(["what is the plan", "what is the plan"]);
+    expect(storedQuestions(rig.databasePath)).toEqual(["what is the plan", "what is the plan"]);
     rig.close();
   });
 
@@ -95,7 +82,7 @@ describe("guru chat on a terminal", () => {
     const chat = terminalSession(rig, historyFileIn());
     await chat.type(`first part\\${enter}second part${enter}`);
     await chat.end();
-    expect(questions(rig)).toEqual(["first part\nsecond part"]);
+    expect(storedQuestions(rig.databasePath)).toEqual(["first part\nsecond part"]);
     rig.close();
   });
 
@@ -104,7 +91,7 @@ describe("guru chat on a terminal", () => {
     const chat = terminalSession(rig, historyFileIn());
     await chat.type(`${pasteStart}line one${enter}line two\\${enter}line three${pasteEnd}${enter}`);
     await chat.end();
-    expect(questions(rig)).toEqual(["line one\nline two\\\nline three"]);
+    expect(storedQuestions(rig.databasePath)).toEqual(["line one\nline two\\\nline three"]);
     rig.close();
   });
 

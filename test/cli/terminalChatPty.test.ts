@@ -1,9 +1,9 @@
 import { spawn, spawnSync } from "node:child_process";
 import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import Database from "better-sqlite3";
 import { beforeAll, describe, expect, it } from "vitest";
 import { emptyWorkdir, guruBin } from "../support/guruProcess.js";
+import { storedQuestions } from "../support/storedReplies.js";
 import { tinyModelPath } from "../support/tinyModel.js";
 
 /** util-linux's `script` gives the chat a real pseudo-terminal, as a person's shell would. */
@@ -44,18 +44,6 @@ function chatOnTerminal(model: string, dataDir: string, keys: string): Promise<n
   });
 }
 
-function questions(dataDir: string): string[] {
-  const db = new Database(join(dataDir, "guru.db"), { readonly: true });
-  try {
-    const rows = db.prepare("SELECT text FROM messages WHERE role = 'user' ORDER BY id").all() as {
-      text: string;
-    }[];
-    return rows.map((row) => row.text);
-  } finally {
-    db.close();
-  }
-}
-
 describe.skipIf(!hasScript)("guru chat on a pseudo-terminal", () => {
   let tiny: string;
 
@@ -71,6 +59,6 @@ describe.skipIf(!hasScript)("guru chat on a pseudo-terminal", () => {
     expect(statSync(historyFile).mode & 0o777).toBe(0o600);
 
     expect(await chatOnTerminal(tiny, dataDir, "\u001b[A\r")).toBe(0);
-    expect(questions(dataDir)).toEqual(["remember this line", "remember this line"]);
+    expect(storedQuestions(join(dataDir, "guru.db"))).toEqual(["remember this line", "remember this line"]);
   });
 });
