@@ -37,5 +37,8 @@ try {
   await program.parseAsync(process.argv);
 } catch (error) {
   printError(error);
-  process.exitCode = exitStatusFor(error);
+  // A command that failed has closed what it opened; a library may still hold the process open
+  // (discord.js keeps reconnecting to a gateway it cannot reach even once destroyed), so it ends
+  // here, once the error is written out.
+  process.stderr.write("", () => process.exit(exitStatusFor(error)));
 }

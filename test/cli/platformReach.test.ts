@@ -113,6 +113,26 @@ describe("a platform that refuses connections", () => {
     expect(run.code).toBe(runtimeFailureStatus);
   });
 
+  it("stops guru start with GURU_PLATFORM_UNREACHABLE naming the Discord gateway's URL when only the gateway refuses", async () => {
+    const gatewayUrl = `ws://127.0.0.1:${await closedPort()}`;
+    const behindFirewall = await FakeDiscord.start({ gatewayUrl });
+    try {
+      const run = await runGuru(["start"], {
+        env: {
+          ...startEnv(),
+          DISCORD_TOKEN: behindFirewall.world.token,
+          DISCORD_API_URL: behindFirewall.apiUrl,
+        },
+      });
+      expect(run.stderr).toContain(
+        `GURU_PLATFORM_UNREACHABLE: Cannot reach the Discord gateway at ${gatewayUrl} (`,
+      );
+      expect(run.code).toBe(runtimeFailureStatus);
+    } finally {
+      await behindFirewall.close();
+    }
+  });
+
   it("stops guru discord register with GURU_PLATFORM_UNREACHABLE", async () => {
     const run = await runGuru(["discord", "register"], { env: discordEnv(`${refusedOrigin}/api`) });
     expect(run.stderr).toContain(`GURU_PLATFORM_UNREACHABLE: Cannot reach Discord at ${refusedOrigin}/api`);

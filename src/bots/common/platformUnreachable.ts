@@ -60,13 +60,17 @@ export interface PlatformEndpoint {
   /** The variable that moves the URL (`SLACK_API_URL`), and whether it is set to another address. */
   readonly urlVariable: string;
   readonly overridden: boolean;
+  /** What to check about the URL, when not the variable (an address the platform gave). */
+  readonly urlAdvice?: string;
 }
 
 /** `GURU_PLATFORM_UNREACHABLE`, naming the URL and what to check. */
 export function platformUnreachable(endpoint: PlatformEndpoint, reason: string, cause?: unknown): GuruError {
-  const urlAdvice = endpoint.overridden
-    ? `${endpoint.urlVariable} is set to this address: check that it is right and that what it points at is running.`
-    : `If ${endpoint.platform} is reached through another address here, set ${endpoint.urlVariable}.`;
+  const urlAdvice =
+    endpoint.urlAdvice ??
+    (endpoint.overridden
+      ? `${endpoint.urlVariable} is set to this address: check that it is right and that what it points at is running.`
+      : `If ${endpoint.platform} is reached through another address here, set ${endpoint.urlVariable}.`);
   return new GuruError(
     "PLATFORM_UNREACHABLE",
     `Cannot reach ${endpoint.platform} at ${endpoint.url} (${reason}). Check this machine's network ` +

@@ -1,5 +1,5 @@
 import { type Client, Events, REST } from "discord.js";
-import { GuruError } from "../../errors.js";
+import { GuruError, isGuruError } from "../../errors.js";
 import type { BotContext, ChatBot, ChatBotFactory } from "../chatBot.js";
 import { sweepInterrupted } from "../common/interruptedSweep.js";
 import { platformUnreachable, unreachableReason } from "../common/platformUnreachable.js";
@@ -10,6 +10,7 @@ import { checkClientId, describeRegistration, inviteUrl, putCommands } from "./c
 import { ConversationReader, type ConversationReadSettings, fileOriginsFor } from "./conversationReader.js";
 import { type DiscordApplication, discordEndpoint, fetchApplication } from "./discordApplication.js";
 import { createDiscordClient } from "./discordClient.js";
+import { watchGatewayStart } from "./gatewayAttempts.js";
 import { type DiscordTimings, defaultTimings, type HandlerContext } from "./handlerContext.js";
 import { handleInteraction } from "./interactionHandler.js";
 import { finishInterruptedReplies } from "./interruptedReplies.js";
@@ -82,25 +83,22 @@ export class DiscordBot implements ChatBot {
     );
     // Ready once the guilds have arrived; a failed login rejects instead, leaving this unresolved.
     const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
+    const gateway = watchGatewayStart(client, config.apiUrl, this.token);
     this.accepting = true;
+    const login = client.login(this.token).then(() => ready);
+    // Once the start has failed another way, how the login ends no longer matters.
+    login.catch(() => {});
     try {
-      await client.login(this.token);
-      await ready;
+      await Promise.race([login, gateway.failed]);
     } catch (cause) {
       this.accepting = false;
       await client.destroy();
+      if (isGuruError(cause)) throw cause;
       const unreachable = unreachableReason(cause);
-      if (unreachable) {
-        const endpoint = discordEndpoint(config.apiUrl);
-        // The gateway's address is whatever the REST API's `GET /gateway/bot` gave.
-        const gateway = {
-          ...endpoint,
-          platform: "the Discord gateway",
-          url: `the address ${config.apiUrl} gave`,
-        };
-        throw platformUnreachable(gateway, unreachable, cause);
-      }
+      if (unreachable) throw platformUnreachable(discordEndpoint(config.apiUrl), unreachable, cause);
       throw new GuruError("CONFIG_INVALID", "Could not connect to the Discord gateway.", { cause });
+    } finally {
+      gateway.dispose();
     }
     logger.info("connected to Discord", {
       user: client.user?.tag,
