@@ -105,6 +105,20 @@ describe("a platform that refuses connections", () => {
     expect(run.code).toBe(runtimeFailureStatus);
   });
 
+  it("stops guru start with GURU_PLATFORM_UNREACHABLE when Slack's Web API answers but its Socket Mode socket cannot be reached", async () => {
+    const behindFirewall = await startFakeSlack({ socketOrigin: `ws://127.0.0.1:${await closedPort()}` });
+    try {
+      const run = await runGuru(["start"], { env: { ...startEnv(), ...slackEnv(behindFirewall.apiUrl) } });
+      expect(run.stderr).toContain(
+        "GURU_PLATFORM_UNREACHABLE: Cannot reach Slack's Socket Mode at the WebSocket address apps.connections.open gave (3 connections failed in a row)",
+      );
+      expect(run.stderr).not.toContain("ticket=");
+      expect(run.code).toBe(runtimeFailureStatus);
+    } finally {
+      await behindFirewall.close();
+    }
+  });
+
   it("stops guru start with GURU_PLATFORM_UNREACHABLE naming the Discord URL", async () => {
     const run = await runGuru(["start"], { env: { ...startEnv(), ...discordEnv(`${refusedOrigin}/api`) } });
     expect(run.stderr).toContain(

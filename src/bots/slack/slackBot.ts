@@ -2,7 +2,7 @@ import type { AddressInfo } from "node:net";
 import { App, type Logger as BoltLogger, HTTPReceiver, SocketModeReceiver } from "@slack/bolt";
 import type { GuruConfig } from "../../config/configSchema.js";
 import type { Secrets } from "../../config/secrets.js";
-import { GuruError } from "../../errors.js";
+import { GuruError, isGuruError } from "../../errors.js";
 import type { Logger } from "../../log/logger.js";
 import type { ChatBot, ChatBotFactory } from "../chatBot.js";
 import { EditBudget } from "../common/editBudget.js";
@@ -22,6 +22,7 @@ import { listenForSlack, slackBodyLimitBytes } from "./slackHttpServer.js";
 import { identifySlackBot, slackEndpoint } from "./slackIdentity.js";
 import type { SlackRuntime } from "./slackRuntime.js";
 import { defaultRetryPolicy, type RetryPolicy, SlackWebApi } from "./slackWebApi.js";
+import { watchSocketModeStart } from "./socketModeAttempts.js";
 import { ThreadTurns } from "./threadTurns.js";
 
 export type SlackMode = "socket" | "http";
@@ -142,6 +143,7 @@ export class SlackBot implements ChatBot {
     try {
       this.stopReceiving = await this.listen(receiver);
     } catch (cause) {
+      if (isGuruError(cause)) throw cause;
       // A socket that cannot reach Slack is the network's fault; a port Guru cannot listen on is the config's.
       const unreachable = mode === "socket" ? unreachableReason(cause) : null;
       if (unreachable) throw platformUnreachable(slackEndpoint(config.slack.apiUrl), unreachable, cause);
@@ -173,7 +175,21 @@ export class SlackBot implements ChatBot {
   private async listen(receiver: SocketModeReceiver | HTTPReceiver): Promise<() => Promise<void>> {
     if (receiver instanceof SocketModeReceiver) {
       dropUnreadableEnvelopes(receiver.client, this.options.logger);
-      await receiver.start();
+      const watch = watchSocketModeStart(receiver.client, this.options.config.slack.apiUrl);
+      const started = receiver.start();
+      // Once the start has failed another way, how this ends no longer matters.
+      started.catch(() => {});
+      try {
+        await Promise.race([started, watch.failed]);
+      } catch (error) {
+        // Each reconnect attempt left a start pending on `disconnected`, which would reject
+        // unhandled when the client disconnects: they are dropped first.
+        receiver.client.removeAllListeners("disconnected");
+        await receiver.client.disconnect();
+        throw error;
+      } finally {
+        watch.dispose();
+      }
       // Resolves on the client's `disconnected`, once the socket is closed.
       return () => receiver.client.disconnect();
     }
