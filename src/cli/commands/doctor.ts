@@ -9,7 +9,7 @@ import { locateModel } from "../../engine/modelSource.js";
 import { isGuruError } from "../../errors.js";
 import { silentLogger } from "../../log/logger.js";
 import { redactionMarker } from "../../log/redactor.js";
-import type { DoctorCheck } from "../doctorCheck.js";
+import type { DoctorCheck as Check } from "../doctorCheck.js";
 import { platformChecks } from "../platformChecks.js";
 import { processRedactor } from "../redactedOutput.js";
 
@@ -32,7 +32,7 @@ export function registerDoctor(program: Command): void {
     });
 }
 
-async function runChecks(model: string | undefined): Promise<DoctorCheck[]> {
+async function runChecks(model: string | undefined): Promise<Check[]> {
   let loaded: ReturnType<typeof loadConfig>;
   const environment = readEnvironment();
   try {
@@ -48,7 +48,7 @@ async function runChecks(model: string | undefined): Promise<DoctorCheck[]> {
     ];
   }
   const { config } = loaded;
-  const checks: DoctorCheck[] = [
+  const checks: Check[] = [
     {
       name: "config",
       ok: true,
@@ -104,7 +104,7 @@ async function runChecks(model: string | undefined): Promise<DoctorCheck[]> {
 }
 
 /** Which secrets are set and where from; never their values. */
-function secretsCheck(environment: EnvironmentSnapshot): DoctorCheck {
+function secretsCheck(environment: EnvironmentSnapshot): Check {
   const set = Object.values(secretVariables)
     .filter((variable) => environment.variables[variable]?.trim())
     .map(
@@ -114,7 +114,7 @@ function secretsCheck(environment: EnvironmentSnapshot): DoctorCheck {
   return { name: "secrets", ok: true, detail: set.length > 0 ? set.join(", ") : "none set" };
 }
 
-function dataDirCheck(dataDir: string): DoctorCheck {
+function dataDirCheck(dataDir: string): Check {
   try {
     mkdirSync(dataDir, { recursive: true });
     accessSync(dataDir, constants.W_OK);
