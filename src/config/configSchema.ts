@@ -161,12 +161,16 @@ const botSchemaShape = {
     .describe("The least time between two edits of a streaming answer (platforms rate-limit edits)."),
 };
 
+/** Where Slack's Web API and Discord's REST API are unless `SLACK_API_URL` / `DISCORD_API_URL` say otherwise. */
+export const defaultSlackApiUrl = "https://slack.com/api/";
+export const defaultDiscordApiUrl = "https://discord.com/api";
+
 const slackSchema = z
   .strictObject({
     ...botSchemaShape,
     apiUrl: z
       .url()
-      .default("https://slack.com/api/")
+      .default(defaultSlackApiUrl)
       .describe("Web API base URL (a proxy, or a local fake in tests)."),
     mode: z
       .enum(["auto", "socket", "http"])
@@ -207,7 +211,7 @@ const discordSchema = z
     ...botSchemaShape,
     apiUrl: z
       .url()
-      .default("https://discord.com/api")
+      .default(defaultDiscordApiUrl)
       .describe("REST base URL; the gateway URL comes from its `GET /gateway/bot`."),
     clientId: z
       .string()
@@ -283,22 +287,24 @@ const mcpSchema = z
   })
   .describe("The Model Context Protocol front.");
 
-const opsSchema = z.strictObject({
-  port: z
-    .int()
-    .min(0)
-    .max(65_535)
-    .nullable()
-    .default(null)
-    .describe(
-      "Serve GET /healthz and GET /metrics (Prometheus) on this port inside `guru start` (null: off; 0: any free port).",
-    ),
-  host: z
-    .string()
-    .min(1)
-    .default("127.0.0.1")
-    .describe("Where the operations port listens: loopback by default, for a local supervisor or scraper."),
-});
+const opsSchema = z
+  .strictObject({
+    port: z
+      .int()
+      .min(0)
+      .max(65_535)
+      .nullable()
+      .default(null)
+      .describe(
+        "Serve GET /healthz and GET /metrics (Prometheus) on this port inside `guru start` (null: off; 0: any free port).",
+      ),
+    host: z
+      .string()
+      .min(1)
+      .default("127.0.0.1")
+      .describe("Where the operations port listens: loopback by default, for a local supervisor or scraper."),
+  })
+  .describe("Health and metrics for supervisors and Prometheus.");
 
 export const configSchema = z.strictObject({
   model: z

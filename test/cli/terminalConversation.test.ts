@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -55,6 +55,19 @@ describe("guru chat on piped stdin", () => {
     expect(run.stdout).not.toContain("\u001b");
     expect(run.stdout).not.toContain(long);
     expect(run.stdout).toContain("· confidence 72% · Shard billing by customer id");
+  });
+
+  it("takes a line ending in a backslash and the next as one question, and keeps no history of piped lines", async () => {
+    const cwd = emptyWorkdir();
+    const run = await runGuru(["chat", "--model", tiny], {
+      cwd,
+      input: "first half of the question\\\nsecond half\n/memory\n",
+    });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain("What I keep of this conversation: 2 messages");
+    expect(run.stdout).toContain("you, ");
+    expect(run.stdout).toMatch(/first half of the question\s+second half/);
+    expect(existsSync(join(cwd, "data", "chat_history"))).toBe(false);
   });
 
   it("shows the model and queue on /status", async () => {

@@ -11,24 +11,17 @@ import { locateModel } from "../../engine/modelSource.js";
 import { isGuruError } from "../../errors.js";
 import { silentLogger } from "../../log/logger.js";
 import { redactionMarker } from "../../log/redactor.js";
-import { exitOutcomes, type OutcomeName } from "../exitStatus.js";
+import type { DoctorCheck as Check } from "../doctorCheck.js";
+import { exitOutcomes } from "../exitStatus.js";
+import { platformChecks } from "../platformChecks.js";
 import { processRedactor } from "../redactedOutput.js";
 import { type CommonFlags, loadFlaggedConfig } from "../runtime.js";
-
-interface Check {
-  readonly name: string;
-  readonly ok: boolean;
-  readonly detail: string;
-  readonly fix?: string;
-  /** What a failure of this check is, for the exit status. */
-  readonly outcome: OutcomeName;
-}
 
 export function registerDoctor(program: Command): void {
   program
     .command("doctor")
     .description(
-      "Check the home, config, model, GPU and data folder, and say how to fix each problem (changes nothing on disk)",
+      "Check the config, the Slack and Discord credentials, the model, the GPU, the data folder and Guru's home, and say how to fix each problem (changes nothing on disk)",
     )
     .option("-m, --model <path-or-uri>", "check this model instead of the configured one")
     .action(async (flags: CommonFlags) => {
@@ -73,6 +66,7 @@ async function runChecks(flags: CommonFlags): Promise<Check[]> {
     },
   ];
   checks.push(secretsCheck(environment), dataDirCheck(config.dataDir));
+  checks.push(...(await platformChecks(config, loaded.secrets, process.stdin.isTTY === true)));
   const backend = await openLlamaBackend(config.engine.gpu, silentLogger);
   const gpu =
     backend.info.kind === "cpu"

@@ -57,10 +57,11 @@ export function registerStart(program: Command): void {
       const configured = fronts.filter((front) => front.configured(runtime));
       if (configured.length === 0) {
         if (!process.stdin.isTTY) throw new GuruError("NOT_CONFIGURED", noFrontConfigured(runtime.home));
-        writeStatus(`${noFrontConfigured(runtime.home)}
-Starting the terminal chat.
-`);
-        await chatInTerminal(await openGuruApp(runtime, { pull: flags.pull === true }));
+        writeStatus(`${noFrontConfigured(runtime.home)}\nStarting the terminal chat.\n`);
+        await chatInTerminal(
+          await openGuruApp(runtime, { pull: flags.pull === true }),
+          runtime.config.dataDir,
+        );
         return;
       }
       // Up before the model loads, so a supervisor sees "loading" rather than nothing.
