@@ -34,10 +34,13 @@ export interface LlamaServerOptions {
   /** Total context (`-c`), shared by the slots. */
   readonly contextSize?: number;
   /**
-   * Restrict output to printable ASCII and newlines (default true): a random-weight model's
-   * invalid UTF-8 otherwise makes the server fail the answer (see shared/llama-server.md).
+   * Keep output to ASCII (default true): a random-weight model's invalid UTF-8 otherwise makes the
+   * server fail the answer (see shared/llama-server.md). Plain answers get a printable-ASCII
+   * grammar; since a request's `json_schema` replaces that grammar, the non-ASCII byte tokens are
+   * also banned by logit bias (in the generated vocabularies a byte token's id is its byte,
+   * scripts/gguf/phi4Vocabulary.ts).
    */
-  readonly asciiGrammar?: boolean;
+  readonly asciiOnly?: boolean;
   readonly threads?: number;
 }
 
@@ -62,7 +65,7 @@ export class LlamaServerProcess {
       ...["-m", modelPath, "--no-ui", "--metrics", "--host", "127.0.0.1", "--port", String(port)],
       ...["-np", String(options.slots ?? 2), "-c", String(options.contextSize ?? 4096)],
       ...["-t", String(options.threads ?? 1)],
-      ...(options.asciiGrammar === false ? [] : ["--grammar", "root ::= [ -~\\n]*"]),
+      ...(options.asciiOnly === false ? [] : asciiOnlyArgs()),
     ];
     const server = new LlamaServerProcess(binaryPath, args, port);
     await server.restart();
@@ -120,6 +123,11 @@ export class LlamaServerProcess {
     child.kill("SIGKILL");
     throw new Error(`llama-server did not become healthy within 60 s:\n${this.output}`);
   }
+}
+
+function asciiOnlyArgs(): string[] {
+  const nonAsciiBytes = Array.from({ length: 128 }, (_, index) => 128 + index);
+  return ["--grammar", "root ::= [ -~\\n]*", ...nonAsciiBytes.flatMap((id) => ["-l", `${id}-inf`])];
 }
 
 /** A TCP port nothing listens on now (the OS picks it). */

@@ -14,9 +14,9 @@ export const llamaServerPropsSchema = z.object({
 
 export type LlamaServerProps = z.infer<typeof llamaServerPropsSchema>;
 
-/** The model as the server names it: its alias, else its file's name. */
+/** The model as the server names it: its alias, else (the alias is then the path) its file's name. */
 export function servedModelName(props: LlamaServerProps): string {
-  if (props.model_alias) return props.model_alias;
+  if (props.model_alias && props.model_alias !== props.model_path) return props.model_alias;
   if (props.model_path) return basename(props.model_path);
   return "unknown";
 }
