@@ -8,7 +8,57 @@ const positiveInt = z.int().min(1);
 export const logLevels = ["debug", "info", "warn", "error", "silent"] as const;
 export type LogLevel = (typeof logLevels)[number];
 
+/** One inference server Guru answers through instead of loading a model itself (docs/servers.md). */
+const serverSchema = z.strictObject({
+  url: z
+    .url({ protocol: /^https?$/ })
+    .describe("The server's base URL, e.g. http://10.0.0.5:8080 (llama-server) or http://gpu1:8000 (vLLM)."),
+  kind: z
+    .enum(["llama-server", "openai"])
+    .default("llama-server")
+    .describe(
+      "llama-server: llama.cpp's own server; openai: any OpenAI-compatible one (vLLM, Ollama, LM Studio).",
+    ),
+  slots: positiveInt
+    .max(1024)
+    .optional()
+    .describe("Answers it runs at once; default: what the server reports (llama-server `/props`), else 1."),
+  model: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("The model name to ask for (openai kind); default: the server's first."),
+  apiKeyEnv: z
+    .string()
+    .regex(
+      /^[A-Z][A-Z0-9_]*_(API_KEY|TOKEN|SECRET)$/,
+      "an environment variable name ending in _API_KEY, _TOKEN or _SECRET",
+    )
+    .optional()
+    .describe(
+      "The environment (or .env) variable holding the server's API key, e.g. VLLM_API_KEY; never the key itself.",
+    ),
+});
+
 const engineSchema = z.strictObject({
+  /** Answer through these servers instead of a local model file (GURU_SERVERS, `--server`). */
+  servers: z
+    .array(serverSchema)
+    .max(64)
+    .default([])
+    .describe("Inference servers to answer through; empty: load `model` in this process."),
+  healthCheckMs: z
+    .int()
+    .min(100)
+    .max(600_000)
+    .default(5000)
+    .describe("How often each server is checked; one that fails leaves rotation until it answers again."),
+  healthCheckTimeoutMs: z
+    .int()
+    .min(50)
+    .max(60_000)
+    .default(2000)
+    .describe("A server that does not answer a check within this is out of rotation."),
   /** "auto" takes the best GPU node-llama-cpp finds (CUDA, Vulkan, Metal) and falls back to CPU. */
   gpu: z.enum(["auto", "cuda", "vulkan", "metal", "cpu"]).default("auto"),
   /** Generations that run at once: context sequences in the one shared context. */
@@ -161,3 +211,4 @@ export type MemoryConfig = GuruConfig["memory"];
 export type SlackConfig = GuruConfig["slack"];
 export type DiscordConfig = GuruConfig["discord"];
 export type AttachmentsConfig = GuruConfig["attachments"];
+export type ServerConfig = EngineConfig["servers"][number];
