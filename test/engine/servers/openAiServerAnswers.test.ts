@@ -7,10 +7,10 @@ import { tokenBreaker } from "../../../src/engine/servers/specialTokenText.js";
 import { silentLogger } from "../../../src/log/logger.js";
 import { modelAnalysisJsonSchema } from "../../../src/service/cognitiveAnalysis.js";
 import { publishedAnalysisSchemaPath } from "../../../src/service/publishedSchema.js";
-import type { ReplyUpdate } from "../../../src/service/replyUpdate.js";
 import { engineConfig } from "../../support/engineHarness.js";
 import { type FakeOpenAiServer, startFakeOpenAiServer } from "../../support/fakeOpenAiServer.js";
 import {
+  analysisOf,
   finalOf,
   openServiceRig,
   request,
@@ -31,13 +31,6 @@ const analysisPieces = (JSON.stringify({
 const validate = new Ajv2020({ strict: false }).compile(
   JSON.parse(readFileSync(publishedAnalysisSchemaPath, "utf8")),
 );
-
-function analysisOf(update: ReplyUpdate) {
-  if (update.type !== "finished" || update.reply.kind !== "analysis") {
-    throw new Error(`expected an analysis, got ${JSON.stringify(update).slice(0, 300)}`);
-  }
-  return update.reply;
-}
 
 describe("answers through an OpenAI-compatible server", () => {
   let fake: FakeOpenAiServer;
