@@ -95,3 +95,30 @@ describe("answers through an OpenAI-compatible server", () => {
     expect(last.replaceAll(tokenBreaker, "")).toContain(typed);
   });
 });
+
+describe("a busy OpenAI-compatible server", () => {
+  it("hands a question it refused with 503 to another server, which answers it", async () => {
+    const [busy, free] = await Promise.all([startFakeOpenAiServer(), startFakeOpenAiServer()]);
+    const engine = await ServerEngine.open({
+      servers: [busy, free].map((fake) => ({ backend: new OpenAiServerBackend({ url: fake.url }) })),
+      config: engineConfig({ contextSize: 4096, healthCheckMs: 60_000 }),
+      logger: silentLogger,
+    });
+    const rig = openServiceRig(engine);
+    try {
+      busy.script({ refuse: { status: 503, code: 503, type: "server_error", message: "server busy" } });
+      const reply = finalOf(await updatesOf(rig.service.handle(request("Why is CI slow?"))));
+      expect(reply.type === "finished" && reply.reply.kind === "answer" && reply.reply.markdown).toBe(
+        "Hello there!",
+      );
+      const chats = (fake: FakeOpenAiServer) =>
+        fake.requests.filter((r) => r.path === "/v1/chat/completions");
+      expect(chats(busy)).toHaveLength(1);
+      expect(chats(free)).toHaveLength(1);
+    } finally {
+      rig.close();
+      await engine.close();
+      await Promise.all([busy.close(), free.close()]);
+    }
+  });
+});
