@@ -28,7 +28,7 @@ const noBotConfigured = [
 export function registerStart(program: Command): void {
   withServerFlag(program.command("start"))
     .description(
-      "Load the model and run the configured Slack and Discord bots (the terminal chat when none is)",
+      "Load the model (or connect to the inference servers) and run the configured Slack and Discord bots (the terminal chat when none is)",
     )
     .option("-m, --model <path-or-uri>", "a GGUF file or hf:/https: URI (overrides GURU_MODEL)")
     .option("--pull", "download the model first if it is missing")
