@@ -8,12 +8,15 @@ export interface HealthCheckTiming {
 }
 
 /**
- * Checks every server, healthy or not, every `intervalMs`: one that fails or does not answer
- * within `timeoutMs` leaves rotation, one that answers again rejoins.
+ * Checks every server, healthy or not, every `intervalMs`: one that fails, or twice in a row
+ * does not answer within `timeoutMs`, leaves rotation; one that answers again rejoins. A single
+ * slow answer is forgiven: a busy machine (or a busy Guru) must not empty the pool.
  */
 export class HealthChecker {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
+  /** Healthy servers whose last check went unanswered. */
+  private readonly slow = new Set<PooledServer>();
 
   constructor(
     private readonly pool: ServerPool,
@@ -30,7 +33,13 @@ export class HealthChecker {
 
   /** Checks one server now (after a request found it in trouble), so it rejoins without waiting a round. */
   async check(server: PooledServer): Promise<void> {
-    this.pool.apply(server, await checkWithin(server.backend, this.timing.timeoutMs));
+    const { health, timedOut } = await checkOrTimeout(server.backend, this.timing.timeoutMs);
+    if (timedOut && server.healthy && !this.slow.has(server)) {
+      this.slow.add(server);
+      return;
+    }
+    this.slow.delete(server);
+    this.pool.apply(server, health);
   }
 
   start(): void {
@@ -47,19 +56,32 @@ export class HealthChecker {
 
 /** The backend's verdict, or "no answer" at the deadline even if it ignores its signal. */
 export async function checkWithin(backend: ServerBackend, timeoutMs: number): Promise<ServerHealth> {
+  return (await checkOrTimeout(backend, timeoutMs)).health;
+}
+
+async function checkOrTimeout(
+  backend: ServerBackend,
+  timeoutMs: number,
+): Promise<{ health: ServerHealth; timedOut: boolean }> {
   const deadline = new AbortController();
   let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<ServerHealth>((resolve) => {
+  const late = new Promise<{ health: ServerHealth; timedOut: boolean }>((resolve) => {
     timer = setTimeout(() => {
       deadline.abort();
-      resolve({ healthy: false, reason: `no answer to a health check within ${timeoutMs} ms` });
+      const reason = `no answer to a health check within ${timeoutMs} ms`;
+      resolve({ health: { healthy: false, reason }, timedOut: true });
     }, timeoutMs);
   });
-  try {
-    return await Promise.race([backend.check(deadline.signal), late]);
-  } catch (error) {
+  const answered = backend.check(deadline.signal).then(
+    (health) => ({ health, timedOut: false }),
     // The contract says check never throws; a backend bug must not stop the checks.
-    return { healthy: false, reason: `health check failed: ${String(error)}` };
+    (error: unknown) => ({
+      health: { healthy: false, reason: `health check failed: ${String(error)}` } as const,
+      timedOut: false,
+    }),
+  );
+  try {
+    return await Promise.race([answered, late]);
   } finally {
     clearTimeout(timer);
   }

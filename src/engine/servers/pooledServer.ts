@@ -1,6 +1,6 @@
 import type { ServerStats } from "../engine.js";
 import { RecentSpeeds } from "../recentSpeeds.js";
-import type { ServerBackend, ServerHealth } from "./serverBackend.js";
+import { type ServerBackend, ServerFailure, type ServerHealth } from "./serverBackend.js";
 
 /** What the last check that answered said (kept while the server is down, for status lines). */
 interface KnownFacts {
@@ -15,6 +15,8 @@ export class PooledServer {
   busy = 0;
   private known: KnownFacts | undefined;
   private downReason: string | undefined = "not checked yet";
+  /** Requests sent here that have had no token yet (a server holds them in its own line). */
+  private readonly unanswered = new Set<AbortController>();
 
   constructor(
     readonly backend: ServerBackend,
@@ -58,7 +60,31 @@ export class PooledServer {
       this.downReason = health.reason;
     }
     if (wasHealthy === this.healthy) return "same";
+    if (!this.healthy) this.releaseUnanswered(health.healthy ? "" : health.reason);
     return this.healthy ? "joined" : "left";
+  }
+
+  /**
+   * Follows a request sent here until its first token: if the server leaves rotation before
+   * that, `signal` aborts with a failure that lets the request move to another server instead
+   * of waiting on one that may never answer. `settle` ends the watch.
+   */
+  watchFirstToken(): { readonly signal: AbortSignal; readonly settle: () => void } {
+    const watch = new AbortController();
+    this.unanswered.add(watch);
+    return { signal: watch.signal, settle: () => this.unanswered.delete(watch) };
+  }
+
+  private releaseUnanswered(reason: string): void {
+    for (const watch of this.unanswered) {
+      watch.abort(
+        new ServerFailure(`${this.url} left rotation before answering: ${reason}`, {
+          started: false,
+          serverFault: false,
+        }),
+      );
+    }
+    this.unanswered.clear();
   }
 
   stats(): ServerStats {

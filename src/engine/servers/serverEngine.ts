@@ -184,6 +184,7 @@ export class ServerEngine implements Engine {
     let textSent = false;
     const attempt = async (server: PooledServer) => {
       let answered = false;
+      const firstToken = server.watchFirstToken();
       try {
         const outcome = await server.backend.generate({
           turns: request.turns,
@@ -191,8 +192,9 @@ export class ServerEngine implements Engine {
           sampling: samplingFor(request, this.config),
           ...(request.jsonSchema ? { jsonSchema: request.jsonSchema } : {}),
           ignoreEndOfText: request.ignoreEndOfText ?? false,
-          signal,
+          signal: AbortSignal.any([signal, firstToken.signal]),
           onText: (delta) => {
+            firstToken.settle();
             textSent = true;
             channel.push({ type: "text", delta });
           },
@@ -200,8 +202,11 @@ export class ServerEngine implements Engine {
         answered = true;
         return { server, outcome };
       } catch (error) {
-        throw this.judge(server, error, signal, textSent);
+        // The server left rotation before answering: whatever the backend made of the abort, move on.
+        const left = firstToken.signal.aborted && !signal.aborted ? firstToken.signal.reason : error;
+        throw this.judge(server, left, signal, textSent);
       } finally {
+        firstToken.settle();
         this.pool.give(server, request.conversation, answered);
       }
     };
@@ -236,10 +241,10 @@ export class ServerEngine implements Engine {
       error instanceof ServerFailure
         ? error
         : new ServerFailure(String(error), { started: textSent, serverFault: false, cause: error });
-    if (failure.serverFault) {
-      this.pool.apply(server, { healthy: false, reason: failure.message });
-      void this.checker.check(server);
-    }
+    // Checked now rather than dropped: a dead server fails its check within milliseconds and
+    // leaves rotation, while one request's hiccup (a reused connection the server had closed, an
+    // answer it could not encode) must not empty the pool and refuse everyone waiting.
+    if (failure.serverFault) void this.checker.check(server);
     if (failure.tooLong)
       return new GuruError(
         "INPUT_TOO_LONG",

@@ -134,7 +134,7 @@ describe("ServerEngine", () => {
     expect([a.received.length, b.received.length]).toEqual([1, 1]);
   });
 
-  it("takes a server out of rotation at once when a request finds it in trouble", async () => {
+  it("checks a server at once when a request finds it in trouble, and takes it out when the check fails", async () => {
     const a = new TestServer("http://127.0.0.1:1");
     const b = new TestServer("http://127.0.0.1:2");
     const engine = await open([a, b]);
@@ -144,6 +144,16 @@ describe("ServerEngine", () => {
     await start(engine, chat("hi"));
     expect(statsOf(engine.stats().servers, a.url).healthy).toBe(false);
     expect(engine.stats().slots).toBe(2);
+  });
+
+  it("keeps a server in rotation when a request failed on it but its check answers", async () => {
+    const a = new TestServer("http://127.0.0.1:1", 1);
+    const engine = await open([a]);
+    a.failNext = serverFault("other side closed");
+    a.autoAnswer = "ok";
+    const runs = await Promise.all([start(engine, chat("first", "u1")), start(engine, chat("second", "u2"))]);
+    expect(runs.map((run) => run.error)).toEqual([undefined, undefined]);
+    expect(a.received).toHaveLength(3);
   });
 
   it("gives up with GENERATION_FAILED when the second server fails before its first token too", async () => {
@@ -195,6 +205,7 @@ describe("ServerEngine", () => {
     const waiting = start(engine, chat("waits", "u2"));
     await settle();
     expect(engine.stats().waiting).toBe(1);
+    a.only().run.onText("Already answering");
     a.health = down();
     const refused = await waiting;
     expect(isGuruError(refused.error, "ENGINE_UNAVAILABLE")).toBe(true);
@@ -202,12 +213,13 @@ describe("ServerEngine", () => {
     expect((await running).error).toBeUndefined();
   });
 
-  it("keeps a healthy server's slots usable while a request hangs on a server that left", async () => {
+  it("keeps a healthy server's slots usable while an answer hangs on a server that left", async () => {
     const a = new TestServer("http://127.0.0.1:1", 1);
     const b = new TestServer("http://127.0.0.1:2", 1);
     const engine = await open([a, b]);
     const hanging = start(engine, chat("hangs", "u1"));
     await settle();
+    a.only().run.onText("The beginning");
     a.health = down("no answer");
     await vi.waitFor(() => expect(statsOf(engine.stats().servers, a.url).healthy).toBe(false));
     const next = start(engine, chat("next", "u2"));
@@ -218,6 +230,34 @@ describe("ServerEngine", () => {
     await Promise.all([hanging, next]);
   });
 
+  it("moves a request its server has not begun answering when the server leaves rotation", async () => {
+    const a = new TestServer("http://127.0.0.1:1", 1);
+    const b = new TestServer("http://127.0.0.1:2", 1);
+    const engine = await open([a, b]);
+    const run = start(engine, chat("waits inside a", "u1"));
+    const other = start(engine, chat("runs on b", "u2"));
+    await settle();
+    const stuck = a.only();
+    b.only().finish("first");
+    await other;
+    a.health = down("no answer");
+    await vi.waitFor(() => expect(b.running.size).toBe(1));
+    expect(stuck.run.signal.aborted).toBe(true);
+    b.only().finish("from b");
+    const result = await run;
+    expect(result.error).toBeUndefined();
+    expect(doneText(result.events)).toBe("from b");
+  });
+
+  it("fails with ENGINE_UNAVAILABLE a request its only server leaves rotation before answering", async () => {
+    const a = new TestServer("http://127.0.0.1:1");
+    const engine = await open([a]);
+    const run = start(engine, chat("waits inside a"));
+    await settle();
+    a.health = down("no answer");
+    expect(isGuruError((await run).error, "ENGINE_UNAVAILABLE")).toBe(true);
+  });
+
   it("counts a server that does not answer its health check in time as down", async () => {
     const a = new TestServer("http://127.0.0.1:1");
     a.check = () => new Promise(() => {});
@@ -226,6 +266,21 @@ describe("ServerEngine", () => {
       healthy: false,
       reason: "no answer to a health check within 50 ms",
     });
+  });
+
+  it("forgives one unanswered health check, and takes the server out at the second in a row", async () => {
+    const a = new TestServer("http://127.0.0.1:1");
+    const b = new TestServer("http://127.0.0.1:2");
+    const engine = await open([a, b], { healthCheckTimeoutMs: 50 });
+    const inRotationWhenChecked: boolean[] = [];
+    a.check = () => {
+      inRotationWhenChecked.push(statsOf(engine.stats().servers, a.url).healthy);
+      return new Promise(() => {});
+    };
+    await vi.waitFor(() => expect(statsOf(engine.stats().servers, a.url).healthy).toBe(false));
+    // The second check began after the first went unanswered, with the server still in rotation.
+    expect(inRotationWhenChecked.slice(0, 2)).toEqual([true, true]);
+    expect(statsOf(engine.stats().servers, a.url).reason).toBe("no answer to a health check within 50 ms");
   });
 
   it("puts a server back in rotation when it answers its checks again", async () => {
