@@ -35,6 +35,16 @@ describe("an inference server's API key", () => {
     expect(`${run.stdout}${run.stderr}`).not.toContain(key);
   });
 
+  it("shows in guru doctor as set, redacted, beside the server it opens", async () => {
+    const run = await runGuru(["doctor"], {
+      cwd: configuredWorkdir(),
+      env: { GURU_CONFIG: "guru.json", GURU_TEST_API_KEY: key },
+    });
+    expect(run.stdout).toContain("GURU_TEST_API_KEY = [redacted] (from the environment)");
+    expect(run.stdout).toContain(`ok    server ${fake.url} (openai): reachable`);
+    expect(`${run.stdout}${run.stderr}`).not.toContain(key);
+  });
+
   it("names the variable when it is not set", async () => {
     const run = await runGuru(["ask", "hi"], { cwd: configuredWorkdir(), env: { GURU_CONFIG: "guru.json" } });
     expect(run.code).toBe(1);

@@ -63,7 +63,8 @@ async function runChecks(model: string | undefined): Promise<Check[]> {
       detail: loaded.configFile ? `valid (${loaded.configFile})` : "valid (defaults)",
     },
   ];
-  checks.push(secretsCheck(environment), dataDirCheck(config.dataDir));
+  const serverKeys = config.engine.servers.flatMap((server) => server.apiKeyEnv ?? []);
+  checks.push(secretsCheck(environment, serverKeys), dataDirCheck(config.dataDir));
   if (config.engine.servers.length > 0) return [...checks, ...(await serverChecks(config, environment))];
   const backend = await openLlamaBackend(config.engine.gpu, silentLogger);
   const gpu =
@@ -141,9 +142,9 @@ async function serverChecks(config: GuruConfig, environment: EnvironmentSnapshot
   );
 }
 
-/** Which secrets are set and where from; never their values. */
-function secretsCheck(environment: EnvironmentSnapshot): Check {
-  const set = Object.values(secretVariables)
+/** Which secrets (Guru's own, and the servers' API keys) are set and where from; never their values. */
+function secretsCheck(environment: EnvironmentSnapshot, serverKeys: readonly string[]): Check {
+  const set = [...new Set([...Object.values(secretVariables), ...serverKeys])]
     .filter((variable) => environment.variables[variable]?.trim())
     .map(
       (variable) =>
