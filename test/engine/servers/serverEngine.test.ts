@@ -338,6 +338,20 @@ describe("ServerEngine", () => {
     expect(engine.stats().completed).toBe(1);
   });
 
+  it("sends Guru's own sampling settings, token limit and JSON schema to the server", async () => {
+    const a = new TestServer("http://127.0.0.1:1");
+    a.autoAnswer = "{}";
+    const engine = await open([a], { temperature: 0.3, topP: 0.8, topK: 20, maxTokens: 99 });
+    const schema = { type: "object", properties: {}, required: [] };
+    await start(engine, { ...chat("hi"), seed: 5, jsonSchema: schema, maxTokens: undefined });
+    expect(a.received[0]?.run).toMatchObject({
+      maxTokens: 99,
+      sampling: { temperature: 0.3, topP: 0.8, topK: 20, seed: 5 },
+      jsonSchema: schema,
+      ignoreEndOfText: false,
+    });
+  });
+
   it("refuses to open with no server configured", async () => {
     await expect(
       ServerEngine.open({ servers: [], config: engineConfig(), logger: silentLogger }),
