@@ -5,7 +5,7 @@ import { runTerminalChat } from "../../bots/terminal/terminalChat.js";
 import { type GuruApp, openGuruApp } from "../guruApp.js";
 import { stopOnSignals } from "../interrupt.js";
 import { writeStatus } from "../redactedOutput.js";
-import { createRuntime, quietLogging } from "../runtime.js";
+import { createRuntime, quietLogging, withServerFlag } from "../runtime.js";
 
 /** Where the lines typed at `guru chat`'s prompt are kept, in Guru's data folder. */
 export const chatHistoryFileName = "chat_history";
@@ -14,11 +14,11 @@ interface ChatFlags {
   readonly model?: string;
   readonly pull?: boolean;
   readonly logLevel?: string;
+  readonly server?: string[];
 }
 
 export function registerChat(program: Command): void {
-  program
-    .command("chat")
+  withServerFlag(program.command("chat"))
     .description(
       "Talk with Guru in this terminal (streaming, memory, /analyze, /forget, /memory, /status, /quit)",
     )

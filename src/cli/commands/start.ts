@@ -8,7 +8,7 @@ import { createMcpHttpEndpoint, mcpHttpConfigured } from "../../mcp/httpEndpoint
 import { Operations } from "../../ops/operations.js";
 import { type GuruApp, openGuruApp } from "../guruApp.js";
 import { writeStatus } from "../redactedOutput.js";
-import { createRuntime, type Runtime } from "../runtime.js";
+import { createRuntime, type Runtime, withServerFlag } from "../runtime.js";
 import { chatInTerminal } from "./chat.js";
 
 interface StartFlags {
@@ -16,6 +16,7 @@ interface StartFlags {
   readonly model?: string;
   readonly pull?: boolean;
   readonly logLevel?: string;
+  readonly server?: string[];
 }
 
 interface Front {
@@ -42,10 +43,9 @@ function noFrontConfigured(home: string): string {
 }
 
 export function registerStart(program: Command): void {
-  program
-    .command("start")
+  withServerFlag(program.command("start"))
     .description(
-      "Load the model and run the configured Slack, Discord and MCP fronts (the terminal chat when none is)",
+      "Load the model (or connect to the inference servers) and run the configured Slack, Discord and MCP fronts (the terminal chat when none is)",
     )
     .option("-m, --model <path-or-uri>", "a GGUF file or hf:/https: URI (overrides GURU_MODEL)")
     .option("--pull", "download the model first if it is missing")
