@@ -19,8 +19,9 @@ export const exitOutcomes = {
   },
   runtime: {
     status: 1,
-    meaning: "Failed while running: a platform, the database, a generation, or an internal error.",
-    errorCodes: [],
+    meaning:
+      "Failed while running: a platform that cannot be reached, the database, a generation, or an internal error.",
+    errorCodes: ["PLATFORM_UNREACHABLE"],
   },
   usage: {
     status: 2,

@@ -59,6 +59,10 @@ export async function runGuru(argv: readonly string[]): Promise<void> {
       return;
     }
     printError(error);
-    process.exitCode = exitStatusFor(error);
+    // A command that failed has closed what it opened; a library may still hold the process open
+    // (discord.js keeps reconnecting to a gateway it cannot reach even once destroyed), so it ends
+    // here, once the error is written out.
+    const status = exitStatusFor(error);
+    process.stderr.write("", () => process.exit(status));
   }
 }

@@ -1,5 +1,5 @@
 import { readEnvironment } from "../config/environment.js";
-import { readSecrets, secretValues } from "../config/secrets.js";
+import { readSecrets, secretNamedValues, secretValues } from "../config/secrets.js";
 import { GuruError } from "../errors.js";
 import { createRedactor, type Redactor } from "../log/redactor.js";
 
@@ -17,7 +17,9 @@ export function processRedactor(): Redactor {
 
 function knownSecrets(): string[] {
   try {
-    return secretValues(readSecrets(readEnvironment().variables));
+    const { variables } = readEnvironment();
+    // Guru's own secrets, and any other secret-named variable (an inference server's API key).
+    return [...secretValues(readSecrets(variables)), ...secretNamedValues(variables)];
   } catch {
     return []; // an unreadable .env: the token shapes are still redacted
   }

@@ -1,4 +1,5 @@
 import { resolve } from "node:path";
+import type { Command } from "commander";
 import { readEnvironment } from "../config/environment.js";
 import { type LoadedConfig, loadConfig } from "../config/loadConfig.js";
 import { isRemoteModel } from "../config/modelReference.js";
@@ -15,6 +16,8 @@ export interface CommonFlags {
   readonly model?: string;
   readonly logLevel?: string;
   readonly maxTokens?: number;
+  /** `--server URL`, repeatable: llama-server instances to answer through. */
+  readonly server?: readonly string[];
 }
 
 /**
@@ -48,10 +51,24 @@ export function loadFlaggedConfig(
     environment: environment.variables,
     home: environment.home,
     ...(flags.config ? { configFile: resolve(flags.config) } : {}),
-    overrides: { model, logLevel: flags.logLevel, "engine.maxTokens": flags.maxTokens },
+    overrides: {
+      model,
+      logLevel: flags.logLevel,
+      "engine.maxTokens": flags.maxTokens,
+      "engine.servers": flags.server?.map((url) => ({ url })),
+    },
     commandDefaults,
   });
 }
 
 /** The interactive commands (ask, analyze, chat, mcp) log only warnings unless told otherwise. */
 export const quietLogging = { logLevel: "warn" } as const;
+
+/** `--server URL` (repeatable) on every command that answers: a quick try of a llama-server. */
+export function withServerFlag(command: Command): Command {
+  return command.option(
+    "--server <url>",
+    "answer through this llama-server instead of a local model (repeatable; overrides GURU_SERVERS)",
+    (url: string, previous: string[] = []) => [...previous, url],
+  );
+}

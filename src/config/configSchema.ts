@@ -13,8 +13,63 @@ export type LogLevel = (typeof logLevels)[number];
 export const logFormats = ["text", "json"] as const;
 export type LogFormat = (typeof logFormats)[number];
 
+/** One inference server Guru answers through instead of loading a model itself (docs/servers.md). */
+const serverSchema = z
+  .strictObject({
+    url: z
+      .url({ protocol: /^https?$/ })
+      .describe(
+        "The server's base URL, e.g. http://10.0.0.5:8080 (llama-server) or http://gpu1:8000 (vLLM).",
+      ),
+    kind: z
+      .enum(["llama-server", "openai"])
+      .default("llama-server")
+      .describe(
+        "llama-server: llama.cpp's own server; openai: any OpenAI-compatible one (vLLM, Ollama, LM Studio).",
+      ),
+    slots: positiveInt
+      .max(1024)
+      .optional()
+      .describe("Answers it runs at once; default: what the server reports (llama-server `/props`), else 1."),
+    model: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("The model name to ask for (openai kind); default: the server's first."),
+    apiKeyEnv: z
+      .string()
+      .regex(
+        /^[A-Z][A-Z0-9_]*_(API_KEY|TOKEN|SECRET)$/,
+        "an environment variable name ending in _API_KEY, _TOKEN or _SECRET",
+      )
+      .optional()
+      .describe(
+        "The environment (or .env) variable holding the server's API key, e.g. VLLM_API_KEY; never the key itself.",
+      ),
+  })
+  .describe("One inference server: its URL, its kind, and optionally its slots, model and API key variable.");
+
 const engineSchema = z
   .strictObject({
+    servers: z
+      .array(serverSchema)
+      .max(64)
+      .default([])
+      .describe(
+        "Inference servers to answer through instead of loading `model` in this process (GURU_SERVERS, `--server`; empty: the local model).",
+      ),
+    healthCheckMs: z
+      .int()
+      .min(100)
+      .max(600_000)
+      .default(5000)
+      .describe("How often each server is checked; one that fails leaves rotation until it answers again."),
+    healthCheckTimeoutMs: z
+      .int()
+      .min(50)
+      .max(60_000)
+      .default(2000)
+      .describe("A server that does not answer a check within this is out of rotation."),
     gpu: z
       .enum(["auto", "cuda", "vulkan", "metal", "cpu"])
       .default("auto")
@@ -68,7 +123,7 @@ const engineSchema = z
     topP: z.number().gt(0).max(1).default(0.9).describe("Nucleus sampling: the probability mass kept."),
     topK: z.int().min(0).default(40).describe("Sampling keeps the K likeliest tokens (0: all)."),
   })
-  .describe("The model runtime: GPU, parallel slots, context and sampling.");
+  .describe("The model runtime (GPU, parallel slots, context, sampling) or the inference servers.");
 
 export const defaultSystemPrompt =
   "You are Guru, a knowledgeable, concise assistant for a team. Answer in Markdown. " +
@@ -161,12 +216,16 @@ const botSchemaShape = {
     .describe("The least time between two edits of a streaming answer (platforms rate-limit edits)."),
 };
 
+/** Where Slack's Web API and Discord's REST API are unless `SLACK_API_URL` / `DISCORD_API_URL` say otherwise. */
+export const defaultSlackApiUrl = "https://slack.com/api/";
+export const defaultDiscordApiUrl = "https://discord.com/api";
+
 const slackSchema = z
   .strictObject({
     ...botSchemaShape,
     apiUrl: z
       .url()
-      .default("https://slack.com/api/")
+      .default(defaultSlackApiUrl)
       .describe("Web API base URL (a proxy, or a local fake in tests)."),
     mode: z
       .enum(["auto", "socket", "http"])
@@ -207,7 +266,7 @@ const discordSchema = z
     ...botSchemaShape,
     apiUrl: z
       .url()
-      .default("https://discord.com/api")
+      .default(defaultDiscordApiUrl)
       .describe("REST base URL; the gateway URL comes from its `GET /gateway/bot`."),
     clientId: z
       .string()
@@ -283,22 +342,24 @@ const mcpSchema = z
   })
   .describe("The Model Context Protocol front.");
 
-const opsSchema = z.strictObject({
-  port: z
-    .int()
-    .min(0)
-    .max(65_535)
-    .nullable()
-    .default(null)
-    .describe(
-      "Serve GET /healthz and GET /metrics (Prometheus) on this port inside `guru start` (null: off; 0: any free port).",
-    ),
-  host: z
-    .string()
-    .min(1)
-    .default("127.0.0.1")
-    .describe("Where the operations port listens: loopback by default, for a local supervisor or scraper."),
-});
+const opsSchema = z
+  .strictObject({
+    port: z
+      .int()
+      .min(0)
+      .max(65_535)
+      .nullable()
+      .default(null)
+      .describe(
+        "Serve GET /healthz and GET /metrics (Prometheus) on this port inside `guru start` (null: off; 0: any free port).",
+      ),
+    host: z
+      .string()
+      .min(1)
+      .default("127.0.0.1")
+      .describe("Where the operations port listens: loopback by default, for a local supervisor or scraper."),
+  })
+  .describe("Health and metrics for supervisors and Prometheus.");
 
 const webSchema = z
   .strictObject({
@@ -354,3 +415,4 @@ export type DiscordConfig = GuruConfig["discord"];
 export type WebConfig = GuruConfig["web"];
 export type AttachmentsConfig = GuruConfig["attachments"];
 export type OpsConfig = GuruConfig["ops"];
+export type ServerConfig = EngineConfig["servers"][number];

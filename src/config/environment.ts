@@ -69,3 +69,17 @@ export function exportLibraryVariables(snapshot: EnvironmentSnapshot): string[] 
   for (const name of copied) process.env[name] = snapshot.variables[name];
   return copied;
 }
+
+/** `GURU_SERVERS`: comma-separated base URLs of llama-server instances (the common case). */
+export const serversVariable = "GURU_SERVERS";
+
+/** The servers `GURU_SERVERS` lists, as config entries (the schema checks each URL). */
+export function serversFromEnvironment(environment: Environment): { url: string }[] | undefined {
+  const value = environment[serversVariable]?.trim();
+  if (!value) return undefined;
+  return value
+    .split(",")
+    .map((url) => url.trim())
+    .filter(Boolean)
+    .map((url) => ({ url }));
+}

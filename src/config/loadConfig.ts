@@ -5,7 +5,7 @@ import { GuruError } from "../errors.js";
 import { redactionMarker } from "../log/redactor.js";
 import { configSchema, type GuruConfig } from "./configSchema.js";
 import { configSettings, valueFromVariable } from "./configSettings.js";
-import type { Environment } from "./environment.js";
+import { type Environment, serversFromEnvironment, serversVariable } from "./environment.js";
 import { isRemoteModel } from "./modelReference.js";
 import { isSecretKey, readSecrets, type Secrets, secretVariableFor } from "./secrets.js";
 
@@ -55,6 +55,13 @@ export function loadConfig(options: LoadConfigOptions): LoadedConfig {
   const layers: Layer[] = keyedLayers("default of this command", options.commandDefaults);
   if (configFile) layers.push({ label: `config file ${configFile}`, values: readConfigFile(configFile) });
   layers.push(...environmentLayers(env));
+  const servers = serversFromEnvironment(env);
+  if (servers) {
+    layers.push({
+      label: `environment variable ${serversVariable}`,
+      values: nest(["engine", "servers"], servers),
+    });
+  }
   layers.push(...keyedLayers("command-line flag", options.overrides));
   const merged = layers.reduce<Record<string, unknown>>((acc, layer) => deepMerge(acc, layer.values), {});
   const parsed = configSchema.safeParse(merged);
@@ -176,7 +183,12 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 }
 
 function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
-  return path.reduce<unknown>((node, key) => (isPlainObject(node) ? node[String(key)] : undefined), root);
+  // Arrays too: `engine.servers.0.url` names an entry of a list.
+  return path.reduce<unknown>(
+    (node, key) =>
+      typeof node === "object" && node !== null ? (node as Record<string, unknown>)[String(key)] : undefined,
+    root,
+  );
 }
 
 function configError(

@@ -1,3 +1,4 @@
+import { GuruError } from "../errors.js";
 import type { Environment } from "./environment.js";
 
 /** Credentials come only from the environment or `.env`, never from a config file. */
@@ -62,4 +63,28 @@ export function isSecretKey(path: readonly string[]): boolean {
 /** The variable a secret spelled this way belongs in, when it is one of Guru's own. */
 export function secretVariableFor(path: readonly string[]): SecretVariable | undefined {
   return knownSpellings.get(spelling(path.join(""))) ?? knownSpellings.get(spelling(path.at(-1) ?? ""));
+}
+
+/**
+ * An inference server's API key, from the variable its config entry names (`apiKeyEnv`); a
+ * name that is set nowhere is a configuration error, not an unauthenticated request.
+ */
+export function serverApiKey(environment: Environment, variable: string): string {
+  const value = environment[variable]?.trim();
+  if (!value)
+    throw new GuruError(
+      "CONFIG_INVALID",
+      `An inference server's apiKeyEnv names ${variable}, which is not set. Put ${variable}=<key> in .env or the environment.`,
+    );
+  return value;
+}
+
+/**
+ * Values of every variable whose name says it holds a secret (`VLLM_API_KEY`), for the redactor;
+ * short ones (`SOME_SECRET=true`) are left out so ordinary words are not blacked out everywhere.
+ */
+export function secretNamedValues(environment: Environment): string[] {
+  return Object.entries(environment)
+    .filter(([name, value]) => value.trim().length >= 8 && isSecretKey([name]))
+    .map(([, value]) => value.trim());
 }

@@ -249,7 +249,7 @@ export class SlotQueue {
   }
 }
 
-function engineUnavailable(): GuruError {
+export function engineUnavailable(): GuruError {
   return new GuruError(
     "ENGINE_UNAVAILABLE",
     "No inference server is reachable, so Guru cannot answer right now. Try again in a minute; operators: run `guru doctor`.",

@@ -39,6 +39,7 @@ import { perTurnOverhead, promptMargin } from "./promptBudget.js";
 import { readNotes, withReadNotes } from "./readNotes.js";
 import type { Reply, ReplyUpdate } from "./replyUpdate.js";
 import { outcomeOf, type RequestObserver } from "./requestObserver.js";
+import { describeStatus, type StatusDescription } from "./statusDescription.js";
 import { TokenCountCache } from "./tokenCountCache.js";
 
 /** What the service needs of the engine (tests may wrap a real one to watch its requests). */
@@ -376,6 +377,11 @@ export class ConversationService {
   /** The memory database's size on disk. */
   databaseBytes(): number {
     return this.options.memory.databaseBytes();
+  }
+
+  /** `/status` in words, the same on every front. */
+  statusDescription(): StatusDescription {
+    return describeStatus(this.options.engine.stats());
   }
 
   /**

@@ -1,6 +1,7 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { closedPort } from "../support/closedPort.js";
 import { emptyWorkdir, type GuruRun, runGuru } from "../support/guruProcess.js";
 import { leakedSecrets, realShapedSecrets as secret } from "../support/realShapedSecrets.js";
 import { tinyModelPath } from "../support/tinyModel.js";
@@ -119,12 +120,20 @@ describe("guru doctor", () => {
     const cwd = workdir({
       ".env": `SLACK_BOT_TOKEN=${secret.slackBotToken}\nSLACK_SIGNING_SECRET=${secret.slackSigningSecret}\n`,
     });
+    // The platforms' checks go to a local port nothing listens on, never to Slack or Discord.
+    const nowhere = `http://127.0.0.1:${await closedPort()}`;
     const run = await runGuru(["doctor", "--model", tiny], {
       cwd,
-      env: { DISCORD_TOKEN: secret.discordToken, HF_TOKEN: secret.huggingFaceToken },
+      env: {
+        DISCORD_TOKEN: secret.discordToken,
+        HF_TOKEN: secret.huggingFaceToken,
+        SLACK_API_URL: `${nowhere}/api/`,
+        DISCORD_API_URL: `${nowhere}/api`,
+      },
     });
 
-    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^FAIL +slack: GURU_PLATFORM_UNREACHABLE: /m);
+    expect(run.stdout).toMatch(/^FAIL +discord: GURU_PLATFORM_UNREACHABLE: /m);
     expect(run.stdout).toMatch(
       /^ok +secrets: SLACK_BOT_TOKEN = \[redacted\] \(from .*\.env\), SLACK_SIGNING_SECRET = \[redacted\] \(from .*\.env\), DISCORD_TOKEN = \[redacted\] \(from the environment\), HF_TOKEN = \[redacted\] \(from the environment\)$/m,
     );

@@ -1,11 +1,10 @@
-import { readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { Ajv2020 } from "ajv/dist/2020.js";
 import { beforeAll, describe, expect, it } from "vitest";
 import { terminalAuthor, terminalChat } from "../../src/bots/terminal/terminalAddress.js";
-import { publishedAnalysisSchemaPath } from "../../src/service/publishedSchema.js";
 import { emptyWorkdir, runGuru } from "../support/guruProcess.js";
 import { seedKeptMemory } from "../support/keptMemory.js";
+import { expectPublishedAnalysis } from "../support/publishedAnalysis.js";
 import { tinyModelPath } from "../support/tinyModel.js";
 
 let tiny: string;
@@ -57,6 +56,19 @@ describe("guru chat on piped stdin", () => {
     expect(run.stdout).toContain("· confidence 72% · Shard billing by customer id");
   });
 
+  it("takes a line ending in a backslash and the next as one question, and keeps no history of piped lines", async () => {
+    const cwd = emptyWorkdir();
+    const run = await runGuru(["chat", "--model", tiny], {
+      cwd,
+      input: "first half of the question\\\nsecond half\n/memory\n",
+    });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain("What I keep of this conversation: 2 messages");
+    expect(run.stdout).toContain("you, ");
+    expect(run.stdout).toMatch(/first half of the question\s+second half/);
+    expect(existsSync(join(cwd, "data", "chat_history"))).toBe(false);
+  });
+
   it("shows the model and queue on /status", async () => {
     const run = await runGuru(["chat", "--model", tiny], { input: "/status\n" });
     expect(run.stdout).toMatch(/model .*tiny.* on CPU; slots 0\/4 busy, 0 waiting/);
@@ -68,10 +80,7 @@ describe("guru analyze", () => {
     const run = await runGuru(["analyze", "--json", "--model", tiny, "Why", "do", "builds", "fail?"]);
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
-    const schema = JSON.parse(readFileSync(publishedAnalysisSchemaPath, "utf8")) as object;
-    const validate = new Ajv2020({ strict: false }).compile(schema);
-    const analysis: unknown = JSON.parse(run.stdout);
-    expect(validate(analysis), JSON.stringify(validate.errors)).toBe(true);
+    expectPublishedAnalysis(run.stdout);
   });
 
   it("prints Markdown without --json", async () => {

@@ -29,7 +29,15 @@ function otherValue(node: SchemaNode, current: unknown): unknown {
   if (node.enum) return node.enum.find((value) => value !== current);
   const types = typesOf(node);
   if (types.has("boolean")) return current !== true;
-  if (types.has("array")) return ["x1", "x2"];
+  if (types.has("array")) {
+    const item = node.items as (SchemaNode & { readonly required?: readonly string[] }) | undefined;
+    if (!item?.properties) return ["x1", "x2"];
+    // A list of objects (inference servers): one item with each required property set.
+    const required = item.required ?? [];
+    return [
+      Object.fromEntries(required.map((key) => [key, otherValue(item.properties?.[key] ?? {}, undefined)])),
+    ];
+  }
   if (types.has("object")) return { k: "v" };
   if (types.has("integer") || types.has("number")) {
     const low = node.minimum ?? node.exclusiveMinimum ?? 0;
@@ -43,7 +51,8 @@ function otherValue(node: SchemaNode, current: unknown): unknown {
 
 /** How a person would write `value` in a variable. */
 function asVariableText(value: unknown): string {
-  if (Array.isArray(value)) return value.join(",");
+  if (Array.isArray(value))
+    return value.some((item) => typeof item === "object") ? JSON.stringify(value) : value.join(",");
   if (typeof value === "object") return JSON.stringify(value);
   return String(value);
 }
@@ -66,7 +75,11 @@ describe("the naming rule", () => {
       const value = otherValue(setting.schema, setting.schema.default);
       expect(value, setting.variable).not.toEqual(setting.schema.default);
       const config = configFrom({ [setting.variable]: asVariableText(value) });
-      expect(valueAt(config, setting.path), setting.variable).toEqual(value);
+      // A list of objects comes back with its items' defaults filled in.
+      const expected = Array.isArray(value)
+        ? value.map((item) => (typeof item === "object" ? expect.objectContaining(item) : item))
+        : value;
+      expect(valueAt(config, setting.path), setting.variable).toEqual(expected);
     }
   });
 

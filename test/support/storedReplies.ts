@@ -49,3 +49,16 @@ export function questionsStored(dataDir: string): number {
     db.close();
   }
 }
+
+/** The questions stored in the database at `databasePath`, oldest first, as the service received them. */
+export function storedQuestions(databasePath: string): string[] {
+  const db = new Database(databasePath, { readonly: true, fileMustExist: true });
+  try {
+    const rows = db.prepare("SELECT text FROM messages WHERE role = 'user' ORDER BY id").all() as {
+      text: string;
+    }[];
+    return rows.map((row) => row.text);
+  } finally {
+    db.close();
+  }
+}

@@ -1,6 +1,8 @@
-import { ApplicationFlags, DiscordAPIError, type REST, Routes } from "discord.js";
+import { ApplicationFlags, DiscordAPIError, HTTPError, type REST, Routes } from "discord.js";
 import { z } from "zod";
+import { defaultDiscordApiUrl } from "../../config/configSchema.js";
 import { GuruError } from "../../errors.js";
+import { failureReason, type PlatformEndpoint, platformUnreachable } from "../common/platformUnreachable.js";
 
 /** The part of `GET /applications/@me` Guru reads. */
 const applicationSchema = z.object({
@@ -22,7 +24,10 @@ export interface DiscordApplication {
 const messageContentFlags =
   ApplicationFlags.GatewayMessageContent | ApplicationFlags.GatewayMessageContentLimited;
 
-/** Who the token belongs to; a coded error that says what to fix when Discord says no. */
+/**
+ * Who the token belongs to; a coded error that says what to fix when Discord says no
+ * (`GURU_CONFIG_INVALID`) or does not answer as Discord (`GURU_PLATFORM_UNREACHABLE`).
+ */
 export async function fetchApplication(rest: REST, apiUrl: string): Promise<DiscordApplication> {
   let body: unknown;
   try {
@@ -35,12 +40,21 @@ export async function fetchApplication(rest: REST, apiUrl: string): Promise<Disc
         { cause },
       );
     }
-    throw new GuruError(
-      "CONFIG_INVALID",
-      `Could not reach the Discord API at ${apiUrl} (DISCORD_API_URL). Check the network or proxy.`,
-      { cause },
-    );
+    const answered =
+      cause instanceof DiscordAPIError || cause instanceof HTTPError
+        ? `Discord answered HTTP ${cause.status}`
+        : null;
+    throw platformUnreachable(discordEndpoint(apiUrl), answered ?? failureReason(cause), cause);
   }
   const app = applicationSchema.parse(body);
   return { id: app.id, name: app.name, messageContent: (app.flags & messageContentFlags) !== 0 };
+}
+
+export function discordEndpoint(apiUrl: string): PlatformEndpoint {
+  return {
+    platform: "Discord",
+    url: apiUrl,
+    urlVariable: "DISCORD_API_URL",
+    overridden: apiUrl !== defaultDiscordApiUrl,
+  };
 }

@@ -1,16 +1,18 @@
 import { type Client, Events, REST, RESTEvents, Status } from "discord.js";
-import { GuruError } from "../../errors.js";
+import { GuruError, isGuruError } from "../../errors.js";
 import type { PlatformCallObserver } from "../../service/platformCallObserver.js";
 import { notReady, type Readiness, ready } from "../../service/readiness.js";
 import type { BotContext, ChatBot, ChatBotFactory, FrontConfigured } from "../chatBot.js";
 import { sweepInterrupted } from "../common/interruptedSweep.js";
+import { platformUnreachable, unreachableReason } from "../common/platformUnreachable.js";
 import { RecentKeys } from "../common/recentKeys.js";
 import { UserRateLimiter } from "../common/userRateLimiter.js";
 import { AccessPolicy } from "./accessPolicy.js";
 import { checkClientId, describeRegistration, inviteUrl, putCommands } from "./commandRegistration.js";
 import { ConversationReader, type ConversationReadSettings, fileOriginsFor } from "./conversationReader.js";
-import { type DiscordApplication, fetchApplication } from "./discordApplication.js";
+import { type DiscordApplication, discordEndpoint, fetchApplication } from "./discordApplication.js";
 import { createDiscordClient } from "./discordClient.js";
+import { watchGatewayStart } from "./gatewayAttempts.js";
 import { type DiscordTimings, defaultTimings, type HandlerContext } from "./handlerContext.js";
 import { handleInteraction } from "./interactionHandler.js";
 import { finishInterruptedReplies } from "./interruptedReplies.js";
@@ -88,14 +90,22 @@ export class DiscordBot implements ChatBot {
     );
     // Ready once the guilds have arrived; a failed login rejects instead, leaving this unresolved.
     const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
+    const gateway = watchGatewayStart(client, config.apiUrl, this.token);
     this.accepting = true;
+    const login = client.login(this.token).then(() => ready);
+    // Once the start has failed another way, how the login ends no longer matters.
+    login.catch(() => {});
     try {
-      await client.login(this.token);
-      await ready;
+      await Promise.race([login, gateway.failed]);
     } catch (cause) {
       this.accepting = false;
       await client.destroy();
+      if (isGuruError(cause)) throw cause;
+      const unreachable = unreachableReason(cause);
+      if (unreachable) throw platformUnreachable(discordEndpoint(config.apiUrl), unreachable, cause);
       throw new GuruError("CONFIG_INVALID", "Could not connect to the Discord gateway.", { cause });
+    } finally {
+      gateway.dispose();
     }
     logger.info("connected to Discord", {
       user: client.user?.tag,

@@ -2,7 +2,7 @@ import type { AddressInfo } from "node:net";
 import { App, type Logger as BoltLogger, HTTPReceiver, SocketModeReceiver } from "@slack/bolt";
 import type { GuruConfig } from "../../config/configSchema.js";
 import type { Secrets } from "../../config/secrets.js";
-import { GuruError } from "../../errors.js";
+import { GuruError, isGuruError } from "../../errors.js";
 import type { Logger } from "../../log/logger.js";
 import type { PlatformCallObserver } from "../../service/platformCallObserver.js";
 import { notReady, type Readiness, ready } from "../../service/readiness.js";
@@ -10,6 +10,7 @@ import type { ChatBot, ChatBotFactory, FrontConfigured } from "../chatBot.js";
 import { EditBudget } from "../common/editBudget.js";
 import { sweepInterrupted } from "../common/interruptedSweep.js";
 import { listeningUrl } from "../common/listeningUrl.js";
+import { platformUnreachable, unreachableReason } from "../common/platformUnreachable.js";
 import { RecentKeys } from "../common/recentKeys.js";
 import { AccessGate } from "./accessGate.js";
 import { boltLevel, boltLogger } from "./boltLogger.js";
@@ -20,14 +21,10 @@ import { chatUpdateBudget } from "./replyView.js";
 import type { SlackConversations } from "./slackConversations.js";
 import { slackFileAccess } from "./slackFiles.js";
 import { listenForSlack, slackBodyLimitBytes } from "./slackHttpServer.js";
+import { identifySlackBot, slackEndpoint } from "./slackIdentity.js";
 import type { SlackRuntime } from "./slackRuntime.js";
-import {
-  type BotIdentity,
-  defaultRetryPolicy,
-  type RetryPolicy,
-  SlackCallError,
-  SlackWebApi,
-} from "./slackWebApi.js";
+import { defaultRetryPolicy, type RetryPolicy, SlackWebApi } from "./slackWebApi.js";
+import { watchSocketModeStart } from "./socketModeAttempts.js";
 import { ThreadTurns } from "./threadTurns.js";
 
 export type SlackMode = "socket" | "http";
@@ -42,7 +39,7 @@ export interface SlackBotOptions {
 }
 
 /** Where Bolt's HTTP receiver takes events, commands and interactions. */
-const eventsPath = "/slack/events";
+export const slackEventsPath = "/slack/events";
 
 /**
  * Slack starts when the bot token and one of the app token (Socket Mode) or signing secret
@@ -115,7 +112,7 @@ export class SlackBot implements ChatBot {
       },
       onCallFailed: (_method, code) => this.options.platformCalls?.apiError("slack", code),
     });
-    const self = await identify(api);
+    const self = await identifySlackBot(api, config.slack.apiUrl);
     const runtime: SlackRuntime = {
       service: this.options.service,
       api,
@@ -150,6 +147,10 @@ export class SlackBot implements ChatBot {
     try {
       this.stopReceiving = await this.listen(receiver);
     } catch (cause) {
+      if (isGuruError(cause)) throw cause;
+      // A socket that cannot reach Slack is the network's fault; a port Guru cannot listen on is the config's.
+      const unreachable = mode === "socket" ? unreachableReason(cause) : null;
+      if (unreachable) throw platformUnreachable(slackEndpoint(config.slack.apiUrl), unreachable, cause);
       const failed = mode === "socket" ? "Slack did not connect" : `Guru could not listen for Slack events`;
       throw new GuruError("CONFIG_INVALID", `${failed}: ${describe(cause)}`, { cause });
     }
@@ -183,7 +184,21 @@ export class SlackBot implements ChatBot {
   private async listen(receiver: SocketModeReceiver | HTTPReceiver): Promise<() => Promise<void>> {
     if (receiver instanceof SocketModeReceiver) {
       dropUnreadableEnvelopes(receiver.client, this.options.logger);
-      await receiver.start();
+      const watch = watchSocketModeStart(receiver.client, this.options.config.slack.apiUrl);
+      const started = receiver.start();
+      // Once the start has failed another way, how this ends no longer matters.
+      started.catch(() => {});
+      try {
+        await Promise.race([started, watch.failed]);
+      } catch (error) {
+        // Each reconnect attempt left a start pending on `disconnected`, which would reject
+        // unhandled when the client disconnects: they are dropped first.
+        receiver.client.removeAllListeners("disconnected");
+        await receiver.client.disconnect();
+        throw error;
+      } finally {
+        watch.dispose();
+      }
       // The client reconnects by itself after a drop; until then Slack's events cannot reach Guru.
       this.connection = () =>
         receiver.client.websocket?.isActive()
@@ -196,10 +211,10 @@ export class SlackBot implements ChatBot {
     const server = await listenForSlack(receiver, {
       host,
       port,
-      path: eventsPath,
+      path: slackEventsPath,
       logger: this.options.logger,
     });
-    this.url = listeningUrl(server.address() as AddressInfo, eventsPath);
+    this.url = listeningUrl(server.address() as AddressInfo, slackEventsPath);
     this.connection = () => (server.listening ? ready : notReady("the Slack events server is not listening"));
     return () =>
       new Promise<void>((resolve) => {
@@ -234,7 +249,7 @@ function createReceiver(
   }
   return new HTTPReceiver({
     signingSecret: secrets.slackSigningSecret ?? "",
-    endpoints: eventsPath,
+    endpoints: slackEventsPath,
     logger,
     bodyLimit: slackBodyLimitBytes,
   });
@@ -255,18 +270,6 @@ function dropUnreadableEnvelopes(client: SocketModeReceiver["client"], logger: L
         logger.warn("dropped a Socket Mode message Guru could not read", { error }),
       );
     });
-  }
-}
-
-async function identify(api: SlackWebApi): Promise<BotIdentity> {
-  try {
-    return await api.whoAmI();
-  } catch (cause) {
-    const code = cause instanceof SlackCallError ? cause.code : "unexpected_error";
-    const message = ["invalid_auth", "not_authed", "account_inactive", "token_revoked"].includes(code)
-      ? `Slack refused SLACK_BOT_TOKEN (${code}): use the xoxb- token from the app's OAuth & Permissions page.`
-      : `Slack could not be reached (${code}): check the network, or SLACK_API_URL if you set one.`;
-    throw new GuruError("CONFIG_INVALID", message, { cause });
   }
 }
 

@@ -42,6 +42,9 @@ export interface BotIdentity {
   readonly userId: string;
   readonly botId: string;
   readonly teamId: string;
+  /** The workspace's and the bot user's names, for people to read (`auth.test`'s `team`, `user`). */
+  readonly teamName: string;
+  readonly userName: string;
 }
 
 /**
@@ -66,7 +69,13 @@ const transientCodes = new Set([
 
 const replyMarkerType = "guru_reply";
 
-const identitySchema = z.object({ user_id: z.string(), bot_id: z.string(), team_id: z.string() });
+const identitySchema = z.object({
+  user_id: z.string(),
+  bot_id: z.string(),
+  team_id: z.string(),
+  team: z.string().default(""),
+  user: z.string().default(""),
+});
 const postedSchema = z.object({ ts: z.string() });
 const openedSchema = z.object({ channel: z.object({ id: z.string() }) });
 const uploadTargetSchema = z.object({ upload_url: z.string(), file_id: z.string() });
@@ -136,7 +145,13 @@ export class SlackWebApi {
 
   async whoAmI(): Promise<BotIdentity> {
     const result = identitySchema.parse(await this.call("auth.test", {}));
-    return { userId: result.user_id, botId: result.bot_id, teamId: result.team_id };
+    return {
+      userId: result.user_id,
+      botId: result.bot_id,
+      teamId: result.team_id,
+      teamName: result.team,
+      userName: result.user,
+    };
   }
 
   /** `marker`: the post's unique id, by which `findPost` finds it again (a fresh one unless given). */

@@ -1,19 +1,24 @@
+import { join } from "node:path";
 import type { Command } from "commander";
 import { runTerminalChat } from "../../bots/terminal/terminalChat.js";
+
 import { type GuruApp, openGuruApp } from "../guruApp.js";
 import { stopOnSignals } from "../interrupt.js";
 import { writeStatus } from "../redactedOutput.js";
-import { createRuntime, quietLogging } from "../runtime.js";
+import { createRuntime, quietLogging, withServerFlag } from "../runtime.js";
+
+/** Where the lines typed at `guru chat`'s prompt are kept, in Guru's data folder. */
+export const chatHistoryFileName = "chat_history";
 
 interface ChatFlags {
   readonly model?: string;
   readonly pull?: boolean;
   readonly logLevel?: string;
+  readonly server?: string[];
 }
 
 export function registerChat(program: Command): void {
-  program
-    .command("chat")
+  withServerFlag(program.command("chat"))
     .description(
       "Talk with Guru in this terminal (streaming, memory, /analyze, /forget, /memory, /status, /quit)",
     )
@@ -24,7 +29,8 @@ export function registerChat(program: Command): void {
       // Listening from the start: a signal while the model loads stops cleanly too.
       const stop = chatStop();
       const runtime = createRuntime(flags, quietLogging);
-      await chatInTerminal(await openGuruApp(runtime, { pull: flags.pull === true }), stop);
+      const app = await openGuruApp(runtime, { pull: flags.pull === true });
+      await chatInTerminal(app, runtime.config.dataDir, stop);
     });
 }
 
@@ -36,14 +42,23 @@ function chatStop(): AbortSignal {
   return stopOnSignals(process.stdin.isTTY === true ? ["SIGTERM"] : ["SIGINT", "SIGTERM"]);
 }
 
-/** The chat until /quit, end of input or a stop signal; then the database is closed. */
-export async function chatInTerminal(app: GuruApp, stop: AbortSignal = chatStop()): Promise<void> {
+/**
+ * The chat until /quit, end of input or a stop signal; then the database is closed. On a
+ * terminal, the lines typed are kept in `<dataDir>/chat_history` for the next chat.
+ */
+export async function chatInTerminal(
+  app: GuruApp,
+  dataDir: string,
+  stop: AbortSignal = chatStop(),
+): Promise<void> {
   try {
     if (stop.aborted) return;
     await runTerminalChat(app.service, {
       input: process.stdin,
-      prompt: process.stdin.isTTY === true,
       output: { out: (text) => process.stdout.write(text), status: writeStatus },
+      ...(process.stdin.isTTY === true
+        ? { terminal: { echo: process.stderr, historyFile: join(dataDir, chatHistoryFileName) } }
+        : {}),
       stop,
     });
   } finally {

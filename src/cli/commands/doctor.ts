@@ -1,34 +1,30 @@
 import { accessSync, constants, existsSync } from "node:fs";
 import { dirname } from "node:path";
 import type { Command } from "commander";
+import type { GuruConfig } from "../../config/configSchema.js";
 import { type EnvironmentSnapshot, readEnvironment } from "../../config/environment.js";
 import { packageRoot } from "../../config/guruHome.js";
 import type { LoadedConfig } from "../../config/loadConfig.js";
-import { secretVariables } from "../../config/secrets.js";
+import { secretVariables, serverApiKey } from "../../config/secrets.js";
 import { EmbeddedEngine } from "../../engine/embedded/embeddedEngine.js";
 import { openLlamaBackend } from "../../engine/embedded/llamaBackend.js";
 import { locateModel } from "../../engine/modelSource.js";
+import { checkWithin } from "../../engine/servers/healthChecker.js";
+import { configuredServers, serverBackendFactories } from "../../engine/servers/serverBackends.js";
 import { isGuruError } from "../../errors.js";
 import { silentLogger } from "../../log/logger.js";
 import { redactionMarker } from "../../log/redactor.js";
-import { exitOutcomes, type OutcomeName } from "../exitStatus.js";
+import type { DoctorCheck as Check } from "../doctorCheck.js";
+import { exitOutcomes } from "../exitStatus.js";
+import { platformChecks } from "../platformChecks.js";
 import { processRedactor } from "../redactedOutput.js";
 import { type CommonFlags, loadFlaggedConfig } from "../runtime.js";
-
-interface Check {
-  readonly name: string;
-  readonly ok: boolean;
-  readonly detail: string;
-  readonly fix?: string;
-  /** What a failure of this check is, for the exit status. */
-  readonly outcome: OutcomeName;
-}
 
 export function registerDoctor(program: Command): void {
   program
     .command("doctor")
     .description(
-      "Check the home, config, model, GPU and data folder, and say how to fix each problem (changes nothing on disk)",
+      "Check Guru's home, the config, the Slack and Discord credentials, the model and GPU (or each inference server) and the data folder, and say how to fix each problem (changes nothing on disk)",
     )
     .option("-m, --model <path-or-uri>", "check this model instead of the configured one")
     .action(async (flags: CommonFlags) => {
@@ -72,7 +68,10 @@ async function runChecks(flags: CommonFlags): Promise<Check[]> {
       outcome: "configuration",
     },
   ];
-  checks.push(secretsCheck(environment), dataDirCheck(config.dataDir));
+  const serverKeys = config.engine.servers.flatMap((server) => server.apiKeyEnv ?? []);
+  checks.push(secretsCheck(environment, serverKeys), dataDirCheck(config.dataDir));
+  checks.push(...(await platformChecks(config, loaded.secrets, process.stdin.isTTY === true)));
+  if (config.engine.servers.length > 0) return [...checks, ...(await serverChecks(config, environment))];
   const backend = await openLlamaBackend(config.engine.gpu, silentLogger);
   const gpu =
     backend.info.kind === "cpu"
@@ -121,9 +120,50 @@ async function runChecks(flags: CommonFlags): Promise<Check[]> {
   return checks;
 }
 
-/** Which secrets are set and where from; never their values. */
-function secretsCheck(environment: EnvironmentSnapshot): Check {
-  const set = Object.values(secretVariables)
+/** With inference servers no model is loaded here: each server is asked what it serves instead. */
+async function serverChecks(config: GuruConfig, environment: EnvironmentSnapshot): Promise<Check[]> {
+  let servers: ReturnType<typeof configuredServers>;
+  try {
+    servers = configuredServers(config.engine.servers, serverBackendFactories, (variable) =>
+      serverApiKey(environment.variables, variable),
+    );
+  } catch (error) {
+    return [
+      {
+        name: "servers",
+        ok: false,
+        detail: isGuruError(error) ? error.message : String(error),
+        outcome: "configuration",
+      },
+    ];
+  }
+  return Promise.all(
+    servers.map(async ({ backend, slots }): Promise<Check> => {
+      const name = `server ${backend.url} (${backend.kind})`;
+      const health = await checkWithin(backend, config.engine.healthCheckTimeoutMs);
+      if (!health.healthy)
+        return {
+          name,
+          ok: false,
+          detail: health.reason,
+          fix: "start it (see docs/servers.md), check the URL, or remove it from GURU_SERVERS / engine.servers",
+          outcome: "runtime",
+        };
+      const context =
+        health.contextSize > 0 ? `${health.contextSize} tokens a slot` : "context size not reported";
+      return {
+        name,
+        ok: true,
+        detail: `reachable; model ${health.model}; ${slots ?? health.slots} slots; ${context}`,
+        outcome: "runtime",
+      };
+    }),
+  );
+}
+
+/** Which secrets (Guru's own, and the servers' API keys) are set and where from; never their values. */
+function secretsCheck(environment: EnvironmentSnapshot, serverKeys: readonly string[]): Check {
+  const set = [...new Set([...Object.values(secretVariables), ...serverKeys])]
     .filter((variable) => environment.variables[variable]?.trim())
     .map(
       (variable) =>

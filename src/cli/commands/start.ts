@@ -10,7 +10,7 @@ import { Operations } from "../../ops/operations.js";
 import { RequestObservers } from "../../service/requestObservers.js";
 import { type GuruApp, openGuruApp } from "../guruApp.js";
 import { writeStatus } from "../redactedOutput.js";
-import { createRuntime, type Runtime } from "../runtime.js";
+import { createRuntime, type Runtime, withServerFlag } from "../runtime.js";
 import { chatInTerminal } from "./chat.js";
 
 interface StartFlags {
@@ -18,6 +18,7 @@ interface StartFlags {
   readonly model?: string;
   readonly pull?: boolean;
   readonly logLevel?: string;
+  readonly server?: string[];
 }
 
 interface Front {
@@ -46,10 +47,9 @@ function noFrontConfigured(home: string): string {
 }
 
 export function registerStart(program: Command): void {
-  program
-    .command("start")
+  withServerFlag(program.command("start"))
     .description(
-      "Load the model and run the configured Slack, Discord and MCP fronts (the terminal chat when none is)",
+      "Load the model (or connect to the inference servers) and run the configured Slack, Discord and MCP fronts (the terminal chat when none is)",
     )
     .option("-m, --model <path-or-uri>", "a GGUF file or hf:/https: URI (overrides GURU_MODEL)")
     .option("--pull", "download the model first if it is missing")
@@ -61,10 +61,11 @@ export function registerStart(program: Command): void {
       const configured = fronts.filter((front) => front.configured(runtime));
       if (configured.length === 0) {
         if (!process.stdin.isTTY) throw new GuruError("NOT_CONFIGURED", noFrontConfigured(runtime.home));
-        writeStatus(`${noFrontConfigured(runtime.home)}
-Starting the terminal chat.
-`);
-        await chatInTerminal(await openGuruApp(runtime, { pull: flags.pull === true }));
+        writeStatus(`${noFrontConfigured(runtime.home)}\nStarting the terminal chat.\n`);
+        await chatInTerminal(
+          await openGuruApp(runtime, { pull: flags.pull === true }),
+          runtime.config.dataDir,
+        );
         return;
       }
       // Up before the model loads, so a supervisor sees "loading" rather than nothing.

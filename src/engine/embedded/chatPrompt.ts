@@ -1,5 +1,6 @@
-import type { ChatHistoryItem, ChatWrapper, LlamaModel, Token } from "node-llama-cpp";
+import type { ChatWrapper, LlamaModel, Token } from "node-llama-cpp";
 import { LlamaText } from "node-llama-cpp";
+import { chatHistoryForAnswer } from "../chatHistory.js";
 import type { ChatTurn } from "../generationTypes.js";
 
 export interface RenderedPrompt {
@@ -17,13 +18,7 @@ export function renderChatPrompt(
   chatWrapper: ChatWrapper,
   turns: readonly ChatTurn[],
 ): RenderedPrompt {
-  const chatHistory: ChatHistoryItem[] = turns.map((turn) =>
-    turn.role === "assistant"
-      ? { type: "model", response: [turn.text] }
-      : { type: turn.role, text: turn.text },
-  );
-  chatHistory.push({ type: "model", response: [] });
-  const state = chatWrapper.generateContextState({ chatHistory });
+  const state = chatWrapper.generateContextState({ chatHistory: chatHistoryForAnswer(turns) });
   const stopTokens = new Set<Token>();
   for (const trigger of state.stopGenerationTriggers) {
     const tokens = LlamaText(trigger).tokenize(model.tokenizer);

@@ -10,9 +10,15 @@ import type { EngineConfig } from "../../config/configSchema.js";
 import { GuruError, isGuruError } from "../../errors.js";
 import type { Logger } from "../../log/logger.js";
 import type { Engine, EngineStats } from "../engine.js";
-import { EventChannel } from "../eventChannel.js";
-import type { GenerationEvent, GenerationRequest, GenerationUsage } from "../generationTypes.js";
+import type { EventChannel } from "../eventChannel.js";
+import type { GenerationEvent, GenerationRequest } from "../generationTypes.js";
+import { doneEvent, usageOf } from "../generationUsage.js";
+import { drainQueue } from "../queueDrain.js";
+import { RecentSpeeds } from "../recentSpeeds.js";
+import { runSignal } from "../runSignal.js";
+import { samplingFor } from "../sampling.js";
 import { SlotQueue } from "../slotQueue.js";
+import { streamedRun } from "../streamedRun.js";
 import { renderChatPrompt } from "./chatPrompt.js";
 import { chooseThreads, type LlamaBackend, openLlamaBackend } from "./llamaBackend.js";
 import { loadModelFile } from "./modelLoader.js";
@@ -27,8 +33,6 @@ export interface EngineOptions {
   readonly backend?: LlamaBackend;
 }
 
-const recentWindow = 10;
-
 /**
  * The model, loaded once, and a fixed set of context sequences (slots) that a fair queue hands
  * out. Every generation streams events and ends with usage figures; it can be cancelled, times
@@ -39,7 +43,7 @@ export class EmbeddedEngine implements Engine {
   private readonly warm: WarmSlots;
   private readonly shutdown = new AbortController();
   private readonly grammars = new Map<string, Promise<LlamaGrammar>>();
-  private readonly recentSpeeds: number[] = [];
+  private readonly speeds = new RecentSpeeds();
   private completed = 0;
 
   private constructor(
@@ -106,18 +110,11 @@ export class EmbeddedEngine implements Engine {
   }
 
   generate(request: GenerationRequest): AsyncIterable<GenerationEvent> {
-    const abandoned = new AbortController();
-    const channel = new EventChannel<GenerationEvent>(() => abandoned.abort());
-    this.run(request, channel, abandoned.signal).then(
-      () => channel.end(),
-      (error: unknown) => channel.fail(error),
-    );
-    return channel;
+    return streamedRun((channel, abandoned) => this.run(request, channel, abandoned));
   }
 
   stats(): EngineStats {
     const queue = this.queue.stats();
-    const speeds = this.recentSpeeds;
     return {
       kind: "embedded",
       model: this.model.filename ?? "model",
@@ -127,27 +124,14 @@ export class EmbeddedEngine implements Engine {
       busy: queue.busy,
       waiting: queue.waiting,
       contextSize: this.config.contextSize,
-      recentTokensPerSecond: speeds.length === 0 ? 0 : speeds.reduce((a, b) => a + b, 0) / speeds.length,
+      recentTokensPerSecond: this.speeds.mean(),
       completed: this.completed,
       servers: [],
     };
   }
 
-  async drain(graceMs: number = this.config.drainGraceMs): Promise<void> {
-    this.queue.close();
-    let timer: NodeJS.Timeout | undefined;
-    const graceOver = new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, graceMs);
-    });
-    await Promise.race([this.queue.whenIdle(), graceOver]);
-    clearTimeout(timer);
-    this.shutdown.abort(
-      new GuruError(
-        "SHUTTING_DOWN",
-        "Guru is shutting down; this answer was cut short. Ask again once it is back.",
-      ),
-    );
-    await this.queue.whenIdle();
+  drain(graceMs: number = this.config.drainGraceMs): Promise<void> {
+    return drainQueue(this.queue, graceMs, this.shutdown);
   }
 
   async close(): Promise<void> {
@@ -164,19 +148,12 @@ export class EmbeddedEngine implements Engine {
     const prompt = renderChatPrompt(this.model, this.chatWrapper, request.turns);
     const grammar = request.jsonSchema ? await this.grammarFor(request.jsonSchema) : undefined;
     const queuedAt = performance.now();
-    const timeout = new AbortController();
-    const timer = setTimeout(
-      () =>
-        timeout.abort(
-          new GuruError("TIMEOUT", "The answer took too long and was stopped. Try a shorter question."),
-        ),
-      request.timeoutMs ?? this.config.requestTimeoutMs,
-    );
-    const signal = AbortSignal.any(
-      [request.signal, abandoned, timeout.signal, this.shutdown.signal].filter(
-        (s): s is AbortSignal => s !== undefined,
-      ),
-    );
+    const stop = runSignal(request.timeoutMs ?? this.config.requestTimeoutMs, [
+      request.signal,
+      abandoned,
+      this.shutdown.signal,
+    ]);
+    const signal = stop.signal;
     try {
       const preferredSlot =
         request.conversation === undefined ? undefined : this.warm.slotOf(request.conversation);
@@ -193,30 +170,20 @@ export class EmbeddedEngine implements Engine {
           sequence: this.sequences[lease.slot] as LlamaContextSequence,
           prompt,
           maxTokens: request.maxTokens ?? this.config.maxTokens,
-          sampling: {
-            temperature: request.temperature ?? this.config.temperature,
-            topP: this.config.topP,
-            topK: this.config.topK,
-            ...(request.seed === undefined ? {} : { seed: request.seed }),
-          },
+          sampling: samplingFor(request, this.config),
           ...(grammar ? { grammar } : {}),
           ignoreEndOfText: request.ignoreEndOfText ?? false,
           signal,
           onText: (delta) => channel.push({ type: "text", delta }),
         });
         const endedAt = performance.now();
-        const usage = usageOf(outcome, prompt.tokens.length, queuedAt, startedAt, endedAt);
-        this.record(usage);
-        channel.push({
-          type: "done",
-          result: {
-            text: outcome.text,
-            usage,
-            tokenConfidences: outcome.tokenConfidences,
-            probabilities: { engine: "node-llama-cpp", kind: "sampled" },
-            stopReason: outcome.stopReason,
-          },
-        });
+        const usage = usageOf(
+          { ...outcome, promptTokens: prompt.tokens.length },
+          { queuedAt, startedAt, endedAt },
+        );
+        this.completed += 1;
+        this.speeds.record(usage.tokensPerSecond);
+        channel.push(doneEvent(outcome, usage, { engine: "node-llama-cpp", kind: "sampled" }));
       } catch (error) {
         // A cut-short answer leaves the slot's cache in an unknown state for warm reuse.
         this.warm.assign(lease.slot, undefined);
@@ -231,7 +198,7 @@ export class EmbeddedEngine implements Engine {
         cause: error,
       });
     } finally {
-      clearTimeout(timer);
+      stop.dispose();
     }
   }
 
@@ -245,39 +212,4 @@ export class EmbeddedEngine implements Engine {
     }
     return grammar;
   }
-
-  private record(usage: GenerationUsage): void {
-    this.completed += 1;
-    if (usage.tokensPerSecond > 0) {
-      this.recentSpeeds.push(usage.tokensPerSecond);
-      if (this.recentSpeeds.length > recentWindow) this.recentSpeeds.shift();
-    }
-  }
-}
-
-function usageOf(
-  outcome: Awaited<ReturnType<typeof generateOnSequence>>,
-  promptTokens: number,
-  queuedAt: number,
-  startedAt: number,
-  endedAt: number,
-): GenerationUsage {
-  const firstTokenAt = outcome.firstTokenAt ?? endedAt;
-  const decodeMs = endedAt - firstTokenAt;
-  return {
-    promptTokens,
-    cachedPromptTokens: outcome.cachedPromptTokens,
-    generatedTokens: outcome.generatedTokens,
-    queueMs: round(startedAt - queuedAt),
-    timeToFirstTokenMs: round(firstTokenAt - startedAt),
-    totalMs: round(endedAt - queuedAt),
-    tokensPerSecond:
-      outcome.generatedTokens > 1 && decodeMs > 0
-        ? round(((outcome.generatedTokens - 1) * 1000) / decodeMs)
-        : 0,
-  };
-}
-
-function round(value: number): number {
-  return Math.round(value * 10) / 10;
 }

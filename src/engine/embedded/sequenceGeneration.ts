@@ -2,21 +2,15 @@ import type { LlamaContextSequence, LlamaGrammar, Token } from "node-llama-cpp";
 import { LlamaGrammarEvaluationState } from "node-llama-cpp";
 import { GuruError } from "../../errors.js";
 import { abortReason } from "../abortReason.js";
+import type { Sampling } from "../sampling.js";
 import type { RenderedPrompt } from "./chatPrompt.js";
 import { TokenTextStream } from "./tokenTextStream.js";
-
-export interface SamplingOptions {
-  readonly temperature: number;
-  readonly topP: number;
-  readonly topK: number;
-  readonly seed?: number;
-}
 
 export interface SequenceGeneration {
   readonly sequence: LlamaContextSequence;
   readonly prompt: RenderedPrompt;
   readonly maxTokens: number;
-  readonly sampling: SamplingOptions;
+  readonly sampling: Sampling;
   readonly grammar?: LlamaGrammar;
   readonly ignoreEndOfText: boolean;
   readonly signal: AbortSignal;

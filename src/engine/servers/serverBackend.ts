@@ -1,4 +1,5 @@
 import type { ChatTurn, GenerationResult, ProbabilitySource } from "../generationTypes.js";
+import type { Sampling } from "../sampling.js";
 
 export type ServerKind = "llama-server" | "openai";
 
@@ -15,12 +16,8 @@ export type ServerHealth =
     }
   | { readonly healthy: false; readonly reason: string };
 
-export interface ServerSampling {
-  readonly temperature: number;
-  readonly topP: number;
-  readonly topK: number;
-  readonly seed?: number;
-}
+/** Guru's sampling settings, the same as the embedded engine's. */
+export type ServerSampling = Sampling;
 
 /** One answer to compute on one server. */
 export interface ServerGeneration {

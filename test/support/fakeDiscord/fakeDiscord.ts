@@ -22,6 +22,8 @@ export interface FakeDiscordOptions {
   /** The Message Content switch of the Developer Portal (on unless told). */
   readonly messageContentIntent?: boolean;
   readonly heartbeatIntervalMs?: number;
+  /** Where `GET /gateway/bot` sends clients: the fake's own gateway unless told (e.g. one that cannot be reached). */
+  readonly gatewayUrl?: string;
 }
 
 /** A gateway dispatch as sent, to send again (a redelivery after a restart). */
@@ -90,6 +92,7 @@ export class FakeDiscord {
     readonly world: DiscordWorld,
     private readonly http: Server,
     readonly gateway: FakeGateway,
+    gatewayUrl: string | undefined,
   ) {
     this.routes = restRoutes(
       world,
@@ -103,7 +106,7 @@ export class FakeDiscord {
             GatewayIntentBits.Guilds,
           ),
       },
-      () => gateway.url,
+      () => gatewayUrl ?? gateway.url,
     );
   }
 
@@ -114,7 +117,7 @@ export class FakeDiscord {
       if (fake) void fake.serve(request, response);
     });
     const gateway = new FakeGateway(world, http, options.heartbeatIntervalMs ?? 41_250);
-    fake = new FakeDiscord(world, http, gateway);
+    fake = new FakeDiscord(world, http, gateway, options.gatewayUrl);
     await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
     return fake;
   }

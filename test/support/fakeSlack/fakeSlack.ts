@@ -14,12 +14,17 @@ export interface FakeSlack {
   close(): Promise<void>;
 }
 
-export async function startFakeSlack(): Promise<FakeSlack> {
+export interface FakeSlackOptions {
+  /** The origin `apps.connections.open` sends Socket Mode clients to: the fake's own unless told (e.g. one that cannot be reached). */
+  readonly socketOrigin?: string;
+}
+
+export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<FakeSlack> {
   let base = "";
   const socket = new FakeSocketMode();
   const web = new FakeWebApi(
     () => base,
-    () => `${base.replace(/^http/, "ws")}/link/?ticket=${Date.now()}&app_id=fake`,
+    () => `${options.socketOrigin ?? base.replace(/^http/, "ws")}/link/?ticket=${Date.now()}&app_id=fake`,
   );
   const server: Server = createServer((request, response) => {
     const path = new URL(request.url ?? "/", "http://127.0.0.1").pathname;
