@@ -62,7 +62,13 @@ export function analysisCard(analysis: CognitiveAnalysis, when?: string): HTMLEl
     section(
       "Confidence",
       confidenceBar("Overall", confidence.overall, "overall"),
-      confidenceBar("Token probability", confidence.tokenProbability),
+      confidence.tokenProbability === undefined
+        ? element(
+            "p",
+            { class: "note" },
+            "Token probability: none (the inference server gave no token probabilities); the confidence comes from the other two.",
+          )
+        : confidenceBar("Token probability", confidence.tokenProbability),
       confidenceBar("Self-assessment", confidence.selfAssessment),
       confidenceBar("Completeness", confidence.completeness),
     ),
