@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import type { BotContext, ChatBot, ChatBotFactory, FrontConfigured } from "../bots/chatBot.js";
 import { listeningUrl } from "../bots/common/listeningUrl.js";
-import { GuruError } from "../errors.js";
+import { GuruError, isGuruError } from "../errors.js";
 import { notReady, ready } from "../service/readiness.js";
 import {
   isLoopbackHost,
@@ -118,9 +118,10 @@ export function openConsole(
       http = createServer((request, response) => {
         handle(request, response).catch((error: unknown) => {
           logger.error("console request failed", { error });
-          if (!response.headersSent)
-            sendError(response, 500, "GENERATION_FAILED", "The console failed; see Guru's log.");
-          else response.end();
+          // A coded error (the database is locked, full…) says what to do; anything else, where to look.
+          if (response.headersSent) response.end();
+          else if (isGuruError(error)) sendError(response, 500, error.code, error.message);
+          else sendError(response, 500, "GENERATION_FAILED", "The console failed; see Guru's log.");
         });
       });
       await new Promise<void>((resolve, reject) => {

@@ -1,6 +1,6 @@
 import type { AnalysesResponse } from "../apiTypes.js";
 import { analysisCard } from "./analysisCard.js";
-import { ApiFailure, getJson } from "./api.js";
+import { failureText, getJson } from "./api.js";
 import { byId, element, percent } from "./dom.js";
 import { lineChart } from "./lineChart.js";
 
@@ -24,8 +24,7 @@ export class AnalysesView {
     try {
       ({ analyses } = await getJson<AnalysesResponse>(`/api/analyses?q=${encodeURIComponent(query)}`));
     } catch (error) {
-      this.count.textContent =
-        error instanceof ApiFailure ? error.message : "The console could not reach Guru.";
+      this.count.textContent = failureText(error);
       return;
     }
     this.count.textContent =

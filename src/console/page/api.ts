@@ -10,6 +10,11 @@ export class ApiFailure extends Error {
   }
 }
 
+/** What to tell the person when a call failed: the console's own message, or that Guru is unreachable. */
+export function failureText(error: unknown): string {
+  return error instanceof ApiFailure ? error.message : "The console could not reach Guru: is it running?";
+}
+
 async function failureOf(response: Response): Promise<ApiFailure> {
   try {
     const body = (await response.json()) as ApiError;

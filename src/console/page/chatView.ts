@@ -1,6 +1,6 @@
 import type { ConversationsResponse, HistoryMessage, HistoryResponse, ReplyUpdate } from "../apiTypes.js";
 import { analysisCard } from "./analysisCard.js";
-import { ApiFailure, getJson, postEvents } from "./api.js";
+import { failureText, getJson, postEvents } from "./api.js";
 import { byId, element } from "./dom.js";
 import { markdownView } from "./markdownView.js";
 
@@ -94,11 +94,17 @@ export class ChatView {
     });
   }
 
+  /** Opens the newest conversation (a new one when there is none). */
   async open(): Promise<void> {
-    const { conversations } = await getJson<ConversationsResponse>("/api/conversations");
-    const newest = conversations[0]?.thread;
-    if (newest) this.conversation = newest;
-    this.fillPicker(conversations);
+    try {
+      const { conversations } = await getJson<ConversationsResponse>("/api/conversations");
+      const newest = conversations[0]?.thread;
+      if (newest) this.conversation = newest;
+      this.fillPicker(conversations);
+    } catch (error) {
+      this.progress.textContent = failureText(error);
+      return;
+    }
     await this.loadHistory();
   }
 
@@ -130,10 +136,14 @@ export class ChatView {
   }
 
   private async loadHistory(): Promise<void> {
-    const history = await getJson<HistoryResponse>(
-      `/api/history?conversation=${encodeURIComponent(this.conversation)}`,
-    );
-    this.messages.replaceChildren(...history.messages.map(historyItem));
+    try {
+      const history = await getJson<HistoryResponse>(
+        `/api/history?conversation=${encodeURIComponent(this.conversation)}`,
+      );
+      this.messages.replaceChildren(...history.messages.map(historyItem));
+    } catch (error) {
+      this.progress.textContent = failureText(error);
+    }
   }
 
   private async send(mode: Mode): Promise<void> {
@@ -167,7 +177,7 @@ export class ChatView {
         reply.fail("Stopped. What there was of the answer is kept, marked interrupted.");
         this.progress.textContent = "Stopped.";
       } else {
-        const message = error instanceof ApiFailure ? error.message : "The console could not reach Guru.";
+        const message = failureText(error);
         reply.fail(message);
         this.progress.textContent = `Failed: ${message}`;
       }

@@ -5,7 +5,7 @@ import type {
   MemoryView as KeptView,
 } from "../apiTypes.js";
 import { confidenceBar } from "./analysisCard.js";
-import { ApiFailure, getJson, postJson } from "./api.js";
+import { failureText, getJson, postJson } from "./api.js";
 import { byId, element } from "./dom.js";
 
 function addressOf(size: ConversationSize): ConversationAddress {
@@ -72,7 +72,13 @@ export class MemoryView {
   }
 
   async refresh(): Promise<void> {
-    const { conversations } = await getJson<ConversationsResponse>("/api/memory");
+    let conversations: ConversationsResponse["conversations"];
+    try {
+      ({ conversations } = await getJson<ConversationsResponse>("/api/memory"));
+    } catch (error) {
+      this.status.textContent = failureText(error);
+      return;
+    }
     const places = new Map<string, ConversationSize[]>();
     for (const size of conversations) places.set(place(size), [...(places.get(place(size)) ?? []), size]);
     if (conversations.length === 0) this.status.textContent = "Guru keeps no conversations.";
@@ -144,9 +150,7 @@ export class MemoryView {
       const kept = await postJson<KeptView>("/api/kept", { address: addressOf(size) });
       detail.firstElementChild?.replaceChildren(keptView(kept));
     } catch (error) {
-      detail.firstElementChild?.replaceChildren(
-        error instanceof ApiFailure ? error.message : "The console could not reach Guru.",
-      );
+      detail.firstElementChild?.replaceChildren(failureText(error));
     }
   }
 
@@ -156,8 +160,7 @@ export class MemoryView {
       await postJson("/api/forget", { address: addressOf(size) });
       this.status.textContent = `Forgot ${size.key}.`;
     } catch (error) {
-      this.status.textContent =
-        error instanceof ApiFailure ? error.message : "The console could not reach Guru.";
+      this.status.textContent = failureText(error);
     }
     await this.refresh();
   }
