@@ -64,3 +64,11 @@ function describePersona(request: PersonaCommand): string {
     : "from Guru's configuration";
   return `The persona here (${source}):\n${request.quote(persona.text)}`;
 }
+
+/** Text as a Markdown block quote (Slack's mrkdwn and Discord's alike), line by line. */
+export function blockQuote(text: string): string {
+  return text
+    .split("\n")
+    .map((line) => `> ${line}`)
+    .join("\n");
+}

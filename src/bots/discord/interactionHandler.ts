@@ -14,6 +14,7 @@ import { failureText, forgetNotAllowedText, helpText, rateLimitedText, refusedTe
 import type { HandlerContext } from "./handlerContext.js";
 import { exportFile, forgetMeText, forgetText, statusText, type UserExportFile } from "./localCommands.js";
 import { memoryText } from "./memoryText.js";
+import { personaReply } from "./personaCommand.js";
 import { ReplyChain } from "./replyChain.js";
 import { interactionTokenLifetimeMs, writeReplyLocator } from "./replyLocator.js";
 import { type ReplyView, renderReply } from "./replyRenderer.js";
@@ -64,6 +65,8 @@ export async function handleInteraction(context: HandlerContext, interaction: In
       );
     case commandNames.status:
       return answerAtOnce(context, interaction, () => statusText(context.service));
+    case commandNames.persona:
+      return answerAtOnce(context, interaction, () => personaReply(context, interaction, caller));
     case commandNames.forget:
       if (!mayForget(context, interaction, caller)) return ephemeral(interaction, forgetNotAllowedText);
       return answerAtOnce(context, interaction, () => forgetText(context.service, address));

@@ -1,5 +1,6 @@
 import type { RequestMode } from "../../service/conversationRequest.js";
 import type { StatusDescription } from "../../service/statusDescription.js";
+import { blockQuote } from "../common/personaCommand.js";
 import { escapeText } from "./mrkdwn.js";
 import type { UserData } from "./slackConversations.js";
 
@@ -40,10 +41,7 @@ export function questionRootText(user: string, question: string, mode: RequestMo
 
 /** Text as a Slack block quote, its markup inert. */
 export function quoted(text: string): string {
-  return escapeText(text)
-    .split("\n")
-    .map((line) => `> ${line}`)
-    .join("\n");
+  return blockQuote(escapeText(text));
 }
 
 export function cannotPostText(slackError: string): string {

@@ -49,6 +49,8 @@ export interface SentMessage extends SentDispatch {
 export interface SlashCommandOptions {
   readonly name: string;
   readonly prompt?: string;
+  /** A subcommand and its string options (`/persona set text:…`), instead of `prompt`. */
+  readonly subcommand?: { readonly name: string; readonly options?: Readonly<Record<string, string>> };
   readonly user?: APIUser;
   /** A guild channel or thread (#general unless told); ignored for a DM. */
   readonly channelId?: string;
@@ -153,7 +155,12 @@ export class FakeDiscord {
       : world.channel(options.channelId ?? world.channels.general.id)?.channel;
     if (!channel) throw new Error(`no channel ${options.channelId}`);
     return this.dispatchCommand(options.name, caller, channel, options.dm === true, (invoked) =>
-      slashCommand({ ...invoked, options: options.prompt === undefined ? {} : { prompt: options.prompt } }),
+      slashCommand({
+        ...invoked,
+        options:
+          options.subcommand?.options ?? (options.prompt === undefined ? {} : { prompt: options.prompt }),
+        ...(options.subcommand ? { subcommand: options.subcommand.name } : {}),
+      }),
     );
   }
 

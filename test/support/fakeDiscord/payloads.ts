@@ -249,6 +249,8 @@ export interface CommandCaller {
 
 export interface SlashCommandPayload extends CommandCaller {
   readonly options: Readonly<Record<string, string>>;
+  /** The subcommand the options belong to (`/persona set text:…`), if any. */
+  readonly subcommand?: string;
 }
 
 /**
@@ -256,15 +258,25 @@ export interface SlashCommandPayload extends CommandCaller {
  * `authorizing_integration_owners` must be present: discord.js 14.28 reads both unguarded.
  */
 export function slashCommand(options: SlashCommandPayload): APIChatInputApplicationCommandInteraction {
+  const strings = Object.entries(options.options).map(([name, value]) => ({
+    name,
+    type: ApplicationCommandOptionType.String as const,
+    value,
+  }));
   return applicationCommand(options, {
     id: options.commandId,
     name: options.name,
     type: ApplicationCommandType.ChatInput as const,
-    options: Object.entries(options.options).map(([name, value]) => ({
-      name,
-      type: ApplicationCommandOptionType.String as const,
-      value,
-    })),
+    options:
+      options.subcommand === undefined
+        ? strings
+        : [
+            {
+              name: options.subcommand,
+              type: ApplicationCommandOptionType.Subcommand as const,
+              options: strings,
+            },
+          ],
   });
 }
 
