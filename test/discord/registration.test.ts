@@ -5,7 +5,17 @@ import { configSchema } from "../../src/config/configSchema.js";
 import { isGuruError } from "../../src/errors.js";
 import { FakeDiscord } from "../support/fakeDiscord/fakeDiscord.js";
 
-const commandNames = ["ask", "analyze", "forget", "memory", "status", "help", "forget-me", "export", "persona"];
+const commandNames = [
+  "ask",
+  "analyze",
+  "forget",
+  "memory",
+  "status",
+  "help",
+  "forget-me",
+  "export",
+  "persona",
+];
 
 describe("registerDiscordCommands", () => {
   let fake: FakeDiscord;
