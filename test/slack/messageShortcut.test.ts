@@ -154,4 +154,17 @@ describe.each(transports)("Slack over %s: Analyze with Guru (message shortcut)",
       expect.objectContaining({ text: expect.stringContaining("please wait") }),
     ]);
   });
+
+  it("tells the person privately when it cannot post in the channel", async () => {
+    await open();
+    const target = rig.slack.web.userPosts({ user: people.bob, channel: places.random, text: "Ship it?" });
+    rig.slack.web.removeBotFrom(places.random);
+
+    await analyze(target);
+
+    expect(rig.slack.web.botRepliesIn(places.random, target.ts)).toEqual([]);
+    expect(rig.slack.web.responses).toEqual([
+      expect.objectContaining({ text: expect.stringContaining("Invite me with `/invite @Guru`") }),
+    ]);
+  });
 });

@@ -1,7 +1,7 @@
 import type { App } from "@slack/bolt";
 import { z } from "zod";
 import type { Asker } from "./accessGate.js";
-import { notAllowedText, rateLimitedText } from "./replyTexts.js";
+import { cannotPostText, notAllowedText, rateLimitedText } from "./replyTexts.js";
 import { slackFileSchema } from "./slackPayloads.js";
 import { answerInSlack, type SlackRuntime } from "./slackRuntime.js";
 import { plainText } from "./slackText.js";
@@ -78,7 +78,7 @@ async function analyzeMessage(runtime: SlackRuntime, body: unknown, respond: Sho
     ...(message.thread_ts ? { threadTs: message.thread_ts } : {}),
     files: message.files,
   });
-  await answerInSlack(
+  const refused = await answerInSlack(
     runtime,
     {
       address,
@@ -92,4 +92,6 @@ async function analyzeMessage(runtime: SlackRuntime, body: unknown, respond: Sho
     },
     { channel, threadTs },
   );
+  // The shortcut works in channels Guru is not in: the person learns why nothing appeared.
+  if (refused !== null) await note(cannotPostText(refused));
 }
