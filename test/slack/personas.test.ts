@@ -110,6 +110,33 @@ describe("Slack: /guru persona", () => {
     expect(await systemTurnOfNextAnswer()).toBe(defaultSystemPrompt);
   });
 
+  it("comes before the config file's persona for the channel, which is back after a reset", async () => {
+    service.close();
+    await rig.close();
+    const configured = "You are the configured persona of #general.";
+    service = openServiceRig(engine, {
+      channelPrompts: { [`slack:${workspace.teamId}:${places.general}`]: configured },
+    });
+    rig = await openSlackRig("socket", service.service, { admins: [people.alice] });
+    expect(await systemTurnOfNextAnswer()).toBe(configured);
+
+    await rig.command({ user: people.alice, channel: places.general, text: `persona set ${pirate}` });
+    expect(await systemTurnOfNextAnswer()).toBe(pirate);
+
+    await rig.command({ user: people.alice, channel: places.general, text: "persona reset" });
+    expect(await systemTurnOfNextAnswer()).toBe(configured);
+  });
+
+  it("keeps what Slack escaped as people read it", async () => {
+    await rig.command({
+      user: people.alice,
+      channel: places.general,
+      text: "persona set Use &lt;b&gt; &amp; be brief",
+    });
+
+    expect(await systemTurnOfNextAnswer()).toBe("Use <b> & be brief");
+  });
+
   it("applies only to the channel it was set in", async () => {
     await rig.command({ user: people.alice, channel: places.random, text: `persona set ${pirate}` });
 

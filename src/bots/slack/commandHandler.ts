@@ -106,7 +106,11 @@ export class CommandHandler {
                 address: { ...dm, space: direct ? null : command.team_id },
                 user: command.user_id,
                 isAdmin: gate.isAdmin(command.user_id),
-                action: request.action,
+                // As Slack sends it (`&lt;`, `<@U…>`): the persona is kept as people read it.
+                action:
+                  request.action.kind === "set"
+                    ? { kind: "set", text: plainText(request.action.text, this.runtime.self.userId) }
+                    : request.action,
                 command: "/guru persona",
                 quote: quoted,
                 mention: (user) => `<@${user}>`,
