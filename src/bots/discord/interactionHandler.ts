@@ -44,21 +44,16 @@ export async function handleInteraction(context: HandlerContext, interaction: In
   const address = addressOf(caller);
   switch (interaction.commandName) {
     case commandNames.ask:
+    case commandNames.analyze: {
+      const mode = interaction.commandName === commandNames.ask ? "ask" : "analyze";
       return answerInteraction(
         context,
         interaction,
         caller,
-        "ask",
+        mode,
         promptSubject(context, interaction, caller),
       );
-    case commandNames.analyze:
-      return answerInteraction(
-        context,
-        interaction,
-        caller,
-        "analyze",
-        promptSubject(context, interaction, caller),
-      );
+    }
     case commandNames.memory:
       return answerAtOnce(context, interaction, () =>
         memoryText(context.service.memoryView(address), caller.userId),
