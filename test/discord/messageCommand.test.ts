@@ -105,6 +105,21 @@ describe('Discord: the "Analyze with Guru" message command', () => {
     expect(captured.generations).toEqual([]);
   });
 
+  it("counts against the caller's rate limit, as a mention does", async () => {
+    await open(() => ({ rateLimit: { requests: 1, windowSeconds: 3600 } }));
+    const first = rig.fake.userMessage({ content: "First take.", mention: "none" });
+    const second = rig.fake.userMessage({ content: "Second take.", mention: "none" });
+    await run(rig.fake.messageCommand({ name: analyzeCommandName, targetId: first.message.id }));
+
+    const calls = await run(
+      rig.fake.messageCommand({ name: analyzeCommandName, targetId: second.message.id }),
+    );
+
+    expect(contentOf(calls.callbacks[0])).toContain("please try again in");
+    expect(flagsOf(calls.callbacks[0])).toBe(MessageFlags.Ephemeral);
+    expect(captured.generations).toHaveLength(1);
+  });
+
   it("is registered as a message command beside the slash commands", async () => {
     await open();
     const registration = await registerDiscordCommands({
