@@ -1,7 +1,11 @@
 import { statSync } from "node:fs";
 import { type Database, SqliteError } from "better-sqlite3";
 import { z } from "zod";
-import type { ConversationAddress } from "../conversation/conversationAddress.js";
+import {
+  type ConversationAddress,
+  channelScopeKey,
+  conversationKey,
+} from "../conversation/conversationAddress.js";
 import { GuruError } from "../errors.js";
 import { type AnalysisInput, AnalysisStore } from "./analysisStore.js";
 import { type Context, ContextBuilder } from "./contextBuilder.js";
@@ -17,6 +21,7 @@ import {
   type UserMessageInput,
 } from "./messageStore.js";
 import { type OrphanedQuestion, PendingReplies, type ReplyMode } from "./pendingReplies.js";
+import { PersonaStore, type StoredPersona } from "./personaStore.js";
 import { heartbeatMs, ProcessLease } from "./processLease.js";
 import { type PruneResult, Retention } from "./retention.js";
 import type { StoredAnalysis, StoredMessage } from "./rows.js";
@@ -35,6 +40,7 @@ export type { ConversationSize } from "./conversationSizes.js";
 export type { FoldRequest, Summarize } from "./historyFolder.js";
 export type { ReadMessageInput, ReplyInput, UserMessageInput } from "./messageStore.js";
 export type { OrphanedQuestion, ReplyMode } from "./pendingReplies.js";
+export type { StoredPersona } from "./personaStore.js";
 export type { PruneResult } from "./retention.js";
 export type { MessageStatus, StoredAnalysis, StoredMessage, StoredSummary } from "./rows.js";
 export type {
@@ -99,6 +105,7 @@ export class Memory {
   private readonly userData: UserData;
   private readonly lease: ProcessLease;
   private readonly pending: PendingReplies;
+  private readonly personas: PersonaStore;
   private readonly heartbeat: NodeJS.Timeout;
 
   /** Opens the database (migrating it) and prunes what the retention period has expired. */
@@ -129,6 +136,7 @@ export class Memory {
     this.userData = new UserData(this.db, this.conversations, this.messages, this.analyses, summaries);
     this.lease = this.guard("register this process", () => new ProcessLease(this.db, this.now));
     this.pending = new PendingReplies(this.db, this.lease);
+    this.personas = new PersonaStore(this.db, this.now);
     this.heartbeat = setInterval(() => this.renewLease(), heartbeatMs);
     this.heartbeat.unref();
     this.pruneExpired();
@@ -265,6 +273,25 @@ export class Memory {
 
   exportUser(user: UserRef): UserExport {
     return this.guard("export your data", () => this.userData.exportUser(user, this.now()));
+  }
+
+  /** Sets the persona of `address` itself: its thread when it has one, else its channel (or DM). */
+  setPersona(address: ConversationAddress, text: string, changedBy: string): StoredPersona {
+    return this.guard("store the persona", () =>
+      this.personas.set(conversationKey(address), text, changedBy),
+    );
+  }
+
+  /** The persona in force at `address`: its conversation's, else its channel's; null when none is set. */
+  persona(address: ConversationAddress): StoredPersona | null {
+    return this.guard("read the persona", () =>
+      this.personas.find([conversationKey(address), channelScopeKey(address)]),
+    );
+  }
+
+  /** Removes the persona of `address` itself; true when there was one. */
+  removePersona(address: ConversationAddress): boolean {
+    return this.guard("remove the persona", () => this.personas.remove(conversationKey(address)));
   }
 
   pruneExpired(): PruneResult {

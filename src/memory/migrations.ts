@@ -162,6 +162,20 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE messages ADD COLUMN documents TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(documents));
     `,
   },
+  {
+    version: 4,
+    sql: `
+      -- Personas admins set from chat, by conversation or channel key (conversationKey /
+      -- channelScopeKey): the system prompt there, ahead of the config file's channelPrompts.
+      -- changed_by is the platform user id of the admin; changed_at is ms since the epoch.
+      CREATE TABLE personas (
+        key TEXT PRIMARY KEY,
+        text TEXT NOT NULL CHECK (length(text) > 0),
+        changed_by TEXT NOT NULL,
+        changed_at INTEGER NOT NULL
+      );
+    `,
+  },
 ];
 
 export function latestVersion(list: readonly Migration[]): number {

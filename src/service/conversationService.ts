@@ -33,7 +33,7 @@ import { fitDocuments } from "./documentFit.js";
 import { cleanInputText, isBlank } from "./inputText.js";
 import { type InterruptedQuestion, restartedText } from "./interruptedQuestion.js";
 import { type MemoryView, memoryViewOf } from "./memoryView.js";
-import { systemPromptFor } from "./personas.js";
+import { type PersonaInForce, personaFor, personaText } from "./personas.js";
 import { assembleTurns } from "./promptAssembly.js";
 import { perTurnOverhead, promptMargin } from "./promptBudget.js";
 import { readNotes, withReadNotes } from "./readNotes.js";
@@ -283,7 +283,7 @@ export class ConversationService {
       };
     }
     // Files are kept as the model is shown them: each cut to fit half of what the prompt has room for.
-    const systemPrompt = systemPromptFor(request.address, assistant);
+    const systemPrompt = this.persona(request.address).text;
     const fileBudget = Math.floor(this.historyBudget(systemPrompt, text, request.mode) / 2);
     const keptFitting = (documents: readonly ReadDocument[]) =>
       fitDocuments(documents.map(cleanDocument), fileBudget, (t) => this.tokenCounts.tokens(t)).documents;
@@ -336,6 +336,25 @@ export class ConversationService {
   /** Every conversation kept, on every platform, with its size: for the workstation's owner only. */
   conversationSizes(): ConversationSize[] {
     return this.options.memory.conversationSizes();
+  }
+
+  /** The persona (system prompt) the next answer at `address` gets, and whether it was set from chat. */
+  persona(address: ConversationAddress): PersonaInForce {
+    return personaFor(address, this.options.assistant, this.options.memory.persona(address));
+  }
+
+  /**
+   * Sets the persona of `address` (a thread's, or a channel's when the address has no thread) from
+   * chat, ahead of the config file's. Who may is the front's to decide: a persona is a system prompt.
+   */
+  setPersona(address: ConversationAddress, text: string, changedBy: string): PersonaInForce {
+    const stored = this.options.memory.setPersona(address, personaText(text), changedBy);
+    return { text: stored.text, setInChat: stored };
+  }
+
+  /** Removes the persona set from chat at `address` itself; true when there was one. */
+  resetPersona(address: ConversationAddress): boolean {
+    return this.options.memory.removePersona(address);
   }
 
   forgetConversation(address: ConversationAddress): boolean {
@@ -396,8 +415,8 @@ export class ConversationService {
     text: string,
     fold: FoldRequest,
   ): AsyncGenerator<ReplyUpdate, ChatTurn[]> {
-    const { memory, assistant, memoryConfig } = this.options;
-    const systemPrompt = systemPromptFor(request.address, assistant);
+    const { memory, memoryConfig } = this.options;
+    const systemPrompt = this.persona(request.address).text;
     const available = this.historyBudget(systemPrompt, text, request.mode);
     const files = fitDocuments(question.documents, Math.floor(available / 2), (t) =>
       this.tokenCounts.tokens(t),

@@ -32,6 +32,8 @@ describe("the console on a non-loopback bind", () => {
       dataDir,
     );
     await guru.waitForOutput(/Guru is listening on the console/, 90_000);
+    // The token goes to stdout, the log to stderr: two pipes, so either may arrive first.
+    await guru.waitForOutput(/access token \(shown once\): http/, 10_000);
     const printed = new URL(consoleUrl(guru.output(), /access token \(shown once\): (http:\/\/\S+)/));
     token = printed.searchParams.get("token") ?? "";
     base = `http://127.0.0.1:${printed.port}`;

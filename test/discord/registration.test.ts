@@ -5,7 +5,17 @@ import { configSchema } from "../../src/config/configSchema.js";
 import { isGuruError } from "../../src/errors.js";
 import { FakeDiscord } from "../support/fakeDiscord/fakeDiscord.js";
 
-const commandNames = ["ask", "analyze", "forget", "memory", "status", "help", "forget-me", "export"];
+const commandNames = [
+  "ask",
+  "analyze",
+  "forget",
+  "memory",
+  "status",
+  "help",
+  "forget-me",
+  "export",
+  "persona",
+];
 
 describe("registerDiscordCommands", () => {
   let fake: FakeDiscord;
@@ -36,7 +46,7 @@ describe("registerDiscordCommands", () => {
       contexts: number[];
       options?: { name: string; type: number; required: boolean }[];
     }[];
-    expect(commands.map((c) => c.name)).toEqual(commandNames);
+    expect(commands.map((c) => c.name)).toEqual([...commandNames, "Analyze with Guru"]);
     expect(commands[0]?.options).toEqual([
       expect.objectContaining({ name: "prompt", type: ApplicationCommandOptionType.String, required: true }),
     ]);
@@ -47,6 +57,7 @@ describe("registerDiscordCommands", () => {
       applicationId: world.applicationId,
       guildIds: [world.guildId],
       commands: commandNames,
+      messageCommands: ["Analyze with Guru"],
     });
     expect(describeRegistration(registration)).toContain(`to guild ${world.guildId} (available now)`);
   });
@@ -56,7 +67,7 @@ describe("registerDiscordCommands", () => {
     const registration = await registerDiscordCommands({ token: fake.world.token, discord: discord() });
     const puts = fake.requests.slice(mark).filter((r) => r.method === "PUT");
     expect(puts.map((r) => r.route)).toEqual([`/applications/${fake.world.applicationId}/commands`]);
-    expect(puts[0]?.body).toHaveLength(commandNames.length);
+    expect(puts[0]?.body).toHaveLength(commandNames.length + 1);
     expect(describeRegistration(registration)).toContain("globally");
   });
 

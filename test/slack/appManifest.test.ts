@@ -31,4 +31,11 @@ describe("config/slack-app-manifest.yaml", () => {
     expect(manifest).toMatch(/^\s+- command: \/guru$/m);
     expect(manifest).toMatch(/^\s+socket_mode_enabled: true$/m);
   });
+
+  it("declares the message shortcut Analyze with Guru, with interactivity enabled", () => {
+    expect(manifest).toMatch(
+      /^\s+- name: Analyze with Guru\n\s+type: message\n\s+callback_id: analyze_with_guru$/m,
+    );
+    expect(manifest).toMatch(/^\s+interactivity:\n\s+is_enabled: true$/m);
+  });
 });

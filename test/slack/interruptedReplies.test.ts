@@ -40,6 +40,9 @@ function stalledAfterStart(
     forgetUser: (user) => real.forgetUser(user),
     exportUser: (user) => real.exportUser(user),
     statusDescription: () => real.statusDescription(),
+    persona: (address) => real.persona(address),
+    setPersona: (address, text, changedBy) => real.setPersona(address, text, changedBy),
+    resetPersona: (address) => real.resetPersona(address),
     claimInterrupted: (platform) => real.claimInterrupted(platform),
     locateReply: (eventId, locator) => {
       if (notesPlaceholder) real.locateReply(eventId, locator);

@@ -65,6 +65,18 @@ export class ScriptedConversations implements SlackConversations {
   statusDescription(): never {
     throw new Error("not scripted");
   }
+
+  persona(): never {
+    throw new Error("not scripted");
+  }
+
+  setPersona(): never {
+    throw new Error("not scripted");
+  }
+
+  resetPersona(): never {
+    throw new Error("not scripted");
+  }
 }
 
 const usage = {

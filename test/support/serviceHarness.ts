@@ -24,6 +24,8 @@ export interface ServiceRig {
 export interface RigOptions {
   readonly maxInputChars?: number;
   readonly analysisMaxTokens?: number;
+  /** `assistant.channelPrompts`: personas from the config file. */
+  readonly channelPrompts?: Readonly<Record<string, string>>;
   /** Seeds the n-th generation (from 0) with `firstSeed + n`, so its sampling repeats exactly. */
   readonly firstSeed?: number;
   /** Where the database goes (a fresh temporary folder by default). */

@@ -2,6 +2,7 @@ import { OAuth2Scopes, PermissionFlagsBits, REST, Routes } from "discord.js";
 import type { DiscordConfig } from "../../config/configSchema.js";
 import { GuruError } from "../../errors.js";
 import { type DiscordApplication, fetchApplication } from "./discordApplication.js";
+import { messageCommands } from "./messageCommand.js";
 import { slashCommands } from "./slashCommands.js";
 
 export interface RegisterDiscordCommandsOptions {
@@ -15,7 +16,10 @@ export interface DiscordCommandRegistration {
   readonly applicationId: string;
   /** The guilds the commands went to (there at once); empty: globally (may take up to an hour). */
   readonly guildIds: readonly string[];
+  /** The slash commands' names. */
   readonly commands: readonly string[];
+  /** The message commands' names (in a message's Apps menu). */
+  readonly messageCommands: readonly string[];
   /** Opens Discord's "add to server" page with the scopes and permissions Guru needs. */
   readonly inviteUrl: string;
 }
@@ -59,7 +63,9 @@ export async function putCommands(
   applicationId: string,
   guildIds: readonly string[],
 ): Promise<DiscordCommandRegistration> {
-  const body = slashCommands();
+  const slash = slashCommands();
+  const onMessages = messageCommands();
+  const body = [...slash, ...onMessages];
   for (const guildId of guildIds) {
     await rest.put(Routes.applicationGuildCommands(applicationId, guildId), { body });
   }
@@ -67,7 +73,8 @@ export async function putCommands(
   return {
     applicationId,
     guildIds: [...guildIds],
-    commands: body.map((command) => command.name),
+    commands: slash.map((command) => command.name),
+    messageCommands: onMessages.map((command) => command.name),
     inviteUrl: inviteUrl(applicationId),
   };
 }
@@ -88,8 +95,9 @@ export function describeRegistration(registration: DiscordCommandRegistration): 
     registration.guildIds.length === 0
       ? "globally (Discord can take up to an hour to show them everywhere)"
       : `to ${registration.guildIds.length === 1 ? "guild" : "guilds"} ${registration.guildIds.join(", ")} (available now)`;
+  const onMessages = registration.messageCommands.map((name) => `"${name}"`).join(", ");
   return [
-    `Registered /${registration.commands.join(", /")} ${where}.`,
+    `Registered /${registration.commands.join(", /")} and the message command ${onMessages} ${where}.`,
     `Invite Guru to a server: ${registration.inviteUrl}`,
   ].join("\n");
 }

@@ -16,6 +16,7 @@ import { watchGatewayStart } from "./gatewayAttempts.js";
 import { type DiscordTimings, defaultTimings, type HandlerContext } from "./handlerContext.js";
 import { handleInteraction } from "./interactionHandler.js";
 import { finishInterruptedReplies } from "./interruptedReplies.js";
+import { registerMessageCommand } from "./messageCommand.js";
 import { handleMessage } from "./messageHandler.js";
 
 /** Discord starts in `guru start` whenever DISCORD_TOKEN is set. */
@@ -78,6 +79,7 @@ export class DiscordBot implements ChatBot {
     client.on(Events.InteractionCreate, (interaction) =>
       this.track(() => handleInteraction(handlers, interaction)),
     );
+    registerMessageCommand(client, handlers, (handle) => this.track(handle));
     client.on(Events.MessageCreate, (message) => {
       const me = client.user;
       if (me) this.track(() => handleMessage(handlers, message, me.id));

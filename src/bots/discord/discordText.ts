@@ -45,4 +45,6 @@ export const helpText = [
   "• `/memory` — what I keep of this conversation; `/forget` clears it.",
   "• `/forget-me` — delete everything you have said to me on Discord; `/export` — a copy of it.",
   "• `/status` — the model and how busy I am.",
+  "• **Apps → Analyze with Guru** on any message — an analysis of it, read with its thread.",
+  "• `/persona show` — my persona here; admins can `/persona set` or `/persona reset` it.",
 ].join("\n");

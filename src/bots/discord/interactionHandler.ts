@@ -1,11 +1,12 @@
 import {
   type ChatInputCommandInteraction,
+  type CommandInteraction,
   type Interaction,
   MessageFlags,
   PermissionFlagsBits,
 } from "discord.js";
 import { isGuruError } from "../../errors.js";
-import type { RequestMode } from "../../service/conversationRequest.js";
+import type { RequestContext, RequestMode } from "../../service/conversationRequest.js";
 import { drain } from "../common/drainReply.js";
 import type { DiscordCaller } from "./accessPolicy.js";
 import { addressOf, type DiscordPlace, eventIdOf } from "./discordPlace.js";
@@ -13,6 +14,7 @@ import { failureText, forgetNotAllowedText, helpText, rateLimitedText, refusedTe
 import type { HandlerContext } from "./handlerContext.js";
 import { exportFile, forgetMeText, forgetText, statusText, type UserExportFile } from "./localCommands.js";
 import { memoryText } from "./memoryText.js";
+import { personaReply } from "./personaCommand.js";
 import { ReplyChain } from "./replyChain.js";
 import { interactionTokenLifetimeMs, writeReplyLocator } from "./replyLocator.js";
 import { type ReplyView, renderReply } from "./replyRenderer.js";
@@ -42,15 +44,24 @@ export async function handleInteraction(context: HandlerContext, interaction: In
   const address = addressOf(caller);
   switch (interaction.commandName) {
     case commandNames.ask:
-      return answer(context, interaction, caller, "ask");
-    case commandNames.analyze:
-      return answer(context, interaction, caller, "analyze");
+    case commandNames.analyze: {
+      const mode = interaction.commandName === commandNames.ask ? "ask" : "analyze";
+      return answerInteraction(
+        context,
+        interaction,
+        caller,
+        mode,
+        promptSubject(context, interaction, caller),
+      );
+    }
     case commandNames.memory:
       return answerAtOnce(context, interaction, () =>
         memoryText(context.service.memoryView(address), caller.userId),
       );
     case commandNames.status:
       return answerAtOnce(context, interaction, () => statusText(context.service));
+    case commandNames.persona:
+      return answerAtOnce(context, interaction, () => personaReply(context, interaction, caller));
     case commandNames.forget:
       if (!mayForget(context, interaction, caller)) return ephemeral(interaction, forgetNotAllowedText);
       return answerAtOnce(context, interaction, () => forgetText(context.service, address));
@@ -61,28 +72,53 @@ export async function handleInteraction(context: HandlerContext, interaction: In
   }
 }
 
-async function answer(
+/** What a command asks about: its text, and what to read around it. */
+export interface InteractionSubject {
+  readonly text: string;
+  /** Whether there is anything to read (then the interaction is deferred before reading). */
+  readonly reads: boolean;
+  read(): Promise<RequestContext | undefined>;
+}
+
+/** `/ask` and `/analyze`: the prompt option, with the thread the command was used in. */
+function promptSubject(
   context: HandlerContext,
   interaction: ChatInputCommandInteraction,
   caller: DiscordCaller,
+): InteractionSubject {
+  const channel = interaction.channel;
+  const reads = context.reader.readsThread(channel);
+  return {
+    text: interaction.options.getString(promptOption, true),
+    reads,
+    read: async () =>
+      channel
+        ? context.reader.read({
+            channel,
+            question: null,
+            botUserId: interaction.client.user.id,
+            lastSeenMessageId: context.service.lastSeenMessageId(addressOf(caller)),
+          })
+        : undefined,
+  };
+}
+
+/** A model reply to a command, streamed into the interaction's response; refusals go to the caller alone. */
+export async function answerInteraction(
+  context: HandlerContext,
+  interaction: CommandInteraction,
+  caller: DiscordCaller,
   mode: RequestMode,
+  subject: InteractionSubject,
 ): Promise<void> {
   const rate = context.rateLimiter.take(caller.userId);
   if (!rate.allowed) return ephemeral(interaction, rateLimitedText(rate.retryAfterSeconds));
-  const prompt = interaction.options.getString(promptOption, true);
+  const prompt = subject.text;
   const address = addressOf(caller);
-  // Reading a thread may outlast Discord's 3 seconds to acknowledge: defer first, then read.
-  const reads = context.reader.readsThread(interaction.channel);
+  // Reading may outlast Discord's 3 seconds to acknowledge: defer first, then read.
+  const reads = subject.reads;
   if (reads && !(await deferred(context, interaction))) return;
-  const read =
-    reads && interaction.channel
-      ? await context.reader.read({
-          channel: interaction.channel,
-          question: null,
-          botUserId: interaction.client.user.id,
-          lastSeenMessageId: context.service.lastSeenMessageId(address),
-        })
-      : undefined;
+  const read = reads ? await subject.read() : undefined;
   const cancel = new AbortController();
   const reply = await startReply(
     context.service,
@@ -136,7 +172,7 @@ async function answer(
 }
 
 /** Acknowledges a command with "Guru is thinking…"; false when Discord no longer takes it. */
-async function deferred(context: HandlerContext, interaction: ChatInputCommandInteraction): Promise<boolean> {
+async function deferred(context: HandlerContext, interaction: CommandInteraction): Promise<boolean> {
   try {
     await interaction.deferReply();
     return true;
@@ -147,7 +183,7 @@ async function deferred(context: HandlerContext, interaction: ChatInputCommandIn
 }
 
 /** The deferred reply is message 0 and is edited; parts past it are follow-ups. */
-function interactionView(context: HandlerContext, interaction: ChatInputCommandInteraction): ReplyView {
+function interactionView(context: HandlerContext, interaction: CommandInteraction): ReplyView {
   const chain = new ReplyChain<string>(
     {
       post: async (body) =>
@@ -175,7 +211,7 @@ function interactionView(context: HandlerContext, interaction: ChatInputCommandI
   };
 }
 
-async function typeIn(interaction: ChatInputCommandInteraction): Promise<void> {
+async function typeIn(interaction: CommandInteraction): Promise<void> {
   const channel = interaction.channel;
   if (channel && "sendTyping" in channel) await channel.sendTyping();
 }
@@ -227,12 +263,12 @@ async function sendExport(context: HandlerContext, interaction: ChatInputCommand
   });
 }
 
-async function ephemeral(interaction: ChatInputCommandInteraction, content: string): Promise<void> {
+export async function ephemeral(interaction: CommandInteraction, content: string): Promise<void> {
   await interaction.reply({ content, flags: MessageFlags.Ephemeral });
 }
 
 /** Who asked, and where; null for an interaction without a channel (Discord always sends one for commands). */
-function callerOf(interaction: ChatInputCommandInteraction): DiscordCaller | null {
+export function callerOf(interaction: CommandInteraction): DiscordCaller | null {
   const channelId = interaction.channelId;
   if (channelId === null) return null;
   const channel = interaction.channel;

@@ -4,6 +4,7 @@ import {
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
   SlashCommandBuilder,
 } from "discord.js";
+import { personaMaxChars } from "../../service/personas.js";
 
 export const commandNames = {
   ask: "ask",
@@ -14,9 +15,14 @@ export const commandNames = {
   help: "help",
   forgetMe: "forget-me",
   export: "export",
+  persona: "persona",
 } as const;
 
 export const promptOption = "prompt";
+
+/** `/persona set <text>`, `/persona show`, `/persona reset`. */
+export const personaSubcommands = { set: "set", show: "show", reset: "reset" } as const;
+export const personaTextOption = "text";
 
 /** Usable in servers Guru is installed in and in DMs with Guru. */
 function command(name: string, description: string): SlashCommandBuilder {
@@ -47,5 +53,22 @@ export function slashCommands(): RESTPostAPIChatInputApplicationCommandsJSONBody
     command(commandNames.help, "How to use Guru"),
     command(commandNames.forgetMe, "Delete everything you have said to Guru on Discord"),
     command(commandNames.export, "Download a copy of everything you have said to Guru on Discord"),
+    command(commandNames.persona, "Guru's persona (system prompt) in this channel or thread")
+      .addSubcommand((sub) =>
+        sub
+          .setName(personaSubcommands.set)
+          .setDescription("Set the persona here (admins)")
+          .addStringOption((option) =>
+            option
+              .setName(personaTextOption)
+              .setDescription("How Guru should behave here")
+              .setRequired(true)
+              .setMaxLength(personaMaxChars),
+          ),
+      )
+      .addSubcommand((sub) => sub.setName(personaSubcommands.show).setDescription("Show the persona here"))
+      .addSubcommand((sub) =>
+        sub.setName(personaSubcommands.reset).setDescription("Back to the configured persona (admins)"),
+      ),
   ].map((builder) => builder.toJSON());
 }

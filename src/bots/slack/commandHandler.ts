@@ -1,6 +1,7 @@
 import type { types } from "@slack/bolt";
 import type { ConversationAddress } from "../../conversation/conversationAddress.js";
 import type { RequestMode } from "../../service/conversationRequest.js";
+import { answerPersonaCommand } from "../common/personaCommand.js";
 import type { Asker } from "./accessGate.js";
 import { memoryReply } from "./memoryReply.js";
 import {
@@ -15,6 +16,7 @@ import {
   memoryText,
   notAllowedText,
   questionRootText,
+  quoted,
   rateLimitedText,
   statusText,
   usageText,
@@ -95,6 +97,26 @@ export class CommandHandler {
           const forgotten = service.forgetUser(user);
           return await acknowledge(ephemeral(forgotUserText(forgotten.messages, forgotten.analyses)));
         }
+        case "persona":
+          return await acknowledge(
+            ephemeral(
+              answerPersonaCommand({
+                service,
+                // A command carries no thread: the channel's persona (or the DM's).
+                address: { ...dm, space: direct ? null : command.team_id },
+                user: command.user_id,
+                isAdmin: gate.isAdmin(command.user_id),
+                // As Slack sends it (`&lt;`, `<@U…>`): the persona is kept as people read it.
+                action:
+                  request.action.kind === "set"
+                    ? { kind: "set", text: plainText(request.action.text, this.runtime.self.userId) }
+                    : request.action,
+                command: "/guru persona",
+                quote: quoted,
+                mention: (user) => `<@${user}>`,
+              }),
+            ),
+          );
         case "export":
           await acknowledge(ephemeral(exportSentText));
           return await this.sendExport(command.user_id, respond);

@@ -1,5 +1,6 @@
 import type { RequestMode } from "../../service/conversationRequest.js";
 import type { StatusDescription } from "../../service/statusDescription.js";
+import { blockQuote } from "../common/personaCommand.js";
 import { escapeText } from "./mrkdwn.js";
 import type { UserData } from "./slackConversations.js";
 
@@ -24,6 +25,7 @@ export function helpText(followThreads: boolean): string {
     "• `/guru forget me` — forget everything you wrote to me, everywhere",
     "• `/guru export` — your data as a JSON file, sent to you in a DM",
     "• `/guru status` — the model and the queue",
+    "• `/guru persona show` — Guru's persona in this channel; admins: `/guru persona set <text>` or `reset`",
   ].join("\n");
 }
 
@@ -34,11 +36,12 @@ export function usageText(mode: RequestMode): string {
 /** The visible root of a thread started with `/guru ask|analyze` (slash commands leave no message). */
 export function questionRootText(user: string, question: string, mode: RequestMode): string {
   const shown = question.length > 2000 ? `${question.slice(0, 2000)}…` : question;
-  const quoted = escapeText(shown)
-    .split("\n")
-    .map((line) => `> ${line}`)
-    .join("\n");
-  return `<@${user}> ${mode === "analyze" ? "asked for an analysis" : "asked"}:\n${quoted}`;
+  return `<@${user}> ${mode === "analyze" ? "asked for an analysis" : "asked"}:\n${quoted(shown)}`;
+}
+
+/** Text as a Slack block quote, its markup inert. */
+export function quoted(text: string): string {
+  return blockQuote(escapeText(text));
 }
 
 export function cannotPostText(slackError: string): string {

@@ -44,7 +44,8 @@ interface ShownMessage {
  */
 export class ReplyView {
   private readonly shown: ShownMessage[] = [];
-  private refused = false;
+  /** Slack's error code when it refused the first message. */
+  private refusedWith: string | null = null;
   /** Edits already granted by `waitEditTurn`, not yet made. */
   private granted = 0;
 
@@ -60,7 +61,12 @@ export class ReplyView {
 
   /** Slack refused the first message: nobody can see this reply. */
   get unreachable(): boolean {
-    return this.refused;
+    return this.refusedWith !== null;
+  }
+
+  /** Slack's error code for the first message it refused; null while the reply shows. */
+  get refusal(): string | null {
+    return this.refusedWith;
   }
 
   /**
@@ -68,7 +74,7 @@ export class ReplyView {
    * goes at once.
    */
   async waitEditTurn(signal: AbortSignal): Promise<void> {
-    if (this.shown.length === 0 || this.refused) return;
+    if (this.shown.length === 0 || this.unreachable) return;
     if (await this.edits.take("interim", signal)) this.granted += 1;
   }
 
@@ -86,7 +92,7 @@ export class ReplyView {
   }
 
   private async show(parts: readonly MessageContent[], priority: EditPriority): Promise<void> {
-    if (this.refused || parts.length === 0) return this.returnGranted();
+    if (this.unreachable || parts.length === 0) return this.returnGranted();
     try {
       for (const [index, part] of parts.entries()) {
         const message = this.shown[index];
@@ -112,7 +118,7 @@ export class ReplyView {
       }
     } catch (error) {
       if (!(error instanceof SlackCallError)) throw error;
-      if (this.shown.length === 0) this.refused = true;
+      if (this.shown.length === 0) this.refusedWith = error.code;
     } finally {
       this.returnGranted();
     }

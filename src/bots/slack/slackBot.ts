@@ -17,6 +17,7 @@ import { boltLevel, boltLogger } from "./boltLogger.js";
 import { CommandHandler } from "./commandHandler.js";
 import { finishInterruptedReplies } from "./interruptedReplies.js";
 import { MessageHandler } from "./messageHandler.js";
+import { registerMessageShortcut } from "./messageShortcut.js";
 import { chatUpdateBudget } from "./replyView.js";
 import type { SlackConversations } from "./slackConversations.js";
 import { slackFileAccess } from "./slackFiles.js";
@@ -143,6 +144,7 @@ export class SlackBot implements ChatBot {
     app.event("app_mention", async ({ body }) => this.track(messages.handle(body)));
     app.event("message", async ({ body }) => this.track(messages.handle(body)));
     app.command("/guru", async ({ body, ack, respond }) => this.track(commands.handle(body, ack, respond)));
+    registerMessageShortcut(app, runtime, (work) => this.track(work));
     app.error(async (error) => logger.error("Slack event handling failed", { error }));
     try {
       this.stopReceiving = await this.listen(receiver);

@@ -13,6 +13,9 @@ export type SlackConversations = Pick<
   | "claimInterrupted"
   | "locateReply"
   | "lastSeenMessageId"
+  | "persona"
+  | "setPersona"
+  | "resetPersona"
 >;
 
 export type UserData = ReturnType<ConversationService["exportUser"]>;

@@ -31,12 +31,15 @@ export interface SlackRuntime {
   readonly files: AttachmentReadOptions;
 }
 
-/** Answers one request: the service's reply stream, shown at `place`. */
+/**
+ * Answers one request: the service's reply stream, shown at `place`. Resolves with Slack's error
+ * code when not even the reply's first message could be posted (nobody saw it), else null.
+ */
 export async function answerInSlack(
   runtime: SlackRuntime,
   request: ConversationRequest,
   place: ReplyPlace,
-): Promise<void> {
+): Promise<string | null> {
   const turn = runtime.turns.take(place);
   // Where the reply shows goes with the question, so a restarted Guru can finish it there.
   // The placeholder is posted with the event id as its marker: findable even if its ts never got noted.
@@ -58,4 +61,5 @@ export async function answerInSlack(
   } finally {
     turn.done();
   }
+  return view.refusal;
 }

@@ -1,7 +1,9 @@
 import type { RequestMode } from "../../service/conversationRequest.js";
+import type { PersonaAction } from "../common/personaCommand.js";
 
 export type SlashRequest =
   | { readonly name: RequestMode; readonly question: string }
+  | { readonly name: "persona"; readonly action: PersonaAction }
   | { readonly name: "forget" | "forgetMe" | "memory" | "status" | "help" | "export" };
 
 /** `/guru <subcommand> …`; text that starts with no known subcommand is a question. */
@@ -26,7 +28,24 @@ export function parseSlashText(text: string): SlashRequest {
       return { name: "status" };
     case "export":
       return { name: "export" };
+    case "persona":
+      return { name: "persona", action: personaAction(rest) };
     default:
       return { name: "ask", question: trimmed };
+  }
+}
+
+function personaAction(text: string): PersonaAction {
+  const word = text.split(/\s+/, 1)[0] ?? "";
+  switch (word.toLowerCase()) {
+    case "set":
+      return { kind: "set", text: text.slice(word.length).trim() };
+    case "":
+    case "show":
+      return { kind: "show" };
+    case "reset":
+      return { kind: "reset" };
+    default:
+      return { kind: "usage" };
   }
 }

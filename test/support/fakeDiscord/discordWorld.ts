@@ -73,9 +73,12 @@ export class DiscordWorld {
     [this.users.robot.id, []],
     [this.bot.id, [this.roles.guru.id]],
   ]);
-  /** Member permissions in the guild: Alice moderates, Bob does not. */
+  /** Member permissions in the guild: Alice moderates and manages the server, Bob does neither. */
   readonly memberPermissions: ReadonlyMap<string, bigint> = new Map([
-    [this.users.alice.id, PermissionFlagsBits.SendMessages | PermissionFlagsBits.ManageMessages],
+    [
+      this.users.alice.id,
+      PermissionFlagsBits.SendMessages | PermissionFlagsBits.ManageMessages | PermissionFlagsBits.ManageGuild,
+    ],
     [this.users.bob.id, PermissionFlagsBits.SendMessages],
   ]);
   readonly messages = new Map<string, StoredMessage>();

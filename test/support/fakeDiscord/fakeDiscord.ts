@@ -14,7 +14,7 @@ import {
 import { DiscordWorld, type FakeFile, type StoredMessage } from "./discordWorld.js";
 import { FakeGateway } from "./fakeGateway.js";
 import { readBody } from "./httpBodies.js";
-import { member, message, slashCommand, thread } from "./payloads.js";
+import { type CommandCaller, member, message, messageCommand, slashCommand, thread } from "./payloads.js";
 import { type Fault, Faults, type RecordedRequest } from "./restLog.js";
 import { discordError, type RestResponse, type RestRoute, restRoutes } from "./restRoutes.js";
 
@@ -49,10 +49,21 @@ export interface SentMessage extends SentDispatch {
 export interface SlashCommandOptions {
   readonly name: string;
   readonly prompt?: string;
+  /** A subcommand and its string options (`/persona set text:…`), instead of `prompt`. */
+  readonly subcommand?: { readonly name: string; readonly options?: Readonly<Record<string, string>> };
   readonly user?: APIUser;
   /** A guild channel or thread (#general unless told); ignored for a DM. */
   readonly channelId?: string;
   readonly dm?: boolean;
+}
+
+export interface MessageCommandOptions {
+  /** The message command's name ("Analyze with Guru"). */
+  readonly name: string;
+  /** The id of the message it was chosen on (any channel of the world). */
+  readonly targetId: string;
+  /** Who chose it (Alice unless told). */
+  readonly user?: APIUser;
 }
 
 export interface UserMessageOptions {
@@ -143,18 +154,53 @@ export class FakeDiscord {
       ? world.dmWith(caller)
       : world.channel(options.channelId ?? world.channels.general.id)?.channel;
     if (!channel) throw new Error(`no channel ${options.channelId}`);
+    return this.dispatchCommand(options.name, caller, channel, options.dm === true, (invoked) =>
+      slashCommand({
+        ...invoked,
+        options:
+          options.subcommand?.options ?? (options.prompt === undefined ? {} : { prompt: options.prompt }),
+        ...(options.subcommand ? { subcommand: options.subcommand.name } : {}),
+      }),
+    );
+  }
+
+  /** A message context-menu command chosen on a stored message, in that message's channel. */
+  messageCommand(options: MessageCommandOptions): SentInteraction {
+    const world = this.world;
+    const caller = options.user ?? world.users.alice;
+    const target = world.messages.get(options.targetId);
+    if (!target) throw new Error(`no message ${options.targetId}`);
+    const channel = world.channel(target.message.channel_id)?.channel;
+    if (!channel) throw new Error(`no channel ${target.message.channel_id}`);
+    return this.dispatchCommand(options.name, caller, channel, target.guildId === null, (invoked) =>
+      // The target's content comes whatever the Message Content intent says.
+      messageCommand({
+        ...invoked,
+        target: { ...world.withReference(target), content: target.message.content },
+      }),
+    );
+  }
+
+  /** Sends INTERACTION_CREATE for a command `build` makes, and keeps its state for the REST routes. */
+  private dispatchCommand(
+    name: string,
+    caller: APIUser,
+    channel: CommandCaller["channel"],
+    dm: boolean,
+    build: (invoked: CommandCaller) => object,
+  ): SentInteraction {
+    const world = this.world;
     const id = world.ids.next();
     const token = `interaction-token-${id}`;
-    const payload = slashCommand({
+    const payload = build({
       id,
       token,
       applicationId: world.applicationId,
       commandId: world.ids.next(),
-      name: options.name,
-      options: options.prompt === undefined ? {} : { prompt: options.prompt },
+      name,
       channel,
       caller,
-      member: options.dm
+      member: dm
         ? null
         : {
             guildId: world.guildId,

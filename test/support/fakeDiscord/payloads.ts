@@ -4,6 +4,7 @@ import {
   type APIGuildMember,
   type APIInteractionGuildMember,
   type APIMessage,
+  type APIMessageApplicationCommandInteraction,
   type APIRole,
   type APITextChannel,
   type APIThreadChannel,
@@ -229,13 +230,13 @@ export function message(options: {
   };
 }
 
-export interface SlashCommandPayload {
+/** Who invokes a command, where. */
+export interface CommandCaller {
   readonly id: string;
   readonly token: string;
   readonly applicationId: string;
   readonly commandId: string;
   readonly name: string;
-  readonly options: Readonly<Record<string, string>>;
   readonly channel: APIChannel;
   readonly caller: APIUser;
   /** In a guild: the member's roles and permissions; null in a DM. */
@@ -246,22 +247,58 @@ export interface SlashCommandPayload {
   } | null;
 }
 
+export interface SlashCommandPayload extends CommandCaller {
+  readonly options: Readonly<Record<string, string>>;
+  /** The subcommand the options belong to (`/persona set text:…`), if any. */
+  readonly subcommand?: string;
+}
+
 /**
  * A chat-input interaction as the gateway delivers it. `entitlements` and
  * `authorizing_integration_owners` must be present: discord.js 14.28 reads both unguarded.
  */
 export function slashCommand(options: SlashCommandPayload): APIChatInputApplicationCommandInteraction {
-  const inGuild = options.member !== null;
-  const data = {
+  const strings = Object.entries(options.options).map(([name, value]) => ({
+    name,
+    type: ApplicationCommandOptionType.String as const,
+    value,
+  }));
+  return applicationCommand(options, {
     id: options.commandId,
     name: options.name,
     type: ApplicationCommandType.ChatInput as const,
-    options: Object.entries(options.options).map(([name, value]) => ({
-      name,
-      type: ApplicationCommandOptionType.String as const,
-      value,
-    })),
-  };
+    options:
+      options.subcommand === undefined
+        ? strings
+        : [
+            {
+              name: options.subcommand,
+              type: ApplicationCommandOptionType.Subcommand as const,
+              options: strings,
+            },
+          ],
+  });
+}
+
+/**
+ * A message context-menu command (`data.type` 3) chosen on `target`: Discord sends the message in
+ * `data.resolved.messages`, content included whatever the Message Content intent says.
+ */
+export function messageCommand(
+  options: CommandCaller & { readonly target: APIMessage },
+): APIMessageApplicationCommandInteraction {
+  return applicationCommand(options, {
+    id: options.commandId,
+    name: options.name,
+    type: ApplicationCommandType.Message as const,
+    target_id: options.target.id,
+    resolved: { messages: { [options.target.id]: options.target } },
+  });
+}
+
+/** The interaction around a command's `data`, in a guild or a DM. */
+function applicationCommand<Data extends object>(options: CommandCaller, data: Data) {
+  const inGuild = options.member !== null;
   const base = {
     id: options.id,
     application_id: options.applicationId,

@@ -111,3 +111,34 @@ export function slashCommand(options: { user: string; channel: string; text: str
     trigger_id: `${triggerCounter}.${Date.now()}.${randomUUID().replaceAll("-", "")}`,
   };
 }
+
+/**
+ * A message shortcut chosen on `message` (`message_action`), as Slack sends it: in an `interactive`
+ * envelope over Socket Mode, or form-encoded as `payload=` over HTTP.
+ */
+export function messageShortcut(options: {
+  user: string;
+  message: SlackMessage;
+  callbackId: string;
+  responseUrl: string;
+}) {
+  triggerCounter += 1;
+  const { message } = options;
+  return {
+    type: "message_action",
+    token: "legacy-verification-token",
+    action_ts: `${Math.floor(Date.now() / 1000)}.${String(900_000 + triggerCounter).padStart(6, "0")}`,
+    team: { id: workspace.teamId, domain: "guru-test" },
+    user: { id: options.user, username: options.user.toLowerCase(), team_id: workspace.teamId },
+    channel: { id: message.channel, name: message.channel.startsWith("D") ? "directmessage" : "general" },
+    is_enterprise_install: false,
+    enterprise: null,
+    callback_id: options.callbackId,
+    trigger_id: `${triggerCounter}.${Date.now()}.${randomUUID().replaceAll("-", "")}`,
+    response_url: `${options.responseUrl}/${triggerCounter}`,
+    message_ts: message.ts,
+    message: { type: "message", ...messageFields(message) },
+  };
+}
+
+export type MessageShortcutPayload = ReturnType<typeof messageShortcut>;

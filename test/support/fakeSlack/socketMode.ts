@@ -5,7 +5,8 @@ import { type WebSocket, WebSocketServer } from "ws";
 import { z } from "zod";
 import { workspace } from "./workspace.js";
 
-export type EnvelopeType = "events_api" | "slash_commands";
+/** `interactive`: shortcuts, and presses on buttons (payload `type` says which). */
+export type EnvelopeType = "events_api" | "slash_commands" | "interactive";
 
 /** The app's acknowledgement of one envelope. */
 export interface Ack {
