@@ -42,6 +42,8 @@ export interface LlamaServerOptions {
    */
   readonly asciiOnly?: boolean;
   readonly threads?: number;
+  /** Require this key (`--api-key`) on every endpoint but /health. */
+  readonly apiKey?: string;
 }
 
 /** A real llama-server on 127.0.0.1, serving a generated model. */
@@ -66,6 +68,7 @@ export class LlamaServerProcess {
       ...["-np", String(options.slots ?? 2), "-c", String(options.contextSize ?? 4096)],
       ...["-t", String(options.threads ?? 1)],
       ...(options.asciiOnly === false ? [] : asciiOnlyArgs()),
+      ...(options.apiKey ? ["--api-key", options.apiKey] : []),
     ];
     const server = new LlamaServerProcess(binaryPath, args, port);
     await server.restart();
