@@ -1,7 +1,10 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
+import { serverApiKey } from "../config/secrets.js";
 import { EmbeddedEngine } from "../engine/embedded/embeddedEngine.js";
 import type { Engine } from "../engine/engine.js";
+import { configuredServers, serverBackendFactories } from "../engine/servers/serverBackends.js";
+import { ServerEngine } from "../engine/servers/serverEngine.js";
 import { Memory } from "../memory/memory.js";
 import { ConversationService } from "../service/conversationService.js";
 import { historySummarizer } from "../service/historySummarizer.js";
@@ -17,18 +20,10 @@ export interface GuruApp {
   close(): Promise<void>;
 }
 
-/** The composition root: model, memory and the conversation service, built once per process. */
+/** The composition root: engine, memory and the conversation service, built once per process. */
 export async function openGuruApp(runtime: Runtime, options: { pull: boolean }): Promise<GuruApp> {
-  const { config, secrets, logger } = runtime;
-  const modelPath = await ensureModelFile(config, secrets, {
-    pull: options.pull,
-    interactive: isInteractive(),
-  });
-  const engine = await EmbeddedEngine.open({
-    modelPath,
-    config: config.engine,
-    logger: logger.child("engine"),
-  });
+  const { config, logger } = runtime;
+  const engine = await openEngine(runtime, options);
   let memory: Memory;
   try {
     mkdirSync(config.dataDir, { recursive: true });
@@ -48,7 +43,7 @@ export async function openGuruApp(runtime: Runtime, options: { pull: boolean }):
     memory,
     assistant: config.assistant,
     memoryConfig: config.memory,
-    contextSize: config.engine.contextSize,
+    contextSize: engine.stats().contextSize,
     maxTokens: config.engine.maxTokens,
     logger: logger.child("service"),
   });
@@ -63,4 +58,23 @@ export async function openGuruApp(runtime: Runtime, options: { pull: boolean }):
       memory.close();
     },
   };
+}
+
+/** Inference servers when any is configured (no model file is looked up then), else the local model. */
+async function openEngine(runtime: Runtime, options: { pull: boolean }): Promise<Engine> {
+  const { config, secrets, environment, logger } = runtime;
+  if (config.engine.servers.length > 0) {
+    return ServerEngine.open({
+      servers: configuredServers(config.engine.servers, serverBackendFactories, (variable) =>
+        serverApiKey(environment, variable),
+      ),
+      config: config.engine,
+      logger: logger.child("engine"),
+    });
+  }
+  const modelPath = await ensureModelFile(config, secrets, {
+    pull: options.pull,
+    interactive: isInteractive(),
+  });
+  return EmbeddedEngine.open({ modelPath, config: config.engine, logger: logger.child("engine") });
 }

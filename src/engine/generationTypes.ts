@@ -37,15 +37,18 @@ export interface GenerationUsage {
   readonly tokensPerSecond: number;
 }
 
+export const probabilityEngines = ["node-llama-cpp", "llama-server", "openai"] as const;
+/**
+ * "sampled": the chosen token's probability after temperature, top-k and top-p (node-llama-cpp,
+ * llama-server with `post_sampling_probs`); "raw": the model's softmax before sampling (most
+ * OpenAI-compatible servers); "none": the server gave no probabilities.
+ */
+export const probabilityKinds = ["sampled", "raw", "none"] as const;
+
 /** Which engine produced an answer's token probabilities, and what they measure. */
 export interface ProbabilitySource {
-  readonly engine: "node-llama-cpp" | "llama-server" | "openai";
-  /**
-   * "sampled": the chosen token's probability after temperature, top-k and top-p (node-llama-cpp,
-   * llama-server with `post_sampling_probs`); "raw": the model's softmax before sampling (most
-   * OpenAI-compatible servers); "none": the server gave no probabilities.
-   */
-  readonly kind: "sampled" | "raw" | "none";
+  readonly engine: (typeof probabilityEngines)[number];
+  readonly kind: (typeof probabilityKinds)[number];
   /** The server that answered (absent for the embedded engine). */
   readonly server?: string;
 }

@@ -1,4 +1,9 @@
-import type { GenerationUsage } from "./generationTypes.js";
+import type {
+  GenerationEvent,
+  GenerationResult,
+  GenerationUsage,
+  ProbabilitySource,
+} from "./generationTypes.js";
 
 /** What a finished generation reports about its tokens, whichever engine ran it. */
 export interface GeneratedFigures {
@@ -32,6 +37,16 @@ export function usageOf(figures: GeneratedFigures, times: GenerationTimes): Gene
         ? round(((figures.generatedTokens - 1) * 1000) / decodeMs)
         : 0,
   };
+}
+
+/** The event that ends a successful generation. */
+export function doneEvent(
+  outcome: Pick<GenerationResult, "text" | "tokenConfidences" | "stopReason">,
+  usage: GenerationUsage,
+  probabilities: ProbabilitySource,
+): GenerationEvent {
+  const { text, tokenConfidences, stopReason } = outcome;
+  return { type: "done", result: { text, usage, tokenConfidences, probabilities, stopReason } };
 }
 
 function round(value: number): number {

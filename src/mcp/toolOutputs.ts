@@ -36,11 +36,29 @@ export const searchMemoryOutput = z.object({
   ),
 });
 
+const serverStatusOutput = z.object({
+  url: z.string(),
+  kind: z.enum(["llama-server", "openai"]),
+  healthy: z.boolean().describe("In rotation: answering health checks and requests."),
+  reason: z.string().optional().describe("Why it is out of rotation."),
+  model: z.string(),
+  slots: z.int().min(0),
+  busy: z.int().min(0),
+  contextSize: z.int().min(0).describe("Tokens one slot holds; 0 when the server does not say."),
+  recentTokensPerSecond: z.number().min(0),
+});
+
 export const statusOutput = z.object({
+  engine: z.enum(["embedded", "servers"]).describe("This process's own model, or inference servers."),
   model: z.string(),
   backend: z.object({ kind: z.string(), devices: z.array(z.string()) }),
   queue: z.object({
-    slots: z.int().min(1).describe("Generations that run at once."),
+    slots: z
+      .int()
+      .min(0)
+      .describe(
+        "Generations that run at once (with servers: the healthy servers' slots; 0 when all are down).",
+      ),
     busy: z.int().min(0),
     waiting: z.int().min(0),
   }),
@@ -48,6 +66,9 @@ export const statusOutput = z.object({
   threads: z.int(),
   recentTokensPerSecond: z.number().min(0),
   completedAnswers: z.int().min(0),
+  servers: z
+    .array(serverStatusOutput)
+    .describe("Each configured inference server (empty for the embedded engine)."),
 });
 
 /** What `/memory` shows on the other platforms, for one of the client's conversations. */

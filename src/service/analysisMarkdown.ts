@@ -47,9 +47,29 @@ export function percent(value: number): string {
   return `${Math.round(value * 100)}%`;
 }
 
+const engineNames = {
+  "node-llama-cpp": "node-llama-cpp",
+  "llama-server": "llama-server",
+  openai: "the OpenAI-compatible server",
+} as const;
+
+/**
+ * What every renderer lists after the overall confidence: its three inputs, or, when the engine
+ * gave no token probabilities, which engine that was and the two inputs left.
+ */
+export function confidenceParts(confidence: CognitiveAnalysis["confidence"]): string[] {
+  const engine = confidence.probabilities ? engineNames[confidence.probabilities.engine] : "the engine";
+  return [
+    confidence.tokenProbability === undefined
+      ? `no token probabilities from ${engine}`
+      : `token probability ${percent(confidence.tokenProbability)}`,
+    `self-assessed ${percent(confidence.selfAssessment)}`,
+    `completeness ${percent(confidence.completeness)}`,
+  ];
+}
+
 function confidenceNote(analysis: CognitiveAnalysis): string {
-  const c = analysis.confidence;
-  return `token probability ${percent(c.tokenProbability)}, self-assessed ${percent(c.selfAssessment)}, completeness ${percent(c.completeness)}`;
+  return confidenceParts(analysis.confidence).join(", ");
 }
 
 /** The short form later questions see as context, and the text full-text search matches. */

@@ -57,7 +57,7 @@ export function analysisFromGeneration(result: GenerationResult): AnalysisOutcom
     recommendations: (model.recommendations ?? [])
       .map((r) => ({ kind: r.kind, action: r.action.trim() }))
       .filter((r) => r.action),
-    confidence: computeConfidence(model, result.tokenConfidences, missingSections),
+    confidence: computeConfidence(model, result, missingSections),
     ...(missingSections.length > 0 ? { incomplete: { reason: "lengthLimit", missingSections } } : {}),
   };
   return {

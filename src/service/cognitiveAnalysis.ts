@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { probabilityEngines, probabilityKinds } from "../engine/generationTypes.js";
 
 /**
  * The cognitive analysis: what `analyze` returns. One zod schema says what the model writes; the
@@ -61,6 +62,8 @@ export const cutModelAnalysisSchema = modelAnalysisSchema.partial();
 export type CutModelAnalysis = z.infer<typeof cutModelAnalysisSchema>;
 
 export const confidenceMethod = "token-probability+self-assessment+completeness" as const;
+/** The method when the engine gave no token probabilities (an OpenAI-compatible server without logprobs). */
+export const confidenceMethodWithoutTokens = "self-assessment+completeness" as const;
 
 /** The parts of an analysis, as the published object names them. */
 export const analysisSections = [
@@ -95,14 +98,29 @@ export const cognitiveAnalysisSchema = z.object({
   recommendations: z.array(z.object({ kind: z.enum(recommendationKinds), action: z.string() })),
   confidence: z.object({
     overall: unit,
-    method: z.literal(confidenceMethod),
-    /** Geometric mean probability of the tokens the model chose freely (not forced by the grammar). */
-    tokenProbability: unit,
+    method: z.enum([confidenceMethod, confidenceMethodWithoutTokens]),
+    /**
+     * Geometric mean probability of the tokens the model chose freely (not forced by the grammar);
+     * absent when the engine gave none (method "self-assessment+completeness").
+     */
+    tokenProbability: unit.optional(),
     /** The model's own estimate, one input among three (0 when the analysis was cut before it). */
     selfAssessment: unit,
     /** The share of the analysis's sections that have content (and, when cut, were finished). */
     completeness: unit,
     freeTokens: z.int().min(0),
+    /**
+     * Which engine produced the token probabilities and what they measure: "sampled" after
+     * temperature/top-k/top-p, "raw" before sampling, "none" when it gave none; `server` is the
+     * inference server that answered. Absent in analyses made before engines were recorded.
+     */
+    probabilities: z
+      .object({
+        engine: z.enum(probabilityEngines),
+        kind: z.enum(probabilityKinds),
+        server: z.string().optional(),
+      })
+      .optional(),
   }),
   /**
    * Present only when the analysis was cut by its token budget (`assistant.analysisMaxTokens`)

@@ -37,6 +37,7 @@ import { assembleTurns } from "./promptAssembly.js";
 import { perTurnOverhead, promptMargin } from "./promptBudget.js";
 import { readNotes, withReadNotes } from "./readNotes.js";
 import type { Reply, ReplyUpdate } from "./replyUpdate.js";
+import { describeStatus, type StatusDescription } from "./statusDescription.js";
 import { TokenCountCache } from "./tokenCountCache.js";
 
 /** What the service needs of the engine (tests may wrap a real one to watch its requests). */
@@ -306,6 +307,11 @@ export class ConversationService {
 
   status(): EngineStats {
     return this.options.engine.stats();
+  }
+
+  /** `/status` in words, the same on every front. */
+  statusDescription(): StatusDescription {
+    return describeStatus(this.options.engine.stats());
   }
 
   /**

@@ -1,11 +1,9 @@
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { Ajv2020 } from "ajv/dist/2020.js";
 import { beforeAll, describe, expect, it } from "vitest";
 import { terminalAuthor, terminalChat } from "../../src/bots/terminal/terminalAddress.js";
-import { publishedAnalysisSchemaPath } from "../../src/service/publishedSchema.js";
 import { emptyWorkdir, runGuru } from "../support/guruProcess.js";
 import { seedKeptMemory } from "../support/keptMemory.js";
+import { expectPublishedAnalysis } from "../support/publishedAnalysis.js";
 import { tinyModelPath } from "../support/tinyModel.js";
 
 let tiny: string;
@@ -68,10 +66,7 @@ describe("guru analyze", () => {
     const run = await runGuru(["analyze", "--json", "--model", tiny, "Why", "do", "builds", "fail?"]);
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
-    const schema = JSON.parse(readFileSync(publishedAnalysisSchemaPath, "utf8")) as object;
-    const validate = new Ajv2020({ strict: false }).compile(schema);
-    const analysis: unknown = JSON.parse(run.stdout);
-    expect(validate(analysis), JSON.stringify(validate.errors)).toBe(true);
+    expectPublishedAnalysis(run.stdout);
   });
 
   it("prints Markdown without --json", async () => {

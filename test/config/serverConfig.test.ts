@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config/loadConfig.js";
 import { secretNamedValues, serverApiKey } from "../../src/config/secrets.js";
-import { GuruError } from "../../src/errors.js";
+import type { GuruError } from "../../src/errors.js";
 
 function tempDir(): string {
   return mkdtempSync(join(tmpdir(), "guru-servers-"));
@@ -16,14 +16,14 @@ function withConfigFile(content: unknown): { cwd: string; GURU_CONFIG: string } 
   return { cwd, GURU_CONFIG: "guru.json" };
 }
 
-function failure(run: () => unknown): GuruError {
+/** What `run` threw (a GuruError is expected; anything else fails the test through its fields). */
+function thrownBy(run: () => unknown): GuruError | undefined {
   try {
     run();
+    return undefined;
   } catch (error) {
-    if (error instanceof GuruError) return error;
-    throw error;
+    return error as GuruError;
   }
-  throw new Error("expected a GuruError");
 }
 
 describe("inference servers in the configuration", () => {
@@ -43,10 +43,10 @@ describe("inference servers in the configuration", () => {
   });
 
   it("names GURU_SERVERS when one of its URLs is not a URL", () => {
-    const error = failure(() => loadConfig({ environment: { GURU_SERVERS: "gpu1:8080" }, cwd: tempDir() }));
-    expect(error.code).toBe("CONFIG_INVALID");
-    expect(error.message).toContain("engine.servers.0.url");
-    expect(error.message).toContain("GURU_SERVERS");
+    const error = thrownBy(() => loadConfig({ environment: { GURU_SERVERS: "gpu1:8080" }, cwd: tempDir() }));
+    expect(error?.code).toBe("CONFIG_INVALID");
+    expect(error?.message).toContain("engine.servers.0.url");
+    expect(error?.message).toContain("GURU_SERVERS");
   });
 
   it("takes servers of both kinds from the config file, and GURU_SERVERS replaces them", () => {
@@ -74,16 +74,16 @@ describe("inference servers in the configuration", () => {
     const { cwd, GURU_CONFIG } = withConfigFile({
       engine: { servers: [{ url: "http://gpu1:8000", kind: "openai", apiKeyEnv: "sk-abcdefghijklmnop" }] },
     });
-    const error = failure(() => loadConfig({ environment: { GURU_CONFIG }, cwd }));
-    expect(error.code).toBe("CONFIG_INVALID");
-    expect(error.message).toContain("engine.servers.0.apiKeyEnv");
+    const error = thrownBy(() => loadConfig({ environment: { GURU_CONFIG }, cwd }));
+    expect(error?.code).toBe("CONFIG_INVALID");
+    expect(error?.message).toContain("engine.servers.0.apiKeyEnv");
   });
 
   it("reads a server's API key from the variable apiKeyEnv names, and says when it is missing", () => {
     expect(serverApiKey({ VLLM_API_KEY: " sk-local-123456 " }, "VLLM_API_KEY")).toBe("sk-local-123456");
-    const error = failure(() => serverApiKey({}, "VLLM_API_KEY"));
-    expect(error.code).toBe("CONFIG_INVALID");
-    expect(error.message).toContain("VLLM_API_KEY");
+    const error = thrownBy(() => serverApiKey({}, "VLLM_API_KEY"));
+    expect(error?.code).toBe("CONFIG_INVALID");
+    expect(error?.message).toContain("VLLM_API_KEY");
   });
 
   it("hands every secret-named variable's value to the redactor", () => {

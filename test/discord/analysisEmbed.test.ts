@@ -4,6 +4,7 @@ import { analysisEmbed, confidenceColour, embedLimits } from "../../src/bots/dis
 import {
   type CognitiveAnalysis,
   confidenceMethod,
+  confidenceMethodWithoutTokens,
   recommendationKinds,
 } from "../../src/service/cognitiveAnalysis.js";
 
@@ -93,6 +94,28 @@ describe("the analysis embed", () => {
       ],
       footer: { text: "Confidence 62% — token probability 70%, self-assessed 60%, completeness 100%" },
     });
+  });
+
+  it("names the engine in the footer when it gave no token probabilities", () => {
+    const analysis: CognitiveAnalysis = {
+      schemaVersion: 1,
+      summary: "The build is slow.",
+      reasoningSteps: ["Timed each stage."],
+      quantitativeInsights: [],
+      patterns: [],
+      recommendations: [],
+      confidence: {
+        overall: 0.5,
+        method: confidenceMethodWithoutTokens,
+        selfAssessment: 0.6,
+        completeness: 0.25,
+        freeTokens: 0,
+        probabilities: { engine: "openai", kind: "none" },
+      },
+    };
+    expect(analysisEmbed(analysis, "Why?").footer?.text).toBe(
+      "Confidence 50% — no token probabilities from the OpenAI-compatible server, self-assessed 60%, completeness 25%",
+    );
   });
 
   it("says in the footer when the length limit cut the analysis, and what it left out", () => {

@@ -18,18 +18,26 @@ export interface GuruMcpClient {
 }
 
 export interface GuruMcpOptions {
-  readonly model: string;
+  /** A GGUF file, or null to answer through `GURU_SERVERS` given in `env`. */
+  readonly model: string | null;
   readonly dataDir: string;
   /** What the client calls itself in `initialize`: Guru's memory space for it. */
   readonly clientName: string;
   readonly slots?: number;
+  readonly env?: Record<string, string>;
 }
 
 /** `guru mcp` on a real stdio pipe, driven by the SDK's own client, as an editor would run it. */
 export async function connectGuruMcp(options: GuruMcpOptions): Promise<GuruMcpClient> {
   const transport = new StdioClientTransport({
     command: process.execPath,
-    args: [guruBin, "mcp", "--model", options.model, "--max-tokens", "16"],
+    args: [
+      guruBin,
+      "mcp",
+      ...(options.model === null ? [] : ["--model", options.model]),
+      "--max-tokens",
+      "16",
+    ],
     cwd: emptyWorkdir(),
     env: {
       PATH: process.env.PATH ?? "",
@@ -37,6 +45,7 @@ export async function connectGuruMcp(options: GuruMcpOptions): Promise<GuruMcpCl
       GURU_THREADS: "1",
       GURU_SLOTS: String(options.slots ?? 1),
       GURU_DATA_DIR: options.dataDir,
+      ...options.env,
     },
     stderr: "pipe",
   });

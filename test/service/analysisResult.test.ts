@@ -15,13 +15,17 @@ const whole = JSON.stringify({
   self_confidence: 0.7,
 });
 
-function generated(text: string, stopReason: GenerationResult["stopReason"]): GenerationResult {
+function generated(
+  text: string,
+  stopReason: GenerationResult["stopReason"],
+  probabilities: GenerationResult["probabilities"] = { engine: "node-llama-cpp", kind: "sampled" },
+): GenerationResult {
   const tokens = Math.max(1, Math.ceil(text.length / 4));
   return {
     text,
     stopReason,
-    tokenConfidences: Array.from({ length: tokens }, () => 0.5),
-    probabilities: { engine: "node-llama-cpp", kind: "sampled" },
+    tokenConfidences: probabilities.kind === "none" ? [] : Array.from({ length: tokens }, () => 0.5),
+    probabilities,
     usage: {
       promptTokens: 10,
       cachedPromptTokens: 0,
@@ -97,5 +101,51 @@ describe("an analysis cut by its token limit", () => {
       error = caught;
     }
     expect(isGuruError(error) && error.code).toBe("GENERATION_FAILED");
+  });
+});
+
+describe("the confidence per engine", () => {
+  it("records which engine produced the token probabilities", () => {
+    const { confidence } = analysisFromGeneration(generated(whole, "endOfText")).analysis;
+    expect(confidence.method).toBe("token-probability+self-assessment+completeness");
+    expect(confidence.tokenProbability).toBe(0.5);
+    expect(confidence.probabilities).toEqual({ engine: "node-llama-cpp", kind: "sampled" });
+  });
+
+  it("without token probabilities, weighs self-assessment and completeness alone and says so", () => {
+    const server = { engine: "openai", kind: "none", server: "http://gpu1:8000" } as const;
+    const { analysis, markdown } = analysisFromGeneration(generated(whole, "endOfText", server));
+    expect(analysis.confidence).toEqual({
+      overall: expect.closeTo((0.25 * 0.7 + 0.15 * 1) / 0.4, 2),
+      method: "self-assessment+completeness",
+      selfAssessment: 0.7,
+      completeness: 1,
+      freeTokens: 0,
+      probabilities: server,
+    });
+    expect(validate(analysis), JSON.stringify(validate.errors)).toBe(true);
+    expect(markdown).toContain(
+      "(no token probabilities from the OpenAI-compatible server, self-assessed 70%, completeness 100%)",
+    );
+  });
+
+  it("still validates an analysis stored before engines were recorded", () => {
+    const stored = {
+      schemaVersion: 1,
+      summary: "Builds are slow.",
+      reasoningSteps: ["Cache misses"],
+      quantitativeInsights: [],
+      patterns: [],
+      recommendations: [{ kind: "practical", action: "Key the cache" }],
+      confidence: {
+        overall: 0.61,
+        method: "token-probability+self-assessment+completeness",
+        tokenProbability: 0.55,
+        selfAssessment: 0.7,
+        completeness: 0.5,
+        freeTokens: 42,
+      },
+    };
+    expect(validate(stored), JSON.stringify(validate.errors)).toBe(true);
   });
 });

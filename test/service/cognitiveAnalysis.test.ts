@@ -3,9 +3,9 @@ import { Ajv2020 } from "ajv/dist/2020.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Engine } from "../../src/engine/engine.js";
 import { publishedAnalysisSchema, publishedAnalysisSchemaPath } from "../../src/service/publishedSchema.js";
-import type { ReplyUpdate } from "../../src/service/replyUpdate.js";
 import { openTinyEngine } from "../support/engineHarness.js";
 import {
+  analysisOf,
   channel,
   finalOf,
   openServiceRig,
@@ -13,13 +13,6 @@ import {
   type ServiceRig,
   updatesOf,
 } from "../support/serviceHarness.js";
-
-function analysisOf(update: ReplyUpdate) {
-  if (update.type !== "finished" || update.reply.kind !== "analysis") {
-    throw new Error(`expected an analysis, got ${JSON.stringify(update).slice(0, 300)}`);
-  }
-  return update.reply;
-}
 
 describe("cognitive analysis", () => {
   let engine: Engine;

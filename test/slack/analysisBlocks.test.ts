@@ -1,6 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { analysisBlocks } from "../../src/bots/slack/analysisBlocks.js";
-import { type CognitiveAnalysis, confidenceMethod } from "../../src/service/cognitiveAnalysis.js";
+import {
+  type CognitiveAnalysis,
+  confidenceMethod,
+  confidenceMethodWithoutTokens,
+} from "../../src/service/cognitiveAnalysis.js";
 
 const analysis: CognitiveAnalysis = {
   schemaVersion: 1,
@@ -42,6 +46,28 @@ describe("analysisBlocks", () => {
         { type: "mrkdwn", text: "token probability 71% · self-assessed 60% · completeness 100%" },
       ]),
     ]);
+  });
+
+  it("names the engine when it gave no token probabilities", () => {
+    const withoutTokens: CognitiveAnalysis = {
+      ...analysis,
+      confidence: {
+        overall: 0.75,
+        method: confidenceMethodWithoutTokens,
+        selfAssessment: 0.6,
+        completeness: 1,
+        freeTokens: 0,
+        probabilities: { engine: "openai", kind: "none", server: "http://gpu1:8000" },
+      },
+    };
+    expect(texts(analysisBlocks(withoutTokens)).at(-1)).toBe(
+      JSON.stringify([
+        {
+          type: "mrkdwn",
+          text: "no token probabilities from the OpenAI-compatible server · self-assessed 60% · completeness 100%",
+        },
+      ]),
+    );
   });
 
   it("says above the confidence when the length limit cut the analysis, and what it left out", () => {

@@ -39,7 +39,7 @@ function stalledAfterStart(
     forgetConversation: (address) => real.forgetConversation(address),
     forgetUser: (user) => real.forgetUser(user),
     exportUser: (user) => real.exportUser(user),
-    status: () => real.status(),
+    statusDescription: () => real.statusDescription(),
     claimInterrupted: (platform) => real.claimInterrupted(platform),
     locateReply: (eventId, locator) => {
       if (notesPlaceholder) real.locateReply(eventId, locator);

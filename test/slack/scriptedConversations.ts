@@ -62,7 +62,7 @@ export class ScriptedConversations implements SlackConversations {
     throw new Error("not scripted");
   }
 
-  status(): never {
+  statusDescription(): never {
     throw new Error("not scripted");
   }
 }

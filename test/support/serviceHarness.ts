@@ -115,3 +115,11 @@ export function finalOf(updates: readonly ReplyUpdate[]): ReplyUpdate {
   if (!last) throw new Error("no updates");
   return last;
 }
+
+/** The analysis a finished reply carries (throws, showing the update, when it is anything else). */
+export function analysisOf(update: ReplyUpdate) {
+  if (update.type !== "finished" || update.reply.kind !== "analysis") {
+    throw new Error(`expected an analysis, got ${JSON.stringify(update).slice(0, 300)}`);
+  }
+  return update.reply;
+}

@@ -1,5 +1,5 @@
 import type { APIEmbed, APIEmbedField } from "discord.js";
-import { cutShortNote, percent } from "../../service/analysisMarkdown.js";
+import { confidenceParts, cutShortNote, percent } from "../../service/analysisMarkdown.js";
 import type { CognitiveAnalysis } from "../../service/cognitiveAnalysis.js";
 
 /** Discord rejects an embed past any of these (characters; `total` counts every text in it). */
@@ -54,10 +54,7 @@ export function analysisEmbed(analysis: CognitiveAnalysis, question: string): AP
     color: confidenceColour(c.overall),
     fields,
     footer: {
-      text: [
-        cutShortNote(analysis),
-        `Confidence ${percent(c.overall)} — token probability ${percent(c.tokenProbability)}, self-assessed ${percent(c.selfAssessment)}, completeness ${percent(c.completeness)}`,
-      ]
+      text: [cutShortNote(analysis), `Confidence ${percent(c.overall)} — ${confidenceParts(c).join(", ")}`]
         .filter(Boolean)
         .join("\n"),
     },

@@ -4,14 +4,8 @@ import type { ConversationService } from "../../service/conversationService.js";
 /** Replies that need no model: read or delete what the service keeps, or say how it is doing. */
 
 export function statusText(service: ConversationService): string {
-  const s = service.status();
-  const backend =
-    s.backend.kind === "cpu" ? "CPU" : `${s.backend.kind} (${s.backend.deviceNames.join(", ")})`;
-  return [
-    `**Model:** ${s.model} on ${backend}`,
-    `**Slots:** ${s.busy} of ${s.slots} busy, ${s.waiting} waiting`,
-    `**Speed:** ${s.recentTokensPerSecond.toFixed(1)} tokens/s recently; ${s.completed} answers since start`,
-  ].join("\n");
+  const status = service.statusDescription();
+  return [...status.summary, ...status.servers].map((fact) => `**${fact.label}:** ${fact.text}`).join("\n");
 }
 
 export function forgetText(service: ConversationService, address: ConversationAddress): string {

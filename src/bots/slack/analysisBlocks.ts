@@ -1,5 +1,5 @@
 import type { types } from "@slack/bolt";
-import { cutShortNote, percent } from "../../service/analysisMarkdown.js";
+import { confidenceParts, cutShortNote, percent } from "../../service/analysisMarkdown.js";
 import type { CognitiveAnalysis } from "../../service/cognitiveAnalysis.js";
 import { toMrkdwn } from "./mrkdwn.js";
 
@@ -50,7 +50,7 @@ export function analysisBlocks(
     elements: [
       {
         type: "mrkdwn",
-        text: `token probability ${percent(c.tokenProbability)} · self-assessed ${percent(c.selfAssessment)} · completeness ${percent(c.completeness)}`,
+        text: confidenceParts(c).join(" · "),
       },
     ],
   });

@@ -80,7 +80,7 @@ export class CommandHandler {
         case "help":
           return await acknowledge(ephemeral(helpText(config.followThreads)));
         case "status":
-          return await acknowledge(ephemeral(statusText(service.status())));
+          return await acknowledge(ephemeral(statusText(service.statusDescription())));
         case "memory": {
           // A command carries no thread: in a channel, the person is told how to ask in one.
           const intro = memoryText(service.exportUser(user), !direct);

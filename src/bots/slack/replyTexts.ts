@@ -1,6 +1,7 @@
 import type { RequestMode } from "../../service/conversationRequest.js";
+import type { StatusDescription } from "../../service/statusDescription.js";
 import { escapeText } from "./mrkdwn.js";
-import type { ServiceStatus, UserData } from "./slackConversations.js";
+import type { UserData } from "./slackConversations.js";
 
 /** Everything Guru says in Slack that is not the model's answer, in mrkdwn. */
 
@@ -81,14 +82,10 @@ export function memoryText(data: UserData, withThreadHint: boolean): string {
 export const memoryInThreadHint =
   "To see what I keep of one thread, say `memory` to me there (`@Guru memory`); only you will see it.";
 
-export function statusText(stats: ServiceStatus): string {
-  const backend =
-    stats.backend.kind === "cpu" ? "CPU" : `${stats.backend.kind} ${stats.backend.deviceNames.join(", ")}`;
-  return [
-    `*Model* ${escapeText(stats.model)} on ${escapeText(backend)}`,
-    `*Slots* ${stats.busy}/${stats.slots} busy, ${stats.waiting} waiting`,
-    `*Speed* ${stats.recentTokensPerSecond.toFixed(1)} tokens/s recently · ${stats.completed} answers since start`,
-  ].join("\n");
+export function statusText(status: StatusDescription): string {
+  return [...status.summary, ...status.servers]
+    .map((fact) => `*${escapeText(fact.label)}* ${escapeText(fact.text)}`)
+    .join("\n");
 }
 
 export const exportSentText = "I'm sending your data to you as a JSON file in our DM.";

@@ -9,11 +9,10 @@ export type SlackConversations = Pick<
   | "forgetConversation"
   | "forgetUser"
   | "exportUser"
-  | "status"
+  | "statusDescription"
   | "claimInterrupted"
   | "locateReply"
   | "lastSeenMessageId"
 >;
 
-export type ServiceStatus = ReturnType<ConversationService["status"]>;
 export type UserData = ReturnType<ConversationService["exportUser"]>;

@@ -79,8 +79,11 @@ export async function runTerminalChat(
   }
 }
 
+/** One line for the engine, then one indented line per inference server. */
 function statusLine(service: ConversationService): string {
-  const s = service.status();
-  const backend = s.backend.kind === "cpu" ? "CPU" : `${s.backend.kind} ${s.backend.deviceNames.join(", ")}`;
-  return `model ${s.model} on ${backend}; slots ${s.busy}/${s.slots} busy, ${s.waiting} waiting; recent ${s.recentTokensPerSecond.toFixed(1)} tok/s`;
+  const status = service.statusDescription();
+  return [
+    status.summary.map((fact) => `${fact.label.toLowerCase()} ${fact.text}`).join("; "),
+    ...status.servers.map((fact) => `  ${fact.label}: ${fact.text}`),
+  ].join("\n");
 }

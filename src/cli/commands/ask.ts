@@ -6,7 +6,7 @@ import type { RequestMode } from "../../service/conversationRequest.js";
 import { type GuruApp, openGuruApp } from "../guruApp.js";
 import { stopOnSignals } from "../interrupt.js";
 import { writeStatus } from "../redactedOutput.js";
-import { createRuntime, quietLogging } from "../runtime.js";
+import { createRuntime, quietLogging, withServerFlag } from "../runtime.js";
 
 interface OneShotFlags {
   readonly model?: string;
@@ -14,6 +14,7 @@ interface OneShotFlags {
   readonly json?: boolean;
   readonly logLevel?: string;
   readonly maxTokens?: number;
+  readonly server?: string[];
 }
 
 export function registerAsk(program: Command): void {
@@ -36,7 +37,7 @@ export function registerAsk(program: Command): void {
 }
 
 function withModelFlags(command: Command): Command {
-  return command
+  return withServerFlag(command)
     .option("-m, --model <path-or-uri>", "a GGUF file or hf:/https: URI (overrides GURU_MODEL)")
     .option("--pull", "download the model first if it is missing")
     .option("--max-tokens <n>", "longest plain answer, in tokens", Number)

@@ -3,17 +3,17 @@ import { runTerminalChat } from "../../bots/terminal/terminalChat.js";
 import { type GuruApp, openGuruApp } from "../guruApp.js";
 import { stopOnSignals } from "../interrupt.js";
 import { writeStatus } from "../redactedOutput.js";
-import { createRuntime, quietLogging } from "../runtime.js";
+import { createRuntime, quietLogging, withServerFlag } from "../runtime.js";
 
 interface ChatFlags {
   readonly model?: string;
   readonly pull?: boolean;
   readonly logLevel?: string;
+  readonly server?: string[];
 }
 
 export function registerChat(program: Command): void {
-  program
-    .command("chat")
+  withServerFlag(program.command("chat"))
     .description(
       "Talk with Guru in this terminal (streaming, memory, /analyze, /forget, /memory, /status, /quit)",
     )

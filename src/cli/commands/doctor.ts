@@ -1,11 +1,14 @@
 import { accessSync, constants, mkdirSync } from "node:fs";
 import type { Command } from "commander";
+import type { GuruConfig } from "../../config/configSchema.js";
 import { type EnvironmentSnapshot, readEnvironment } from "../../config/environment.js";
 import { loadConfig } from "../../config/loadConfig.js";
-import { secretVariables } from "../../config/secrets.js";
+import { secretVariables, serverApiKey } from "../../config/secrets.js";
 import { EmbeddedEngine } from "../../engine/embedded/embeddedEngine.js";
 import { openLlamaBackend } from "../../engine/embedded/llamaBackend.js";
 import { locateModel } from "../../engine/modelSource.js";
+import { checkWithin } from "../../engine/servers/healthChecker.js";
+import { configuredServers, serverBackendFactories } from "../../engine/servers/serverBackends.js";
 import { isGuruError } from "../../errors.js";
 import { silentLogger } from "../../log/logger.js";
 import { redactionMarker } from "../../log/redactor.js";
@@ -21,7 +24,9 @@ interface Check {
 export function registerDoctor(program: Command): void {
   program
     .command("doctor")
-    .description("Check the config, the model, the GPU and the data folder, and say how to fix each problem")
+    .description(
+      "Check the config, the model and GPU (or each inference server), and the data folder, and say how to fix each problem",
+    )
     .option("-m, --model <path-or-uri>", "check this model instead of the configured one")
     .action(async (flags: { model?: string }) => {
       const checks = await runChecks(flags.model);
@@ -59,6 +64,7 @@ async function runChecks(model: string | undefined): Promise<Check[]> {
     },
   ];
   checks.push(secretsCheck(environment), dataDirCheck(config.dataDir));
+  if (config.engine.servers.length > 0) return [...checks, ...(await serverChecks(config, environment))];
   const backend = await openLlamaBackend(config.engine.gpu, silentLogger);
   const gpu =
     backend.info.kind === "cpu"
@@ -101,6 +107,38 @@ async function runChecks(model: string | undefined): Promise<Check[]> {
     });
   }
   return checks;
+}
+
+/** With inference servers no model is loaded here: each server is asked what it serves instead. */
+async function serverChecks(config: GuruConfig, environment: EnvironmentSnapshot): Promise<Check[]> {
+  let servers: ReturnType<typeof configuredServers>;
+  try {
+    servers = configuredServers(config.engine.servers, serverBackendFactories, (variable) =>
+      serverApiKey(environment.variables, variable),
+    );
+  } catch (error) {
+    return [{ name: "servers", ok: false, detail: isGuruError(error) ? error.message : String(error) }];
+  }
+  return Promise.all(
+    servers.map(async ({ backend, slots }): Promise<Check> => {
+      const name = `server ${backend.url} (${backend.kind})`;
+      const health = await checkWithin(backend, config.engine.healthCheckTimeoutMs);
+      if (!health.healthy)
+        return {
+          name,
+          ok: false,
+          detail: health.reason,
+          fix: "start it (see docs/servers.md), check the URL, or remove it from GURU_SERVERS / engine.servers",
+        };
+      const context =
+        health.contextSize > 0 ? `${health.contextSize} tokens a slot` : "context size not reported";
+      return {
+        name,
+        ok: true,
+        detail: `reachable; model ${health.model}; ${slots ?? health.slots} slots; ${context}`,
+      };
+    }),
+  );
 }
 
 /** Which secrets are set and where from; never their values. */

@@ -4,18 +4,18 @@ import { createGuruMcpServer } from "../../mcp/guruMcpServer.js";
 import { keepStdoutForProtocol, serveOverStdio } from "../../mcp/stdioServer.js";
 import { openGuruApp } from "../guruApp.js";
 import { stopOnSignals } from "../interrupt.js";
-import { createRuntime, quietLogging } from "../runtime.js";
+import { createRuntime, quietLogging, withServerFlag } from "../runtime.js";
 
 interface McpFlags {
   readonly model?: string;
   readonly pull?: boolean;
   readonly maxTokens?: number;
   readonly logLevel?: string;
+  readonly server?: string[];
 }
 
 export function registerMcp(program: Command): void {
-  program
-    .command("mcp")
+  withServerFlag(program.command("mcp"))
     .description(
       "Serve the local model, cognitive analyses and memory to MCP clients (editors, agents) over stdio",
     )

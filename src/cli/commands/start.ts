@@ -4,13 +4,14 @@ import { createDiscordBot } from "../../bots/discord/discordBot.js";
 import { createSlackBot } from "../../bots/slack/slackBot.js";
 import { createMcpHttpEndpoint } from "../../mcp/httpEndpoint.js";
 import { type GuruApp, openGuruApp } from "../guruApp.js";
-import { createRuntime, type Runtime } from "../runtime.js";
+import { createRuntime, type Runtime, withServerFlag } from "../runtime.js";
 import { chatInTerminal } from "./chat.js";
 
 interface StartFlags {
   readonly model?: string;
   readonly pull?: boolean;
   readonly logLevel?: string;
+  readonly server?: string[];
 }
 
 /** Every front Guru can serve; each starts only when it is configured (credentials, a port). */
@@ -25,8 +26,7 @@ const noBotConfigured = [
 ].join("\n");
 
 export function registerStart(program: Command): void {
-  program
-    .command("start")
+  withServerFlag(program.command("start"))
     .description(
       "Load the model and run the configured Slack and Discord bots (the terminal chat when none is)",
     )

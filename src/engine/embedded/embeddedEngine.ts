@@ -12,10 +12,11 @@ import type { Logger } from "../../log/logger.js";
 import type { Engine, EngineStats } from "../engine.js";
 import type { EventChannel } from "../eventChannel.js";
 import type { GenerationEvent, GenerationRequest } from "../generationTypes.js";
-import { usageOf } from "../generationUsage.js";
+import { doneEvent, usageOf } from "../generationUsage.js";
 import { drainQueue } from "../queueDrain.js";
 import { RecentSpeeds } from "../recentSpeeds.js";
 import { runSignal } from "../runSignal.js";
+import { samplingFor } from "../sampling.js";
 import { SlotQueue } from "../slotQueue.js";
 import { streamedRun } from "../streamedRun.js";
 import { renderChatPrompt } from "./chatPrompt.js";
@@ -169,12 +170,7 @@ export class EmbeddedEngine implements Engine {
           sequence: this.sequences[lease.slot] as LlamaContextSequence,
           prompt,
           maxTokens: request.maxTokens ?? this.config.maxTokens,
-          sampling: {
-            temperature: request.temperature ?? this.config.temperature,
-            topP: this.config.topP,
-            topK: this.config.topK,
-            ...(request.seed === undefined ? {} : { seed: request.seed }),
-          },
+          sampling: samplingFor(request, this.config),
           ...(grammar ? { grammar } : {}),
           ignoreEndOfText: request.ignoreEndOfText ?? false,
           signal,
@@ -187,16 +183,7 @@ export class EmbeddedEngine implements Engine {
         );
         this.completed += 1;
         this.speeds.record(usage.tokensPerSecond);
-        channel.push({
-          type: "done",
-          result: {
-            text: outcome.text,
-            usage,
-            tokenConfidences: outcome.tokenConfidences,
-            probabilities: { engine: "node-llama-cpp", kind: "sampled" },
-            stopReason: outcome.stopReason,
-          },
-        });
+        channel.push(doneEvent(outcome, usage, { engine: "node-llama-cpp", kind: "sampled" }));
       } catch (error) {
         // A cut-short answer leaves the slot's cache in an unknown state for warm reuse.
         this.warm.assign(lease.slot, undefined);

@@ -1,5 +1,5 @@
 import type { PooledServer } from "./pooledServer.js";
-import type { ServerHealth } from "./serverBackend.js";
+import type { ServerBackend, ServerHealth } from "./serverBackend.js";
 import type { ServerPool } from "./serverPool.js";
 
 export interface HealthCheckTiming {
@@ -30,7 +30,7 @@ export class HealthChecker {
 
   /** Checks one server now (after a request found it in trouble), so it rejoins without waiting a round. */
   async check(server: PooledServer): Promise<void> {
-    this.pool.apply(server, await checkWithin(server, this.timing.timeoutMs));
+    this.pool.apply(server, await checkWithin(server.backend, this.timing.timeoutMs));
   }
 
   start(): void {
@@ -46,7 +46,7 @@ export class HealthChecker {
 }
 
 /** The backend's verdict, or "no answer" at the deadline even if it ignores its signal. */
-async function checkWithin(server: PooledServer, timeoutMs: number): Promise<ServerHealth> {
+export async function checkWithin(backend: ServerBackend, timeoutMs: number): Promise<ServerHealth> {
   const deadline = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<ServerHealth>((resolve) => {
@@ -56,7 +56,7 @@ async function checkWithin(server: PooledServer, timeoutMs: number): Promise<Ser
     }, timeoutMs);
   });
   try {
-    return await Promise.race([server.backend.check(deadline.signal), late]);
+    return await Promise.race([backend.check(deadline.signal), late]);
   } catch (error) {
     // The contract says check never throws; a backend bug must not stop the checks.
     return { healthy: false, reason: `health check failed: ${String(error)}` };

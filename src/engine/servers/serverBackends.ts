@@ -1,4 +1,6 @@
 import type { ServerConfig } from "../../config/configSchema.js";
+import { LlamaServerBackend } from "./llamaServer/llamaServerBackend.js";
+import { OpenAiServerBackend } from "./openai/openAiBackend.js";
 import type { ServerBackend, ServerKind } from "./serverBackend.js";
 import type { ConfiguredServer } from "./serverEngine.js";
 
@@ -14,6 +16,11 @@ export type ServerBackendFactory = (settings: ServerSettings) => ServerBackend;
 
 /** One constructor per server kind: how the protocols plug into the one ServerEngine. */
 export type ServerBackendFactories = Readonly<Record<ServerKind, ServerBackendFactory>>;
+
+export const serverBackendFactories: ServerBackendFactories = {
+  "llama-server": ({ url }) => new LlamaServerBackend(url),
+  openai: (settings) => new OpenAiServerBackend(settings),
+};
 
 /** The configured servers as the engine takes them; `apiKeyOf` reads a key's variable. */
 export function configuredServers(

@@ -5,10 +5,11 @@ import { abortReason } from "../abortReason.js";
 import type { Engine, EngineStats } from "../engine.js";
 import type { EventChannel } from "../eventChannel.js";
 import type { GenerationEvent, GenerationRequest } from "../generationTypes.js";
-import { usageOf } from "../generationUsage.js";
+import { doneEvent, usageOf } from "../generationUsage.js";
 import { drainQueue } from "../queueDrain.js";
 import { RecentSpeeds } from "../recentSpeeds.js";
 import { runSignal } from "../runSignal.js";
+import { samplingFor } from "../sampling.js";
 import { engineUnavailable, SlotQueue } from "../slotQueue.js";
 import { streamedRun } from "../streamedRun.js";
 import { HealthChecker } from "./healthChecker.js";
@@ -154,16 +155,7 @@ export class ServerEngine implements Engine {
         this.completed += 1;
         this.speeds.record(usage.tokensPerSecond);
         server.speeds.record(usage.tokensPerSecond);
-        channel.push({
-          type: "done",
-          result: {
-            text: outcome.text,
-            usage,
-            tokenConfidences: outcome.tokenConfidences,
-            probabilities: outcome.probabilities,
-            stopReason: outcome.stopReason,
-          },
-        });
+        channel.push(doneEvent(outcome, usage, outcome.probabilities));
       } finally {
         lease.release();
       }
@@ -196,12 +188,7 @@ export class ServerEngine implements Engine {
         const outcome = await server.backend.generate({
           turns: request.turns,
           maxTokens: request.maxTokens ?? this.config.maxTokens,
-          sampling: {
-            temperature: request.temperature ?? this.config.temperature,
-            topP: this.config.topP,
-            topK: this.config.topK,
-            ...(request.seed === undefined ? {} : { seed: request.seed }),
-          },
+          sampling: samplingFor(request, this.config),
           ...(request.jsonSchema ? { jsonSchema: request.jsonSchema } : {}),
           ignoreEndOfText: request.ignoreEndOfText ?? false,
           signal,

@@ -12,9 +12,10 @@ export function registerAnalysisTool(server: McpServer, context: ToolContext): v
     {
       title: "Cognitive analysis",
       description:
-        "A structured analysis of a prompt by Guru's local model: summary, reasoning steps, " +
+        "A structured analysis of a prompt by Guru's model: summary, reasoning steps, " +
         "quantitative insights, patterns, recommendations and a computed confidence (token " +
-        "probability, self-assessment, completeness). The same object as Guru's /analyze. " +
+        "probability where the engine gives it, self-assessment, completeness; `confidence.method` " +
+        "and `confidence.probabilities` say which). The same object as Guru's /analyze. " +
         "Stored in your memory, so later questions in the same channel build on it.",
       inputSchema: analysisInput(context.maxInputChars),
       outputSchema: analysisOutput,

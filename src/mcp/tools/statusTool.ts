@@ -11,7 +11,8 @@ export function registerStatusTool(server: McpServer, context: ToolContext): voi
     "status",
     {
       title: "Guru status",
-      description: "The model Guru runs, its backend (CPU or GPU), and the generation queue right now.",
+      description:
+        "The model Guru runs, where (CPU, GPU or inference servers, each with its health, busy slots and speed), and the generation queue right now.",
       inputSchema: statusInput,
       outputSchema: statusOutput,
       annotations: { readOnlyHint: true, openWorldHint: false },
@@ -20,13 +21,15 @@ export function registerStatusTool(server: McpServer, context: ToolContext): voi
       try {
         const stats = context.service.status();
         const status: z.infer<typeof statusOutput> = {
-          model: basename(stats.model),
+          engine: stats.kind,
+          model: stats.kind === "embedded" ? basename(stats.model) : stats.model,
           backend: { kind: stats.backend.kind, devices: [...stats.backend.deviceNames] },
           queue: { slots: stats.slots, busy: stats.busy, waiting: stats.waiting },
           contextSize: stats.contextSize,
           threads: stats.threads,
           recentTokensPerSecond: stats.recentTokensPerSecond,
           completedAnswers: stats.completed,
+          servers: stats.servers.map((server) => ({ ...server })),
         };
         return structuredResult(status, JSON.stringify(status));
       } catch (error) {

@@ -165,6 +165,7 @@ describe("the OpenAI-compatible backend's failures", () => {
   it.each([
     [429, "rate_limit_exceeded", 3],
     [503, "server busy", undefined],
+    [401, "invalid api key", undefined],
   ])(
     "turns HTTP %i into a server fault before anything started",
     async (status, message, retryAfterSeconds) => {

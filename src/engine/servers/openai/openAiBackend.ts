@@ -93,12 +93,13 @@ export class OpenAiServerBackend implements ServerBackend {
     }
   }
 
-  /** The URL as shown in messages and recorded with an answer: never with credentials in it. */
+  /** The URL as shown in messages and recorded with an answer: never with credentials or a query in it. */
   private get label(): string {
     try {
       const url = new URL(this.url);
       url.username = "";
       url.password = "";
+      url.search = "";
       return url.href.replace(/\/$/, "");
     } catch {
       return this.url;

@@ -52,7 +52,9 @@ export function refusalFailure(
   const detail = errorDetailOf(body);
   const requestFault = status === 400 || status === 413 || status === 422;
   const tooLong = status === 413 || (requestFault && isContextOverflow(detail));
-  const retry = retryAfter ? ` (retry after ${retryAfter} s)` : "";
+  const retry = retryAfter
+    ? ` (retry after ${/^\d+$/.test(retryAfter) ? `${retryAfter} s` : retryAfter})`
+    : "";
   return new ServerFailure(
     `${server} refused the request: HTTP ${status} ${detail.message ?? ""}${retry}`.trim(),
     {
