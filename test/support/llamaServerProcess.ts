@@ -29,6 +29,8 @@ export function llamaServerBinary(): Promise<string> {
 
 export interface LlamaServerOptions {
   readonly preset?: Phi3PresetName;
+  /** Serve this model file instead of the preset's (benchmarks keep theirs in bench/.cache). */
+  readonly modelPath?: string;
   /** Slots (`-np`), 2 by default. */
   readonly slots?: number;
   /** Total context (`-c`), shared by the slots. */
@@ -60,7 +62,7 @@ export class LlamaServerProcess {
   static async start(options: LlamaServerOptions = {}): Promise<LlamaServerProcess> {
     const [binaryPath, modelPath, port] = await Promise.all([
       llamaServerBinary(),
-      generatedModelPath(options.preset ?? "tiny"),
+      options.modelPath ?? generatedModelPath(options.preset ?? "tiny"),
       freePort(),
     ]);
     const args = [
