@@ -59,7 +59,14 @@ async function main(): Promise<void> {
   const preset = options.small ? "tiny" : "bench";
   const modelPath = await benchModelPath(preset);
   const defaults = configSchema.parse({}).engine;
-  const config = { ...defaults, gpu: "cpu" as const, threads: options.threads, slots: options.burst };
+  // A bench waits for every answer, however loaded the machine: no request timeout.
+  const config = {
+    ...defaults,
+    gpu: "cpu" as const,
+    threads: options.threads,
+    slots: options.burst,
+    requestTimeoutMs: 60 * 60_000,
+  };
   const plan: BurstPlan = {
     config,
     burst: options.burst,
@@ -91,6 +98,9 @@ async function main(): Promise<void> {
           slots: slotsEach,
           contextSize: slotsEach * 1024,
           threads: Math.max(1, Math.floor(options.threads / set.servers)),
+          startTimeoutMs: 10 * 60_000,
+          // A native build's AMX kernels crash on Q8_0 weights on some VMs; repacking picks them.
+          extraArgs: ["--no-repack"],
         }),
       ),
     );

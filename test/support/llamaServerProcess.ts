@@ -46,6 +46,10 @@ export interface LlamaServerOptions {
   readonly threads?: number;
   /** Require this key (`--api-key`) on every endpoint but /health. */
   readonly apiKey?: string;
+  /** More flags, as they are. */
+  readonly extraArgs?: readonly string[];
+  /** How long loading may take before /health must answer (60 s; a big model on a busy machine needs more). */
+  readonly startTimeoutMs?: number;
 }
 
 /** A real llama-server on 127.0.0.1, serving a generated model. */
@@ -57,6 +61,7 @@ export class LlamaServerProcess {
     private readonly binaryPath: string,
     private readonly args: readonly string[],
     readonly port: number,
+    private readonly startTimeoutMs: number,
   ) {}
 
   static async start(options: LlamaServerOptions = {}): Promise<LlamaServerProcess> {
@@ -71,8 +76,9 @@ export class LlamaServerProcess {
       ...["-t", String(options.threads ?? 1)],
       ...(options.asciiOnly === false ? [] : asciiOnlyArgs()),
       ...(options.apiKey ? ["--api-key", options.apiKey] : []),
+      ...(options.extraArgs ?? []),
     ];
-    const server = new LlamaServerProcess(binaryPath, args, port);
+    const server = new LlamaServerProcess(binaryPath, args, port, options.startTimeoutMs ?? 60_000);
     await server.restart();
     return server;
   }
@@ -113,10 +119,13 @@ export class LlamaServerProcess {
   }
 
   private async untilHealthy(child: ChildProcess): Promise<void> {
-    const deadline = Date.now() + 60_000;
+    const deadline = Date.now() + this.startTimeoutMs;
     while (Date.now() < deadline) {
-      if (child.exitCode !== null) {
-        throw new Error(`llama-server exited with ${child.exitCode} while starting:\n${this.output}`);
+      // A crash ends it by signal: exitCode stays null, signalCode says which.
+      if (child.exitCode !== null || child.signalCode !== null) {
+        throw new Error(
+          `llama-server exited (${child.exitCode ?? child.signalCode}) while starting:\n${this.output}`,
+        );
       }
       const healthy = await fetch(`${this.url}/health`).then(
         (response) => response.ok,
@@ -126,7 +135,9 @@ export class LlamaServerProcess {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     child.kill("SIGKILL");
-    throw new Error(`llama-server did not become healthy within 60 s:\n${this.output}`);
+    throw new Error(
+      `llama-server did not become healthy within ${this.startTimeoutMs / 1000} s:\n${this.output}`,
+    );
   }
 }
 
