@@ -37,10 +37,10 @@ export interface LlamaServerOptions {
   readonly contextSize?: number;
   /**
    * Keep output to ASCII (default true): a random-weight model's invalid UTF-8 otherwise makes the
-   * server fail the answer (see shared/llama-server.md). Plain answers get a printable-ASCII
-   * grammar; since a request's `json_schema` replaces that grammar, the non-ASCII byte tokens are
-   * also banned by logit bias (in the generated vocabularies a byte token's id is its byte,
-   * scripts/gguf/phi4Vocabulary.ts).
+   * server fail the answer (see shared/llama-server.md). The non-ASCII byte tokens are banned by
+   * logit bias, which a request's `json_schema` does not replace (a `--grammar` would be) and which
+   * costs nothing per token; in the generated vocabularies every other token is ASCII and a byte
+   * token's id is its byte (scripts/gguf/phi4Vocabulary.ts).
    */
   readonly asciiOnly?: boolean;
   readonly threads?: number;
@@ -143,7 +143,8 @@ export class LlamaServerProcess {
 
 function asciiOnlyArgs(): string[] {
   const nonAsciiBytes = Array.from({ length: 128 }, (_, index) => 128 + index);
-  return ["--grammar", "root ::= [ -~\\n]*", ...nonAsciiBytes.flatMap((id) => ["-l", `${id}-inf`])];
+  // Repeated -l flags all apply (llama.cpp warns that only the last does; its handler appends).
+  return nonAsciiBytes.flatMap((id) => ["-l", `${id}-inf`]);
 }
 
 /** A TCP port nothing listens on now (the OS picks it). */

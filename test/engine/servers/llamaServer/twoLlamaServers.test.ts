@@ -223,7 +223,9 @@ describe("Guru answering through two real llama-server processes (2 slots each)"
       runs.filter((run) => resultOf(run.events)?.probabilities.server === second.url).length,
     ).toBeGreaterThan(0);
     await expect
-      .poll(() => engine.stats().servers.find((server) => server.url === first.url)?.healthy)
+      .poll(() => engine.stats().servers.find((server) => server.url === first.url)?.healthy, {
+        timeout: 30_000,
+      })
       .toBe(false);
     expect(engine.stats().slots).toBe(2);
 
