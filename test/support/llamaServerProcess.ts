@@ -29,19 +29,27 @@ export function llamaServerBinary(): Promise<string> {
 
 export interface LlamaServerOptions {
   readonly preset?: Phi3PresetName;
+  /** Serve this model file instead of the preset's (benchmarks keep theirs in bench/.cache). */
+  readonly modelPath?: string;
   /** Slots (`-np`), 2 by default. */
   readonly slots?: number;
   /** Total context (`-c`), shared by the slots. */
   readonly contextSize?: number;
   /**
    * Keep output to ASCII (default true): a random-weight model's invalid UTF-8 otherwise makes the
-   * server fail the answer (see shared/llama-server.md). Plain answers get a printable-ASCII
-   * grammar; since a request's `json_schema` replaces that grammar, the non-ASCII byte tokens are
-   * also banned by logit bias (in the generated vocabularies a byte token's id is its byte,
-   * scripts/gguf/phi4Vocabulary.ts).
+   * server fail the answer (see shared/llama-server.md). The non-ASCII byte tokens are banned by
+   * logit bias, which a request's `json_schema` does not replace (a `--grammar` would be) and which
+   * costs nothing per token; in the generated vocabularies every other token is ASCII and a byte
+   * token's id is its byte (scripts/gguf/phi4Vocabulary.ts).
    */
   readonly asciiOnly?: boolean;
   readonly threads?: number;
+  /** Require this key (`--api-key`) on every endpoint but /health. */
+  readonly apiKey?: string;
+  /** More flags, as they are. */
+  readonly extraArgs?: readonly string[];
+  /** How long loading may take before /health must answer (60 s; a big model on a busy machine needs more). */
+  readonly startTimeoutMs?: number;
 }
 
 /** A real llama-server on 127.0.0.1, serving a generated model. */
@@ -53,12 +61,13 @@ export class LlamaServerProcess {
     private readonly binaryPath: string,
     private readonly args: readonly string[],
     readonly port: number,
+    private readonly startTimeoutMs: number,
   ) {}
 
   static async start(options: LlamaServerOptions = {}): Promise<LlamaServerProcess> {
     const [binaryPath, modelPath, port] = await Promise.all([
       llamaServerBinary(),
-      generatedModelPath(options.preset ?? "tiny"),
+      options.modelPath ?? generatedModelPath(options.preset ?? "tiny"),
       freePort(),
     ]);
     const args = [
@@ -66,8 +75,10 @@ export class LlamaServerProcess {
       ...["-np", String(options.slots ?? 2), "-c", String(options.contextSize ?? 4096)],
       ...["-t", String(options.threads ?? 1)],
       ...(options.asciiOnly === false ? [] : asciiOnlyArgs()),
+      ...(options.apiKey ? ["--api-key", options.apiKey] : []),
+      ...(options.extraArgs ?? []),
     ];
-    const server = new LlamaServerProcess(binaryPath, args, port);
+    const server = new LlamaServerProcess(binaryPath, args, port, options.startTimeoutMs ?? 60_000);
     await server.restart();
     return server;
   }
@@ -108,10 +119,13 @@ export class LlamaServerProcess {
   }
 
   private async untilHealthy(child: ChildProcess): Promise<void> {
-    const deadline = Date.now() + 60_000;
+    const deadline = Date.now() + this.startTimeoutMs;
     while (Date.now() < deadline) {
-      if (child.exitCode !== null) {
-        throw new Error(`llama-server exited with ${child.exitCode} while starting:\n${this.output}`);
+      // A crash ends it by signal: exitCode stays null, signalCode says which.
+      if (child.exitCode !== null || child.signalCode !== null) {
+        throw new Error(
+          `llama-server exited (${child.exitCode ?? child.signalCode}) while starting:\n${this.output}`,
+        );
       }
       const healthy = await fetch(`${this.url}/health`).then(
         (response) => response.ok,
@@ -121,13 +135,16 @@ export class LlamaServerProcess {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     child.kill("SIGKILL");
-    throw new Error(`llama-server did not become healthy within 60 s:\n${this.output}`);
+    throw new Error(
+      `llama-server did not become healthy within ${this.startTimeoutMs / 1000} s:\n${this.output}`,
+    );
   }
 }
 
 function asciiOnlyArgs(): string[] {
   const nonAsciiBytes = Array.from({ length: 128 }, (_, index) => 128 + index);
-  return ["--grammar", "root ::= [ -~\\n]*", ...nonAsciiBytes.flatMap((id) => ["-l", `${id}-inf`])];
+  // Repeated -l flags all apply (llama.cpp warns that only the last does; its handler appends).
+  return nonAsciiBytes.flatMap((id) => ["-l", `${id}-inf`]);
 }
 
 /** A TCP port nothing listens on now (the OS picks it). */

@@ -18,7 +18,7 @@ export type ServerBackendFactory = (settings: ServerSettings) => ServerBackend;
 export type ServerBackendFactories = Readonly<Record<ServerKind, ServerBackendFactory>>;
 
 export const serverBackendFactories: ServerBackendFactories = {
-  "llama-server": ({ url }) => new LlamaServerBackend(url),
+  "llama-server": (settings) => new LlamaServerBackend(settings),
   openai: (settings) => new OpenAiServerBackend(settings),
 };
 

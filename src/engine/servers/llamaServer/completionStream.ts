@@ -2,7 +2,14 @@ import { EventSourceParserStream } from "eventsource-parser/stream";
 import { abortReason } from "../../abortReason.js";
 import { ServerFailure, type ServerGeneration } from "../serverBackend.js";
 import { completionEventSchema } from "./completionEvents.js";
-import { describeCause, errorDetails, readErrorBody, sendToServer, statusFailure } from "./serverRequest.js";
+import {
+  describeCause,
+  errorDetails,
+  readErrorBody,
+  type ServerAddress,
+  sendToServer,
+  statusFailure,
+} from "./serverRequest.js";
 
 /** What one `/completion` stream delivered, as the server counted it. */
 export interface CompletionResult {
@@ -21,13 +28,13 @@ export interface CompletionResult {
  * aborting `run.signal` closes the connection, which frees the server's slot.
  */
 export async function streamCompletion(
-  url: string,
+  server: ServerAddress,
   body: object,
   run: ServerGeneration,
 ): Promise<CompletionResult> {
-  const endpoint = `${url}/completion`;
+  const endpoint = `${server.url}/completion`;
   const { signal } = run;
-  const response = await sendToServer(endpoint, {
+  const response = await sendToServer(server, "/completion", {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify(body),

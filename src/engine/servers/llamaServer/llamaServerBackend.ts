@@ -10,7 +10,14 @@ import { completionBody } from "./completionBody.js";
 import { streamCompletion } from "./completionStream.js";
 import { llamaServerPropsSchema } from "./llamaServerProps.js";
 import { ServedModel } from "./servedModel.js";
-import { exchangeJson } from "./serverRequest.js";
+import { exchangeJson, type ServerAddress } from "./serverRequest.js";
+
+export interface LlamaServerOptions {
+  /** Base URL, e.g. `http://gpu1:8080`. */
+  readonly url: string;
+  /** Sent as `Authorization: Bearer …` (llama-server's `--api-key`); never logged. */
+  readonly apiKey?: string;
+}
 
 /** Room left for the answer; a prompt that leaves less is refused (as the embedded engine does). */
 const minAnswerTokens = 16;
@@ -22,18 +29,24 @@ const minAnswerTokens = 16;
 export class LlamaServerBackend implements ServerBackend {
   readonly kind = "llama-server" as const;
   readonly url: string;
+  private readonly server: ServerAddress;
   private model: ServedModel | undefined;
 
-  constructor(url: string) {
-    this.url = url.replace(/\/+$/, "");
+  constructor(options: LlamaServerOptions) {
+    this.url = options.url.replace(/\/+$/, "");
+    this.server = {
+      url: this.url,
+      headers: options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {},
+    };
   }
 
   async check(signal: AbortSignal): Promise<ServerHealth> {
     try {
-      await exchangeJson(`${this.url}/health`, undefined, signal);
+      await exchangeJson(this.server, "/health", undefined, signal);
       const model = await this.servedModel(signal);
       return { healthy: true, model: model.name, slots: model.slots, contextSize: model.contextSize };
     } catch (error) {
+      if (signal.aborted) return { healthy: false, reason: "it did not answer /health and /props in time" };
       return { healthy: false, reason: error instanceof Error ? error.message : String(error) };
     }
   }
@@ -49,7 +62,7 @@ export class LlamaServerBackend implements ServerBackend {
       );
     }
     const maxTokens = Math.min(run.maxTokens, room);
-    const result = await streamCompletion(this.url, completionBody(run, prompt, maxTokens), run);
+    const result = await streamCompletion(this.server, completionBody(run, prompt, maxTokens), run);
     const probabilities: ProbabilitySource = {
       engine: "llama-server",
       kind: result.tokenConfidences.length > 0 ? "sampled" : "none",
@@ -70,7 +83,7 @@ export class LlamaServerBackend implements ServerBackend {
   /** Reads `/props`; keeps the known model (and its cached token ids) while nothing changed. */
   private async servedModel(signal: AbortSignal): Promise<ServedModel> {
     const parsed = llamaServerPropsSchema.safeParse(
-      await exchangeJson(`${this.url}/props`, undefined, signal),
+      await exchangeJson(this.server, "/props", undefined, signal),
     );
     if (!parsed.success) {
       throw new ServerFailure(`${this.url}/props is not llama-server's: ${parsed.error.message}`, {
@@ -80,7 +93,7 @@ export class LlamaServerBackend implements ServerBackend {
     }
     if (this.model?.sameAs(parsed.data)) return this.model;
     try {
-      this.model = new ServedModel(this.url, parsed.data);
+      this.model = new ServedModel(this.server, parsed.data);
     } catch (error) {
       throw new ServerFailure(`${this.url} serves a chat template Guru cannot render: ${String(error)}`, {
         started: false,

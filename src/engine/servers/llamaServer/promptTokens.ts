@@ -2,7 +2,7 @@ import { type LlamaText, type SpecialToken, SpecialTokensText } from "node-llama
 import { z } from "zod";
 import { ServerFailure } from "../serverBackend.js";
 import type { LlamaServerProps } from "./llamaServerProps.js";
-import { exchangeJson } from "./serverRequest.js";
+import { exchangeJson, type ServerAddress } from "./serverRequest.js";
 import { SharedLookups } from "./sharedLookups.js";
 
 const tokenizeAnswerSchema = z.object({ tokens: z.array(z.number().int()) });
@@ -18,7 +18,7 @@ export class PromptTokens {
   private readonly bosId = new SharedLookups<number | undefined>();
 
   constructor(
-    private readonly url: string,
+    private readonly server: ServerAddress,
     private readonly props: LlamaServerProps,
   ) {}
 
@@ -51,7 +51,7 @@ export class PromptTokens {
         return this.namedToken(this.props.eos_token, "eos_token", signal);
       default:
         throw new ServerFailure(
-          `the chat template of ${this.url} uses ${token.value}, which llama-server does not name`,
+          `the chat template of ${this.server.url} uses ${token.value}, which llama-server does not name`,
           {
             started: false,
             serverFault: false,
@@ -63,7 +63,7 @@ export class PromptTokens {
   private async namedToken(text: string | undefined, name: string, signal: AbortSignal): Promise<number[]> {
     const ids = text ? await this.control(text, signal) : [];
     if (ids.length !== 1) {
-      throw new ServerFailure(`${this.url} names no single ${name} token for its chat template`, {
+      throw new ServerFailure(`${this.server.url} names no single ${name} token for its chat template`, {
         started: false,
         serverFault: false,
       });
@@ -86,13 +86,14 @@ export class PromptTokens {
     signal: AbortSignal,
   ): Promise<number[]> {
     const answer = await exchangeJson(
-      `${this.url}/tokenize`,
+      this.server,
+      "/tokenize",
       { content, add_special: false, ...options },
       signal,
     );
     const parsed = tokenizeAnswerSchema.safeParse(answer);
     if (!parsed.success) {
-      throw new ServerFailure(`${this.url}/tokenize answered in an unknown shape`, {
+      throw new ServerFailure(`${this.server.url}/tokenize answered in an unknown shape`, {
         started: false,
         serverFault: true,
       });

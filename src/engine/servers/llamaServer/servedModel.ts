@@ -3,6 +3,7 @@ import { chatHistoryForAnswer } from "../../chatHistory.js";
 import type { ChatTurn } from "../../generationTypes.js";
 import { type LlamaServerProps, servedModelName } from "./llamaServerProps.js";
 import { PromptTokens } from "./promptTokens.js";
+import type { ServerAddress } from "./serverRequest.js";
 
 /**
  * What Guru knows about the model one llama-server serves: its chat template (rendered here, as
@@ -18,13 +19,13 @@ export class ServedModel {
   private readonly chatWrapper: JinjaTemplateChatWrapper;
 
   constructor(
-    url: string,
+    server: ServerAddress,
     readonly props: LlamaServerProps,
   ) {
     this.name = servedModelName(props);
     this.slots = props.total_slots;
     this.contextSize = props.default_generation_settings.n_ctx;
-    this.tokens = new PromptTokens(url, props);
+    this.tokens = new PromptTokens(server, props);
     this.chatWrapper = new JinjaTemplateChatWrapper({ template: props.chat_template });
   }
 

@@ -10,16 +10,27 @@ export interface ServerErrorBody {
   readonly type?: string;
 }
 
+/** Where a server is and what every request to it carries (its API key; never put in a message). */
+export interface ServerAddress {
+  readonly url: string;
+  readonly headers: Readonly<Record<string, string>>;
+}
+
 /**
- * Sends one request to a server. Connection failures become a `ServerFailure` (server fault,
- * nothing started); an abort of `signal` throws the abort's coded reason.
+ * Sends one request to `path` on a server. Connection failures become a `ServerFailure` (server
+ * fault, nothing started); an abort of `signal` throws the abort's coded reason.
  */
 export async function sendToServer(
-  url: string,
-  init: RequestInit & { signal: AbortSignal },
+  server: ServerAddress,
+  path: string,
+  init: RequestInit & { signal: AbortSignal; headers?: Record<string, string> },
 ): Promise<Response> {
+  const url = `${server.url}${path}`;
+  // A fresh connection each time: llama-server's HTTP threads beyond its fixed pool close a kept-alive
+  // connection after one request without saying so, and the next request on it fails.
+  const headers = { ...server.headers, ...init.headers, connection: "close" };
   try {
-    return await fetch(url, init);
+    return await fetch(url, { ...init, headers });
   } catch (error) {
     if (init.signal.aborted) throw abortReason(init.signal);
     throw new ServerFailure(`${url} is unreachable: ${describeCause(error)}`, {
@@ -72,8 +83,14 @@ export function statusFailure(url: string, body: ServerErrorBody, started: boole
 }
 
 /** Sends JSON (GET when `body` is undefined) and returns the answer's JSON; failures as `ServerFailure`. */
-export async function exchangeJson(url: string, body: unknown, signal: AbortSignal): Promise<unknown> {
-  const response = await sendToServer(url, {
+export async function exchangeJson(
+  server: ServerAddress,
+  path: string,
+  body: unknown,
+  signal: AbortSignal,
+): Promise<unknown> {
+  const url = `${server.url}${path}`;
+  const response = await sendToServer(server, path, {
     signal,
     ...(body === undefined
       ? { method: "GET" }

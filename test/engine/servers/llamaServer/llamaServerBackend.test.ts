@@ -51,7 +51,7 @@ describe("llama-server backend", () => {
 
   beforeAll(async () => {
     server = await LlamaServerProcess.start();
-    backend = new LlamaServerBackend(`${server.url}/`);
+    backend = new LlamaServerBackend({ url: `${server.url}/` });
   }, llamaServerBuildTimeoutMs);
 
   afterAll(async () => {
@@ -68,7 +68,7 @@ describe("llama-server backend", () => {
   });
 
   it("reports a server that does not answer as unhealthy, with the reason", async () => {
-    const nobody = new LlamaServerBackend("http://127.0.0.1:9");
+    const nobody = new LlamaServerBackend({ url: "http://127.0.0.1:9" });
     const health = await nobody.check(AbortSignal.timeout(10_000));
     expect(health).toMatchObject({ healthy: false, reason: expect.stringContaining("unreachable") });
   });
@@ -121,7 +121,7 @@ describe("llama-server backend", () => {
       { role: "user", text: typed },
     ];
     const props = llamaServerPropsSchema.parse(await (await fetch(`${server.url}/props`)).json());
-    const model = new ServedModel(server.url, props);
+    const model = new ServedModel({ url: server.url, headers: {} }, props);
     const sent = await model.tokens.of(model.render(turns), AbortSignal.timeout(10_000));
     const control = async (text: string) =>
       (
@@ -184,7 +184,7 @@ describe("llama-server backend", () => {
   });
 
   it("fails a request to a server that is gone as the server's fault, before anything started", async () => {
-    const gone = new LlamaServerBackend("http://127.0.0.1:9");
+    const gone = new LlamaServerBackend({ url: "http://127.0.0.1:9" });
     const error = await failureOf(gone.generate(generation()));
     expect(error).toMatchObject({ name: "ServerFailure", started: false, serverFault: true });
   });
@@ -193,7 +193,7 @@ describe("llama-server backend", () => {
     const other = await LlamaServerProcess.start();
     try {
       const texts: string[] = [];
-      const killed = new LlamaServerBackend(other.url).generate(
+      const killed = new LlamaServerBackend({ url: other.url }).generate(
         generation({
           maxTokens: 100_000,
           ignoreEndOfText: true,
@@ -218,7 +218,7 @@ describe("llama-server backend on a server that fails answers", () => {
     // stop answers, often before any text (shared/llama-server.md).
     const server = await LlamaServerProcess.start({ asciiOnly: false });
     try {
-      const backend = new LlamaServerBackend(server.url);
+      const backend = new LlamaServerBackend({ url: server.url });
       const failures: ServerFailure[] = [];
       for (let seed = 1; seed <= 40 && !failures.some((failure) => !failure.started); seed += 1) {
         const error = await backend
@@ -240,4 +240,21 @@ describe("llama-server backend on a server that fails answers", () => {
       await server.stop();
     }
   }, 180_000);
+});
+
+describe("llama-server backend on a server that wants an API key", () => {
+  it("sends the key on every request, and a server refusing it is unhealthy", async () => {
+    const server = await LlamaServerProcess.start({ apiKey: "test-key-123" });
+    try {
+      const keyless = await new LlamaServerBackend({ url: server.url }).check(AbortSignal.timeout(10_000));
+      expect(keyless).toMatchObject({ healthy: false, reason: expect.stringContaining("401") });
+      expect(JSON.stringify(keyless)).not.toContain("test-key-123");
+      const backend = new LlamaServerBackend({ url: server.url, apiKey: "test-key-123" });
+      expect(await backend.check(AbortSignal.timeout(10_000))).toMatchObject({ healthy: true });
+      const outcome = await backend.generate(generation());
+      expect(outcome.generatedTokens).toBe(24);
+    } finally {
+      await server.stop();
+    }
+  });
 });
