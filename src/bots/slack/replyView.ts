@@ -85,6 +85,17 @@ export class ReplyView {
     return this.show([{ text: fallback, blocks }], "final");
   }
 
+  /** Deletes the messages shown so far: the reply now lives in another message. */
+  async remove(): Promise<void> {
+    for (const message of this.shown.splice(0)) {
+      try {
+        await this.api.delete(this.place.channel, message.ts);
+      } catch (error) {
+        if (!(error instanceof SlackCallError)) throw error;
+      }
+    }
+  }
+
   private async show(parts: readonly MessageContent[], priority: EditPriority): Promise<void> {
     if (this.refused || parts.length === 0) return this.returnGranted();
     try {

@@ -25,6 +25,7 @@ import { identifySlackBot, slackEndpoint } from "./slackIdentity.js";
 import type { SlackRuntime } from "./slackRuntime.js";
 import { defaultRetryPolicy, type RetryPolicy, SlackWebApi } from "./slackWebApi.js";
 import { watchSocketModeStart } from "./socketModeAttempts.js";
+import { StreamingSupport } from "./streamingSupport.js";
 import { ThreadTurns } from "./threadTurns.js";
 
 export type SlackMode = "socket" | "http";
@@ -124,6 +125,7 @@ export class SlackBot implements ChatBot {
       seen: new RecentKeys(),
       logger,
       files: slackFileAccess(config.slack.apiUrl, botToken, config.attachments),
+      streaming: new StreamingSupport(),
     };
     const receiver = createReceiver(mode, this.options, bolt);
     const app = new App({

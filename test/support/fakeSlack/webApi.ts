@@ -50,6 +50,8 @@ export interface SlackMessage {
   text: string;
   blocks?: unknown[];
   readonly metadata?: unknown;
+  /** A streamed message (`chat.startStream`) until `chat.stopStream`; its `text` is the markdown so far. */
+  streaming?: boolean;
   edited: boolean;
   deleted: boolean;
 }
@@ -91,6 +93,8 @@ const tierWindowMs = 60_000;
 /** Chat messages over 40,000 characters are refused; `chat.update` already fails near 4,000. */
 const postLimit = 40_000;
 const updateLimit = 4_000;
+/** `markdown_text` of one streaming call. */
+const streamCallLimit = 12_000;
 
 /**
  * The Slack Web API as the tests need it: form-encoded and JSON bodies, bearer tokens, `ok:false`
@@ -118,11 +122,18 @@ export class FakeWebApi {
   private readonly notInChannel = new Set<string>();
   private readonly changes = new EventEmitter();
   private sequence = 0;
+  /** Whether the workspace has streamed messages; without them the `chat.*Stream` methods are unknown. */
+  private streamingMessages = false;
 
   constructor(
     private readonly baseUrl: () => string,
     private readonly socketUrl: () => string,
   ) {}
+
+  /** Turns Slack's streamed messages (`chat.startStream` / `appendStream` / `stopStream`) on or off. */
+  supportStreaming(on: boolean): void {
+    this.streamingMessages = on;
+  }
 
   failNext(method: string, fault: Fault): void {
     this.faults.set(method, [...(this.faults.get(method) ?? []), fault]);
@@ -349,6 +360,11 @@ export class FakeWebApi {
       }
       case "files.completeUploadExternal":
         return this.completeUpload(args);
+      case "chat.startStream":
+      case "chat.appendStream":
+      case "chat.stopStream":
+        if (!this.streamingMessages) throw new SlackApiError("unknown_method");
+        return this.stream(method, args);
       default:
         throw new SlackApiError("unknown_method");
     }
@@ -371,6 +387,44 @@ export class FakeWebApi {
       deleted: false,
     });
     return { channel, ts: message.ts, message: toApiMessage(message, false) };
+  }
+
+  /**
+   * Streamed messages as Slack documents them: a start in a thread (outside a DM naming the
+   * recipient user and team), appends of up to 12,000 characters to a message still streaming,
+   * and a stop after which it is an ordinary message.
+   */
+  private stream(method: string, args: Args): Result {
+    const markdown = typeof args.markdown_text === "string" ? args.markdown_text : "";
+    if (markdown.length > streamCallLimit) throw new SlackApiError("msg_too_long");
+    if (method === "chat.startStream") {
+      const channel = this.postableChannel(args);
+      if (thread(args).threadTs === undefined) throw new SlackApiError("invalid_arguments");
+      if (
+        !channel.startsWith("D") &&
+        (typeof args.recipient_user_id !== "string" || typeof args.recipient_team_id !== "string")
+      )
+        throw new SlackApiError("invalid_arguments");
+      const message = this.store({
+        channel,
+        ...thread(args),
+        user: workspace.botUserId,
+        botId: workspace.botId,
+        text: markdown,
+        streaming: true,
+        edited: false,
+        deleted: false,
+      });
+      return { channel, ts: message.ts };
+    }
+    const message = this.find(text(args, "channel"), text(args, "ts"));
+    if (message.botId !== workspace.botId || !message.streaming)
+      throw new SlackApiError("message_not_in_streaming_state");
+    if (method === "chat.appendStream" && markdown.length === 0) throw new SlackApiError("invalid_arguments");
+    message.text += markdown;
+    if (method === "chat.stopStream") message.streaming = false;
+    this.changed();
+    return { channel: message.channel, ts: message.ts };
   }
 
   private updateMessage(args: Args): Result {
