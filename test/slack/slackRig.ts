@@ -46,6 +46,8 @@ export interface SlackRig {
   /** Delivers an Events API body as the transport does; `retry` marks a redelivery. */
   event(body: EventCallback, options?: { retry?: number }): Promise<Delivery>;
   command(options: { user: string; channel: string; text: string }): Promise<CommandReply>;
+  /** Delivers an interactive payload (a button press) as the transport does. */
+  interaction(payload: unknown): Promise<Delivery>;
   /** Delivers and waits until every reply it caused has been shown. */
   settle(body: EventCallback, options?: { retry?: number }): Promise<Delivery>;
   /** Stops the bot and starts a new one on `service` (a restarted Guru), against the same Slack. */
@@ -138,6 +140,17 @@ export async function openSlackRig(
       if (response.status !== 200) throw new Error(`the app answered a command with HTTP ${response.status}`);
       const reply: unknown = response.body ? JSON.parse(response.body) : undefined;
       return { ackMs: response.ms, text: ephemeralText(reply), blocks: ephemeralBlocks(reply) };
+    },
+    interaction: async (payload) => {
+      if (transport === "socket") return { ackMs: (await slack.socket.send("interactive", payload)).ms };
+      const response = await postSigned(endpoint(), {
+        body: stringify({ payload: JSON.stringify(payload) }),
+        contentType: "application/x-www-form-urlencoded",
+        secret: workspace.signingSecret,
+      });
+      if (response.status !== 200)
+        throw new Error(`the app answered an interaction with HTTP ${response.status}`);
+      return { ackMs: response.ms };
     },
     restart: async (next) => {
       await bot.stop();

@@ -5,6 +5,7 @@ import type { AttachmentReadOptions } from "../common/attachments/readAttachment
 import type { EditBudget } from "../common/editBudget.js";
 import type { RecentKeys } from "../common/recentKeys.js";
 import type { AccessGate } from "./accessGate.js";
+import type { AssistantThreads } from "./assistantThreads.js";
 import { escapeText } from "./mrkdwn.js";
 import { renderReply } from "./renderReply.js";
 import { writeReplyLocator } from "./replyLocator.js";
@@ -33,6 +34,8 @@ export interface SlackRuntime {
   readonly files: AttachmentReadOptions;
   /** Whether the workspace takes Slack's streamed messages (learnt from the first try). */
   readonly streaming: StreamingSupport;
+  /** The assistant pane's threads, whose replies also show on the pane's status line. */
+  readonly assistantThreads: AssistantThreads;
 }
 
 /** Answers one request: the service's reply stream, shown at `place`. */
@@ -51,7 +54,10 @@ export async function answerInSlack(
     onPosted: (ts) => runtime.service.locateReply(request.eventId, writeReplyLocator(place, { ts })),
   });
   const replyLocator = writeReplyLocator(place, { marker });
-  const updates = runtime.service.handle({ ...request, replyLocator });
+  const updates = runtime.assistantThreads.withStatus(
+    place,
+    runtime.service.handle({ ...request, replyLocator }),
+  );
   const options = { editIntervalMs: runtime.config.editIntervalMs, mode: request.mode };
   try {
     // Analyses end in Block Kit, and a stream needs a thread: those are shown by editing.

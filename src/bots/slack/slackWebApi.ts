@@ -243,6 +243,32 @@ export class SlackWebApi {
     );
   }
 
+  /** The assistant pane's status line under a thread (`""` clears it). */
+  async setAssistantStatus(channel: string, threadTs: string, status: string): Promise<void> {
+    await this.call("assistant.threads.setStatus", { channel_id: channel, thread_ts: threadTs, status });
+  }
+
+  async setAssistantTitle(channel: string, threadTs: string, title: string): Promise<void> {
+    await this.call("assistant.threads.setTitle", { channel_id: channel, thread_ts: threadTs, title });
+  }
+
+  async setSuggestedPrompts(
+    channel: string,
+    threadTs: string,
+    prompts: readonly { title: string; message: string }[],
+  ): Promise<void> {
+    await this.call("assistant.threads.setSuggestedPrompts", {
+      channel_id: channel,
+      thread_ts: threadTs,
+      prompts,
+    });
+  }
+
+  /** Shows `view` as `user`'s App Home tab. */
+  async publishHome(user: string, view: { type: "home"; blocks: types.KnownBlock[] }): Promise<void> {
+    await this.call("views.publish", { user_id: user, view });
+  }
+
   async delete(channel: string, ts: string): Promise<void> {
     await this.call("chat.delete", { channel, ts });
   }

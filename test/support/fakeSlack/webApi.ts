@@ -56,6 +56,14 @@ export interface SlackMessage {
   deleted: boolean;
 }
 
+export interface AssistantThread {
+  status: string;
+  title: string;
+  prompts: { title: string; message: string }[];
+  /** Every status set, in order (`""`: cleared). */
+  readonly statuses: string[];
+}
+
 export interface EphemeralMessage {
   readonly channel: string;
   readonly user: string;
@@ -81,7 +89,7 @@ class SlackApiError extends Error {
 }
 
 /** Fields Slack accepts as JSON text inside a form-encoded body. */
-const jsonFields = new Set(["blocks", "attachments", "metadata", "files"]);
+const jsonFields = new Set(["blocks", "attachments", "metadata", "files", "prompts", "view"]);
 
 /**
  * Slack's rate tiers for the methods Guru calls often: calls per minute per workspace
@@ -122,6 +130,10 @@ export class FakeWebApi {
   private readonly notInChannel = new Set<string>();
   private readonly changes = new EventEmitter();
   private sequence = 0;
+  /** The assistant pane's threads, by `channel:thread_ts`: what `assistant.threads.*` set. */
+  readonly assistantThreads = new Map<string, AssistantThread>();
+  /** Each person's published App Home view (its blocks), by user id. */
+  readonly homes = new Map<string, unknown[]>();
   /** Whether the workspace has streamed messages; without them the `chat.*Stream` methods are unknown. */
   private streamingMessages = false;
 
@@ -360,6 +372,18 @@ export class FakeWebApi {
       }
       case "files.completeUploadExternal":
         return this.completeUpload(args);
+      case "assistant.threads.setStatus":
+      case "assistant.threads.setTitle":
+      case "assistant.threads.setSuggestedPrompts":
+        return this.assistantThread(method, args);
+      case "views.publish": {
+        const user = text(args, "user_id");
+        const view = args.view as { type?: unknown; blocks?: unknown } | undefined;
+        if (view?.type !== "home" || !Array.isArray(view.blocks))
+          throw new SlackApiError("invalid_arguments");
+        this.homes.set(user, view.blocks);
+        return { view: { id: `V${user}`, type: "home", blocks: view.blocks } };
+      }
       case "chat.startStream":
       case "chat.appendStream":
       case "chat.stopStream":
@@ -387,6 +411,34 @@ export class FakeWebApi {
       deleted: false,
     });
     return { channel, ts: message.ts, message: toApiMessage(message, false) };
+  }
+
+  /**
+   * `assistant.threads.*`: only in a DM thread (the assistant pane's threads are DM threads), and
+   * only with the `assistant:write` scope.
+   */
+  private assistantThread(method: string, args: Args): Result {
+    if (this.revokedScopes.has("assistant:write")) throw new SlackApiError("missing_scope");
+    const channel = text(args, "channel_id");
+    const threadTs = text(args, "thread_ts");
+    if (!channel.startsWith("D")) throw new SlackApiError("channel_not_found");
+    const thread = this.assistantThreads.get(`${channel}:${threadTs}`) ?? {
+      status: "",
+      title: "",
+      prompts: [],
+      statuses: [],
+    };
+    if (method === "assistant.threads.setStatus") {
+      thread.status = typeof args.status === "string" ? args.status : "";
+      thread.statuses.push(thread.status);
+    } else if (method === "assistant.threads.setTitle") thread.title = text(args, "title");
+    else {
+      const prompts = Array.isArray(args.prompts) ? args.prompts : [];
+      if (prompts.length === 0 || prompts.length > 4) throw new SlackApiError("invalid_arguments");
+      thread.prompts = prompts as AssistantThread["prompts"];
+    }
+    this.assistantThreads.set(`${channel}:${threadTs}`, thread);
+    return {};
   }
 
   /**

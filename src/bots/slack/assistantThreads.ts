@@ -1,0 +1,66 @@
+import type { ReplyUpdate } from "../../service/replyUpdate.js";
+import type { ReplyPlace } from "./replyView.js";
+import { ignoreSlackFailure } from "./slackFailure.js";
+import type { SlackWebApi } from "./slackWebApi.js";
+
+export const generatingStatus = "is thinking…";
+
+/** The status line for a reply waiting at `position` (1: served next). */
+export function waitingStatus(position: number): string {
+  return position <= 1 ? "waiting — next in line" : `waiting — ${position - 1} ahead`;
+}
+
+/**
+ * The assistant pane's threads this process has seen, and their status line: set while a reply
+ * there is queued and generating, cleared when it is shown. Slack keeps the line until cleared
+ * or until the app posts in the thread.
+ */
+export class AssistantThreads {
+  private readonly threads = new Set<string>();
+  private readonly titled = new Set<string>();
+
+  constructor(private readonly api: SlackWebApi) {}
+
+  add(channel: string, threadTs: string): void {
+    this.threads.add(key(channel, threadTs));
+  }
+
+  has(place: ReplyPlace): boolean {
+    return place.threadTs !== undefined && this.threads.has(key(place.channel, place.threadTs));
+  }
+
+  /** True the first time it is asked for a thread: its first question names it. */
+  needsTitle(channel: string, threadTs: string): boolean {
+    const id = key(channel, threadTs);
+    if (this.titled.has(id)) return false;
+    this.titled.add(id);
+    return true;
+  }
+
+  /** Passes a reply's updates through, keeping the thread's status line in step with them. */
+  async *withStatus(place: ReplyPlace, updates: AsyncIterable<ReplyUpdate>): AsyncGenerator<ReplyUpdate> {
+    const threadTs = place.threadTs;
+    if (threadTs === undefined || !this.has(place)) return yield* updates;
+    let shown: string | null = null;
+    const show = async (status: string) => {
+      if (status === shown) return;
+      shown = status;
+      // The answer matters more than its status line.
+      await ignoreSlackFailure(this.api.setAssistantStatus(place.channel, threadTs, status));
+    };
+    try {
+      for await (const update of updates) {
+        if (update.type === "queued") await show(waitingStatus(update.position));
+        else if (update.type === "started" || update.type === "summarizing") await show(generatingStatus);
+        else if (update.type === "finished" || update.type === "failed") await show("");
+        yield update;
+      }
+    } finally {
+      if (shown) await show("");
+    }
+  }
+}
+
+function key(channel: string, threadTs: string): string {
+  return `${channel}:${threadTs}`;
+}
