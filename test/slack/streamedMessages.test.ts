@@ -3,6 +3,7 @@ import { inertMarkdown } from "../../src/bots/slack/inertMarkdown.js";
 import { queuedText } from "../../src/bots/slack/renderReply.js";
 import { appMention } from "../support/fakeSlack/events.js";
 import { people, places, workspace } from "../support/fakeSlack/workspace.js";
+import { type GuruService, openGuruService, useSlackTestEngine } from "./guruService.js";
 import { ScriptedConversations, type ScriptStep, streamed } from "./scriptedConversations.js";
 import { openSlackRig, type SlackRig, transports } from "./slackRig.js";
 
@@ -90,6 +91,18 @@ describe.each(transports)("Slack over %s: streamed messages", (transport) => {
     expect(reply?.text.replaceAll("\u200b", "")).toBe(loud);
   });
 
+  it("sets the whole answer with chat.update when an append fails, shown once", async () => {
+    await open([{ type: "started" }, ...streamed(answer, 6, 120)], true);
+    rig.slack.web.failNext("chat.appendStream", { kind: "serverError", status: 500, landed: true });
+    const thread = await ask();
+
+    expect(rig.slack.web.callsTo("chat.appendStream")[0]?.outcome).toBe("500");
+    const replies = rig.slack.web.botRepliesIn(places.general, thread);
+    expect(replies).toHaveLength(1);
+    expect(replies[0]?.blocks).toEqual([{ type: "markdown", text: answer }]);
+    expect(replies[0]?.text).toBe(answer);
+  });
+
   it("ends a failed answer's stream with the partial text and the reason", async () => {
     await open(
       [
@@ -110,6 +123,43 @@ describe.each(transports)("Slack over %s: streamed messages", (transport) => {
     expect(rig.slack.web.botRepliesIn(places.general, thread).map((m) => m.text)).toEqual([
       "The first half of\n\n:warning: The answer took too long.",
     ]);
+  });
+});
+
+describe.each(transports)("Slack over %s: streamed messages from the model", (transport) => {
+  const engine = useSlackTestEngine();
+  let service: GuruService;
+  let rig: SlackRig;
+
+  afterEach(async () => {
+    await rig.close();
+    service.close();
+  });
+
+  it("streams the model's answer once, and memory keeps what was shown", async () => {
+    service = openGuruService(engine());
+    rig = await openSlackRig(transport, service.service);
+    rig.slack.web.supportStreaming(true);
+    const question = rig.slack.web.userPosts({
+      user: people.alice,
+      channel: places.general,
+      text: `<@${workspace.botUserId}> what is a queue?`,
+    });
+    await rig.settle(appMention(question));
+    await rig.settle(appMention(question), { retry: 1 });
+
+    expect(rig.slack.web.callsTo("chat.startStream")).toHaveLength(1);
+    const replies = rig.slack.web.botRepliesIn(places.general, question.ts);
+    expect(replies).toHaveLength(1);
+    const memory = service.service.remembered({
+      platform: "slack",
+      space: workspace.teamId,
+      channel: places.general,
+      thread: question.ts,
+    });
+    const kept = memory?.messages.find((m) => m.role === "assistant")?.text ?? "";
+    expect(kept.length).toBeGreaterThan(0);
+    expect(replies[0]?.text.replaceAll("\u200b", "")).toBe(kept.trim());
   });
 });
 

@@ -46,8 +46,9 @@ export function assistantPane(
 ): Assistant {
   return new Assistant({
     threadStarted: async ({ event }) => track(greet(runtime, event)),
-    // Bolt's default: the context (the channel the person is looking at) goes into the greeting's metadata.
-    threadContextChanged: async ({ saveThreadContext }) => track(ignoreSlackFailure(saveThreadContext())),
+    // Guru reads only the thread it is asked in: the channel the person is looking at is not
+    // given to the model, so a change of it needs nothing (Bolt's default would rewrite the greeting).
+    threadContextChanged: async () => runtime.logger.debug("an assistant thread's context changed"),
     userMessage: async ({ body }) => track(ask(runtime, messages, body)),
   });
 }

@@ -21,6 +21,8 @@ export interface StreamTarget {
 export interface StreamedReplyOptions {
   readonly editIntervalMs: number;
   readonly mode: RequestMode;
+  /** What must have been shown before the stream starts (earlier replies in the thread). */
+  readonly after?: Promise<void>;
   /** Called with the streamed message's ts once Slack has started it. */
   readonly onStarted?: (ts: string) => void;
 }
@@ -50,6 +52,7 @@ export async function streamReply(
     return;
   }
   const opening = inertMarkdown(first.text, false);
+  await options.after;
   let ts: string;
   try {
     ts = await deps.api.startStream({ ...target, markdown: opening });
