@@ -103,6 +103,25 @@ describe.each(transports)("Slack over %s: streamed messages", (transport) => {
     expect(replies[0]?.text).toBe(answer);
   });
 
+  it("continues a stream whose start failed after it had landed, shown once", async () => {
+    await open([{ type: "started" }, ...streamed(answer, 6, 120)], true);
+    rig.slack.web.failNext("chat.startStream", { kind: "serverError", status: 503, landed: true });
+    const thread = await ask();
+
+    expect(rig.slack.web.callsTo("chat.startStream").map((c) => c.outcome)).toEqual(["503"]);
+    expect(rig.slack.web.botRepliesIn(places.general, thread).map((m) => m.text)).toEqual([answer]);
+  });
+
+  it("falls back to editing when a start failed without landing, shown once", async () => {
+    await open([{ type: "started" }, ...streamed(answer, 6, 120)], true);
+    rig.slack.web.failNext("chat.startStream", { kind: "serverError", status: 503, landed: false });
+    const thread = await ask();
+
+    const replies = rig.slack.web.botRepliesIn(places.general, thread);
+    expect(replies).toHaveLength(1);
+    expect(replies[0]?.text).toContain("*Locks*");
+  });
+
   it("ends a failed answer's stream with the partial text and the reason", async () => {
     await open(
       [

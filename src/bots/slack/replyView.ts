@@ -58,6 +58,11 @@ export class ReplyView {
     if (options.placeholderTs) this.shown.push({ ts: options.placeholderTs, content: { text: "" } });
   }
 
+  /** The first message's ts, once posted (or given as the placeholder). */
+  get firstTs(): string | undefined {
+    return this.shown[0]?.ts;
+  }
+
   /** Slack refused the first message: nobody can see this reply. */
   get unreachable(): boolean {
     return this.refused;

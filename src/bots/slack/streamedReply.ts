@@ -2,10 +2,10 @@ import type { RequestMode } from "../../service/conversationRequest.js";
 import type { Reply, ReplyUpdate } from "../../service/replyUpdate.js";
 import { EditThrottle } from "../common/editThrottle.js";
 import { inertMarkdown } from "./inertMarkdown.js";
-import { renderReply } from "./renderReply.js";
+import { renderReply, thinkingText } from "./renderReply.js";
 import type { ReplyView } from "./replyView.js";
+import type { SlackRuntime } from "./slackRuntime.js";
 import { SlackCallError, type SlackWebApi } from "./slackWebApi.js";
-import type { StreamingSupport } from "./streamingSupport.js";
 
 /** `chat.appendStream` and `chat.stopStream` take at most 12,000 characters a call. */
 const streamCallLimit = 12_000;
@@ -21,11 +21,11 @@ export interface StreamTarget {
 export interface StreamedReplyOptions {
   readonly editIntervalMs: number;
   readonly mode: RequestMode;
-  /** What must have been shown before the stream starts (earlier replies in the thread). */
-  readonly after?: Promise<void>;
   /** Called with the streamed message's ts once Slack has started it. */
   readonly onStarted?: (ts: string) => void;
 }
+
+type StreamDeps = Pick<SlackRuntime, "api" | "streaming" | "self">;
 
 /**
  * Shows a reply as one of Slack's streamed messages: the placeholder (queue position, thinking…)
@@ -35,7 +35,7 @@ export interface StreamedReplyOptions {
  * placeholder through `chat.update`, from the same text on: either way it is shown once.
  */
 export async function streamReply(
-  deps: { readonly api: SlackWebApi; readonly streaming: StreamingSupport },
+  deps: StreamDeps,
   updates: AsyncIterable<ReplyUpdate>,
   view: ReplyView,
   target: StreamTarget,
@@ -47,21 +47,16 @@ export async function streamReply(
   const first = handover.first;
   if (first?.type !== "text") return;
   const rest = { [Symbol.asyncIterator]: () => source };
+  // The placeholder is where a start that failed uncertainly is looked for, and what a restarted
+  // Guru finds: it is posted even when the text came before any status did.
+  if (view.firstTs === undefined) await view.showText(thinkingText);
   if (view.unreachable) {
     await source.return?.();
     return;
   }
   const opening = inertMarkdown(first.text, false);
-  await options.after;
-  let ts: string;
-  try {
-    ts = await deps.api.startStream({ ...target, markdown: opening });
-    deps.streaming.started();
-  } catch (error) {
-    if (!(error instanceof SlackCallError)) throw error;
-    deps.streaming.refused(error.code);
-    return renderReply(prepend(first, source), view, options);
-  }
+  const ts = await startStream(deps, target, opening, view.firstTs);
+  if (ts === null) return renderReply(prepend(first, source), view, options);
   options.onStarted?.(ts);
   const message = new StreamedMessage(deps.api, target.channel, ts, opening);
   const throttle = new EditThrottle(options.editIntervalMs, (markdown) => message.append(markdown));
@@ -81,6 +76,36 @@ export async function streamReply(
     await throttle.flush();
     // The stream ended without a last word (abandoned): what was sent stays, as sent.
     await message.finish(null);
+  }
+}
+
+/**
+ * `chat.startStream`, sent once; null when there is no stream to continue. After an uncertain
+ * failure the thread is read for the message it may have started anyway: Guru's first message
+ * after the placeholder (replies in a thread go one at a time, so it can be no other).
+ */
+async function startStream(
+  deps: StreamDeps,
+  target: StreamTarget,
+  opening: string,
+  placeholderTs: string | undefined,
+): Promise<string | null> {
+  try {
+    const ts = await deps.api.startStream({ ...target, markdown: opening });
+    deps.streaming.started();
+    return ts;
+  } catch (error) {
+    if (!(error instanceof SlackCallError)) throw error;
+    if (deps.streaming.refused(error.code) || placeholderTs === undefined) return null;
+    try {
+      const later = await deps.api.threadReplies(target.channel, target.threadTs, placeholderTs);
+      const landed = later.find((m) => m.bot_id === deps.self.botId)?.ts ?? null;
+      if (landed !== null) deps.streaming.started();
+      return landed;
+    } catch (lookup) {
+      if (!(lookup instanceof SlackCallError)) throw lookup;
+      return null;
+    }
   }
 }
 
