@@ -104,7 +104,8 @@ describe.each(transports)("Slack over %s: streamed messages", (transport) => {
   });
 
   it("continues a stream whose start failed after it had landed, shown once", async () => {
-    await open([{ type: "started" }, ...streamed(answer, 6, 120)], true);
+    // The model takes a moment before its first token: the placeholder is up by then.
+    await open([{ type: "started" }, { type: "pause", ms: 250 }, ...streamed(answer, 6, 120)], true);
     rig.slack.web.failNext("chat.startStream", { kind: "serverError", status: 503, landed: true });
     const thread = await ask();
 

@@ -70,6 +70,7 @@ export async function answerInSlack(
       };
       await streamReply(runtime, updates, view, target, {
         ...options,
+        after: turn.ready,
         onStarted: (ts) => runtime.service.locateReply(request.eventId, writeReplyLocator(place, { ts })),
       });
     } else await renderReply(updates, view, options);

@@ -2,7 +2,7 @@ import type { RequestMode } from "../../service/conversationRequest.js";
 import type { Reply, ReplyUpdate } from "../../service/replyUpdate.js";
 import { EditThrottle } from "../common/editThrottle.js";
 import { inertMarkdown } from "./inertMarkdown.js";
-import { renderReply, thinkingText } from "./renderReply.js";
+import { renderReply } from "./renderReply.js";
 import type { ReplyView } from "./replyView.js";
 import type { SlackRuntime } from "./slackRuntime.js";
 import { SlackCallError, type SlackWebApi } from "./slackWebApi.js";
@@ -21,6 +21,8 @@ export interface StreamTarget {
 export interface StreamedReplyOptions {
   readonly editIntervalMs: number;
   readonly mode: RequestMode;
+  /** What must have been shown before the stream starts (earlier replies in the thread). */
+  readonly after?: Promise<void>;
   /** Called with the streamed message's ts once Slack has started it. */
   readonly onStarted?: (ts: string) => void;
 }
@@ -47,14 +49,12 @@ export async function streamReply(
   const first = handover.first;
   if (first?.type !== "text") return;
   const rest = { [Symbol.asyncIterator]: () => source };
-  // The placeholder is where a start that failed uncertainly is looked for, and what a restarted
-  // Guru finds: it is posted even when the text came before any status did.
-  if (view.firstTs === undefined) await view.showText(thinkingText);
   if (view.unreachable) {
     await source.return?.();
     return;
   }
   const opening = inertMarkdown(first.text, false);
+  await options.after;
   const ts = await startStream(deps, target, opening, view.firstTs);
   if (ts === null) return renderReply(prepend(first, source), view, options);
   options.onStarted?.(ts);
@@ -82,7 +82,8 @@ export async function streamReply(
 /**
  * `chat.startStream`, sent once; null when there is no stream to continue. After an uncertain
  * failure the thread is read for the message it may have started anyway: Guru's first message
- * after the placeholder (replies in a thread go one at a time, so it can be no other).
+ * after the placeholder (replies in a thread go one at a time, so it can be no other). Without a
+ * placeholder (text came before any status was shown) there is nothing to tell it by.
  */
 async function startStream(
   deps: StreamDeps,
