@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { assistantGreeting, suggestedPrompts } from "../../src/bots/slack/assistantPane.js";
 import { generatingStatus, waitingStatus } from "../../src/bots/slack/assistantThreads.js";
+import { queuedText } from "../../src/bots/slack/renderReply.js";
 import {
   assistantThreadContextChanged,
   assistantThreadStarted,
@@ -72,6 +73,8 @@ describe.each(transports)("Slack over %s: the assistant pane", (transport) => {
       expect(thread(threadTs).title).toBe("How does a mutex differ from a semaphore?");
       expect(thread(threadTs).statuses).toEqual([waitingStatus(3), generatingStatus, ""]);
       expect(waitingStatus(3)).toBe("waiting — 2 ahead");
+      // No placeholder: Slack would clear the status line as soon as Guru posted one.
+      expect(rig.slack.web.callsTo("chat.postMessage").map((c) => c.args.text)).not.toContain(queuedText(3));
       expect(rig.slack.web.botRepliesIn(places.aliceDm, threadTs).map((m) => m.text)).toEqual([
         assistantGreeting,
         answer,

@@ -4,6 +4,7 @@ import { ignoreSlackFailure } from "./slackFailure.js";
 import type { SlackWebApi } from "./slackWebApi.js";
 
 export const generatingStatus = "is thinking…";
+export const summarizingStatus = "is reading back through this conversation…";
 
 /** The status line for a reply waiting at `position` (1: served next). */
 export function waitingStatus(position: number): string {
@@ -12,8 +13,8 @@ export function waitingStatus(position: number): string {
 
 /**
  * The assistant pane's threads this process has seen, and their status line: set while a reply
- * there is queued and generating, cleared when it is shown. Slack keeps the line until cleared
- * or until the app posts in the thread.
+ * there is queued and generating (instead of a placeholder message), cleared when it is shown.
+ * Slack keeps the line until it is cleared, the app posts in the thread, or two minutes pass.
  */
 export class AssistantThreads {
   private readonly threads = new Set<string>();
@@ -50,10 +51,15 @@ export class AssistantThreads {
     };
     try {
       for await (const update of updates) {
+        // The status line stands in for the placeholder: a message posted in the thread would
+        // clear it at once, as Slack clears it when the app replies.
         if (update.type === "queued") await show(waitingStatus(update.position));
-        else if (update.type === "started" || update.type === "summarizing") await show(generatingStatus);
-        else if (update.type === "finished" || update.type === "failed") await show("");
-        yield update;
+        else if (update.type === "summarizing") await show(summarizingStatus);
+        else if (update.type === "started") await show(generatingStatus);
+        else {
+          if (update.type === "finished" || update.type === "failed") await show("");
+          yield update;
+        }
       }
     } finally {
       if (shown) await show("");

@@ -599,6 +599,9 @@ export class FakeWebApi {
 
   private store(message: Omit<SlackMessage, "ts">): SlackMessage {
     const stored = { ...message, ts: this.nextTs() };
+    // Slack clears an assistant thread's status line when the app replies there.
+    const pane = message.threadTs && this.assistantThreads.get(`${message.channel}:${message.threadTs}`);
+    if (pane && message.botId === workspace.botId) pane.status = "";
     this.messages.push(stored);
     this.changed();
     return stored;
