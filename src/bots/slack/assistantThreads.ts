@@ -20,7 +20,11 @@ export class AssistantThreads {
   private readonly threads = new Set<string>();
   private readonly titled = new Set<string>();
 
-  constructor(private readonly api: SlackWebApi) {}
+  constructor(
+    private readonly api: SlackWebApi,
+    /** Slack drops a status line after two minutes without a message: a long wait sets it again. */
+    private readonly refreshMs = 90_000,
+  ) {}
 
   add(channel: string, threadTs: string): void {
     this.threads.add(key(channel, threadTs));
@@ -42,12 +46,24 @@ export class AssistantThreads {
   async *withStatus(place: ReplyPlace, updates: AsyncIterable<ReplyUpdate>): AsyncGenerator<ReplyUpdate> {
     const threadTs = place.threadTs;
     if (threadTs === undefined || !this.has(place)) return yield* updates;
-    let shown: string | null = null;
-    const show = async (status: string) => {
+    let shown = "";
+    let sent: Promise<void> = Promise.resolve();
+    // Sends go one after another, so a refresh can never land after the line was cleared.
+    const send = (status: string) => {
+      // The answer matters more than its status line.
+      sent = sent.then(() =>
+        ignoreSlackFailure(this.api.setAssistantStatus(place.channel, threadTs, status)),
+      );
+      return sent;
+    };
+    const refresh = setInterval(() => {
+      if (shown) void send(shown);
+    }, this.refreshMs);
+    refresh.unref();
+    const show = (status: string) => {
       if (status === shown) return;
       shown = status;
-      // The answer matters more than its status line.
-      await ignoreSlackFailure(this.api.setAssistantStatus(place.channel, threadTs, status));
+      return send(status);
     };
     try {
       for await (const update of updates) {
@@ -62,7 +78,9 @@ export class AssistantThreads {
         }
       }
     } finally {
-      if (shown) await show("");
+      clearInterval(refresh);
+      await show("");
+      await sent;
     }
   }
 }
