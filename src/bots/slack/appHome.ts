@@ -80,7 +80,7 @@ function publishHome(runtime: SlackRuntime, user: string, note?: string): Promis
   return ignoreSlackFailure(runtime.api.publishHome(user, { type: "home", blocks }));
 }
 
-export function homeBlocks(data: UserData, status: string, note?: string): types.KnownBlock[] {
+function homeBlocks(data: UserData, status: string, note?: string): types.KnownBlock[] {
   const mine = data.conversations.map((c) => ({
     place: c.space === null ? "our DM" : `<#${c.channel}>${c.thread ? " (a thread)" : ""}`,
     asked: c.messages.filter((m) => m.role === "user").length,

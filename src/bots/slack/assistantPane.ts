@@ -85,7 +85,7 @@ async function ask(runtime: SlackRuntime, messages: MessageHandler, body: unknow
   await messages.handle(body);
 }
 
-export function threadTitle(question: string): string {
+function threadTitle(question: string): string {
   const line = question.replace(/\s+/g, " ").trim();
   if (line.length <= titleLength) return line;
   const cut = line.slice(0, titleLength);

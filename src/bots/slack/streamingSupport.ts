@@ -18,19 +18,11 @@ const unsupportedCodes = new Set([
  * for as long as the bot runs (a Slack app runs in one workspace per process here).
  */
 export class StreamingSupport {
-  private state: "unknown" | "supported" | "unsupported";
-
-  constructor(enabled = true) {
-    this.state = enabled ? "unknown" : "unsupported";
-  }
+  private state: "unknown" | "supported" | "unsupported" = "unknown";
 
   /** Whether a reply should try to stream. */
   get worthTrying(): boolean {
     return this.state !== "unsupported";
-  }
-
-  get known(): "unknown" | "supported" | "unsupported" {
-    return this.state;
   }
 
   started(): void {
