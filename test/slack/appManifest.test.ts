@@ -16,6 +16,7 @@ describe("config/slack-app-manifest.yaml", () => {
     ["im:write", "conversations.open for /guru export"],
     ["files:write", "the export file"],
     ["files:read", "downloading files attached to questions and thread messages"],
+    ["assistant:write", "assistant.threads.setStatus, setTitle, setSuggestedPrompts"],
   ])("grants %s (%s)", (scope) => {
     expect(listed.has(scope)).toBe(true);
   });
@@ -26,6 +27,19 @@ describe("config/slack-app-manifest.yaml", () => {
       expect(listed.has(event)).toBe(true);
     },
   );
+
+  it.each(["assistant_thread_started", "assistant_thread_context_changed", "app_home_opened"])(
+    "subscribes to %s for the assistant pane and App Home",
+    (event) => {
+      expect(listed.has(event)).toBe(true);
+    },
+  );
+
+  it("turns on the assistant view, the Home tab and interactivity", () => {
+    expect(manifest).toMatch(/^\s+assistant_view:$/m);
+    expect(manifest).toMatch(/^\s+home_tab_enabled: true$/m);
+    expect(manifest).toMatch(/^\s+interactivity:\n(\s+#.*\n)*\s+is_enabled: true$/m);
+  });
 
   it("declares /guru and Socket Mode", () => {
     expect(manifest).toMatch(/^\s+- command: \/guru$/m);

@@ -46,7 +46,7 @@ export interface SlackRig {
   /** Delivers an Events API body as the transport does; `retry` marks a redelivery. */
   event(body: EventCallback, options?: { retry?: number }): Promise<Delivery>;
   command(options: { user: string; channel: string; text: string }): Promise<CommandReply>;
-  /** Delivers an interactive payload (a shortcut) as the transport does. */
+  /** Delivers an interactive payload (a shortcut or a button press) as the transport does. */
   interact(payload: unknown): Promise<Delivery>;
   /** Delivers and waits until every reply it caused has been shown. */
   settle(body: EventCallback, options?: { retry?: number }): Promise<Delivery>;

@@ -6,7 +6,6 @@ import type { Asker } from "./accessGate.js";
 import { memoryReply } from "./memoryReply.js";
 import {
   cannotPostText,
-  exportComment,
   exportFailedText,
   exportSentText,
   forgetInChannelText,
@@ -26,6 +25,7 @@ import { answerInSlack, type SlackRuntime } from "./slackRuntime.js";
 import { plainText } from "./slackText.js";
 import { SlackCallError } from "./slackWebApi.js";
 import { parseSlashText } from "./slashCommandText.js";
+import { sendUserExport } from "./userExport.js";
 
 /** An ephemeral reply: only the person who typed the command sees it. */
 interface EphemeralReply {
@@ -180,17 +180,8 @@ export class CommandHandler {
 
   /** The person's data as a JSON file in their DM with Guru: private, and lasting (unlike an ephemeral reply). */
   private async sendExport(user: string, respond: CommandRespond): Promise<void> {
-    const { api, service } = this.runtime;
-    const data = service.exportUser({ platform: "slack", author: user });
     try {
-      const channel = await api.openDirectMessage(user);
-      await api.uploadFile({
-        channel,
-        filename: `guru-export-${user}.json`,
-        title: "Your data from Guru",
-        bytes: Buffer.from(JSON.stringify(data, null, 2)),
-        comment: exportComment(data),
-      });
+      await sendUserExport(this.runtime, user);
     } catch (error) {
       if (!(error instanceof SlackCallError)) throw error;
       await respond(ephemeral(exportFailedText(error.code)));

@@ -10,10 +10,11 @@ import {
   rateLimitedText,
 } from "./replyTexts.js";
 import type { ReplyPlace } from "./replyView.js";
+import { ignoreSlackFailure } from "./slackFailure.js";
 import { eventCallbackSchema, type MessageEvent } from "./slackPayloads.js";
 import { answerInSlack, type SlackRuntime } from "./slackRuntime.js";
 import { mentions, plainText } from "./slackText.js";
-import { type BotIdentity, SlackCallError } from "./slackWebApi.js";
+import type { BotIdentity } from "./slackWebApi.js";
 import { readThreadContext, type SlackQuestion } from "./threadContext.js";
 
 /** A message Guru may answer, and where. */
@@ -159,14 +160,5 @@ export class MessageHandler {
     return ignoreSlackFailure(
       this.runtime.api.postEphemeral(routed.place.channel, routed.asker.user, text, routed.place.threadTs),
     );
-  }
-}
-
-/** The API layer has logged the failure with Slack's error code; there is no one else to tell. */
-async function ignoreSlackFailure(call: Promise<unknown>): Promise<void> {
-  try {
-    await call;
-  } catch (error) {
-    if (!(error instanceof SlackCallError)) throw error;
   }
 }

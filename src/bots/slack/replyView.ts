@@ -59,6 +59,11 @@ export class ReplyView {
     if (options.placeholderTs) this.shown.push({ ts: options.placeholderTs, content: { text: "" } });
   }
 
+  /** The first message's ts, once posted (or given as the placeholder). */
+  get firstTs(): string | undefined {
+    return this.shown[0]?.ts;
+  }
+
   /** Slack refused the first message: nobody can see this reply. */
   get unreachable(): boolean {
     return this.refusedWith !== null;
@@ -89,6 +94,17 @@ export class ReplyView {
   showBlocks(text: string, blocks: types.KnownBlock[]): Promise<void> {
     const fallback = splitMarkdown(text, messageLimit)[0] ?? "";
     return this.show([{ text: fallback, blocks }], "final");
+  }
+
+  /** Deletes the messages shown so far: the reply now lives in another message. */
+  async remove(): Promise<void> {
+    for (const message of this.shown.splice(0)) {
+      try {
+        await this.api.delete(this.place.channel, message.ts);
+      } catch (error) {
+        if (!(error instanceof SlackCallError)) throw error;
+      }
+    }
   }
 
   private async show(parts: readonly MessageContent[], priority: EditPriority): Promise<void> {

@@ -13,6 +13,8 @@ import { listeningUrl } from "../common/listeningUrl.js";
 import { platformUnreachable, unreachableReason } from "../common/platformUnreachable.js";
 import { RecentKeys } from "../common/recentKeys.js";
 import { AccessGate } from "./accessGate.js";
+import { registerAssistantSurfaces } from "./assistantSurfaces.js";
+import { AssistantThreads } from "./assistantThreads.js";
 import { boltLevel, boltLogger } from "./boltLogger.js";
 import { CommandHandler } from "./commandHandler.js";
 import { finishInterruptedReplies } from "./interruptedReplies.js";
@@ -26,6 +28,7 @@ import { identifySlackBot, slackEndpoint } from "./slackIdentity.js";
 import type { SlackRuntime } from "./slackRuntime.js";
 import { defaultRetryPolicy, type RetryPolicy, SlackWebApi } from "./slackWebApi.js";
 import { watchSocketModeStart } from "./socketModeAttempts.js";
+import { StreamingSupport } from "./streamingSupport.js";
 import { ThreadTurns } from "./threadTurns.js";
 
 export type SlackMode = "socket" | "http";
@@ -125,6 +128,8 @@ export class SlackBot implements ChatBot {
       seen: new RecentKeys(),
       logger,
       files: slackFileAccess(config.slack.apiUrl, botToken, config.attachments),
+      streaming: new StreamingSupport(),
+      assistantThreads: new AssistantThreads(api),
     };
     const receiver = createReceiver(mode, this.options, bolt);
     const app = new App({
@@ -143,6 +148,7 @@ export class SlackBot implements ChatBot {
     // Bolt has acknowledged an event before its listeners run; the answer is tracked, not awaited.
     app.event("app_mention", async ({ body }) => this.track(messages.handle(body)));
     app.event("message", async ({ body }) => this.track(messages.handle(body)));
+    registerAssistantSurfaces(app, runtime, messages, (work) => this.track(work));
     app.command("/guru", async ({ body, ack, respond }) => this.track(commands.handle(body, ack, respond)));
     registerMessageShortcut(app, runtime, (work) => this.track(work));
     app.error(async (error) => logger.error("Slack event handling failed", { error }));

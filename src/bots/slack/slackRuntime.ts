@@ -5,12 +5,15 @@ import type { AttachmentReadOptions } from "../common/attachments/readAttachment
 import type { EditBudget } from "../common/editBudget.js";
 import type { RecentKeys } from "../common/recentKeys.js";
 import type { AccessGate } from "./accessGate.js";
+import type { AssistantThreads } from "./assistantThreads.js";
 import { escapeText } from "./mrkdwn.js";
 import { renderReply } from "./renderReply.js";
 import { writeReplyLocator } from "./replyLocator.js";
 import { type ReplyPlace, ReplyView } from "./replyView.js";
 import type { SlackConversations } from "./slackConversations.js";
 import type { BotIdentity, SlackWebApi } from "./slackWebApi.js";
+import { streamReply } from "./streamedReply.js";
+import type { StreamingSupport } from "./streamingSupport.js";
 import type { ThreadTurns } from "./threadTurns.js";
 
 /** What the event and command handlers share once the bot is connected. */
@@ -29,6 +32,10 @@ export interface SlackRuntime {
   readonly logger: Logger;
   /** How files are fetched: Slack's file host only, with the bot token. */
   readonly files: AttachmentReadOptions;
+  /** Whether the workspace takes Slack's streamed messages (learnt from the first try). */
+  readonly streaming: StreamingSupport;
+  /** The assistant pane's threads, whose replies also show on the pane's status line. */
+  readonly assistantThreads: AssistantThreads;
 }
 
 /**
@@ -50,11 +57,26 @@ export async function answerInSlack(
     onPosted: (ts) => runtime.service.locateReply(request.eventId, writeReplyLocator(place, { ts })),
   });
   const replyLocator = writeReplyLocator(place, { marker });
+  const updates = runtime.assistantThreads.withStatus(
+    place,
+    runtime.service.handle({ ...request, replyLocator }),
+  );
+  const options = { editIntervalMs: runtime.config.editIntervalMs, mode: request.mode };
   try {
-    await renderReply(runtime.service.handle({ ...request, replyLocator }), view, {
-      editIntervalMs: runtime.config.editIntervalMs,
-      mode: request.mode,
-    });
+    // Analyses end in Block Kit, and a stream needs a thread: those are shown by editing.
+    if (request.mode === "ask" && place.threadTs !== undefined && runtime.streaming.worthTrying) {
+      const target = {
+        channel: place.channel,
+        threadTs: place.threadTs,
+        recipientUser: request.author,
+        recipientTeam: runtime.self.teamId,
+      };
+      await streamReply(runtime, updates, view, target, {
+        ...options,
+        after: turn.ready,
+        onStarted: (ts) => runtime.service.locateReply(request.eventId, writeReplyLocator(place, { ts })),
+      });
+    } else await renderReply(updates, view, options);
   } catch (error) {
     runtime.logger.error("could not answer a Slack message", { error });
     await view.showText(`:warning: ${escapeText("Something went wrong while answering. Please try again.")}`);

@@ -194,6 +194,81 @@ export class SlackWebApi {
     });
   }
 
+  /**
+   * Starts a streamed reply in a thread (`chat.startStream`); resolves with its ts. Sent once:
+   * an uncertain failure is not retried (a second start would be a second message).
+   */
+  async startStream(stream: {
+    channel: string;
+    threadTs: string;
+    recipientUser: string;
+    recipientTeam: string;
+    markdown: string;
+  }): Promise<string> {
+    const args = {
+      channel: stream.channel,
+      thread_ts: stream.threadTs,
+      recipient_user_id: stream.recipientUser,
+      recipient_team_id: stream.recipientTeam,
+      ...(stream.markdown ? { markdown_text: stream.markdown } : {}),
+    };
+    const result = await this.retrying<unknown>(
+      "chat.startStream",
+      () => this.client.apiCall("chat.startStream", args),
+      undefined,
+      true,
+    );
+    return postedSchema.parse(result).ts;
+  }
+
+  /** Appends to a streamed reply; like the start, never sent twice. */
+  async appendStream(channel: string, ts: string, markdown: string): Promise<void> {
+    const args = { channel, ts, markdown_text: markdown };
+    await this.retrying(
+      "chat.appendStream",
+      () => this.client.apiCall("chat.appendStream", args),
+      undefined,
+      true,
+    );
+  }
+
+  /** Ends a streamed reply with its last text (if any). */
+  async stopStream(channel: string, ts: string, markdown: string): Promise<void> {
+    const args = { channel, ts, ...(markdown ? { markdown_text: markdown } : {}) };
+    await this.retrying(
+      "chat.stopStream",
+      () => this.client.apiCall("chat.stopStream", args),
+      undefined,
+      true,
+    );
+  }
+
+  /** The assistant pane's status line under a thread (`""` clears it). */
+  async setAssistantStatus(channel: string, threadTs: string, status: string): Promise<void> {
+    await this.call("assistant.threads.setStatus", { channel_id: channel, thread_ts: threadTs, status });
+  }
+
+  async setAssistantTitle(channel: string, threadTs: string, title: string): Promise<void> {
+    await this.call("assistant.threads.setTitle", { channel_id: channel, thread_ts: threadTs, title });
+  }
+
+  async setSuggestedPrompts(
+    channel: string,
+    threadTs: string,
+    prompts: readonly { title: string; message: string }[],
+  ): Promise<void> {
+    await this.call("assistant.threads.setSuggestedPrompts", {
+      channel_id: channel,
+      thread_ts: threadTs,
+      prompts,
+    });
+  }
+
+  /** Shows `view` as `user`'s App Home tab. */
+  async publishHome(user: string, view: { type: "home"; blocks: types.KnownBlock[] }): Promise<void> {
+    await this.call("views.publish", { user_id: user, view });
+  }
+
   async delete(channel: string, ts: string): Promise<void> {
     await this.call("chat.delete", { channel, ts });
   }
@@ -283,6 +358,8 @@ export class SlackWebApi {
     method: string,
     attempt: () => Promise<T>,
     recover?: () => Promise<T | null>,
+    /** Only a refusal (429) is sent again: the call is not idempotent and has no way to be found. */
+    rejectedOnly = false,
   ): Promise<T> {
     for (let tries = 1; ; tries += 1) {
       try {
@@ -291,7 +368,8 @@ export class SlackWebApi {
         const failure = classify(error);
         if (failure.kind === "rejected") this.onRateLimited(method, failure.waitMs);
         else this.onCallFailed(method, failure.code);
-        if (failure.kind === "permanent" || tries >= this.policy.attempts) {
+        const final = failure.kind === "permanent" || (rejectedOnly && failure.kind === "uncertain");
+        if (final || tries >= this.policy.attempts) {
           this.logger.error(`Slack ${method} failed`, { slackError: failure.code, tries });
           throw new SlackCallError(method, failure.code, { cause: error });
         }

@@ -142,3 +142,84 @@ export function messageShortcut(options: {
 }
 
 export type MessageShortcutPayload = ReturnType<typeof messageShortcut>;
+
+/** `assistant_thread_started`: a person opened a new thread in Guru's assistant pane. */
+export function assistantThreadStarted(options: {
+  user: string;
+  channel: string;
+  threadTs: string;
+  contextChannel?: string;
+}): EventCallback {
+  return eventCallback({
+    type: "assistant_thread_started",
+    assistant_thread: {
+      user_id: options.user,
+      context: {
+        ...(options.contextChannel ? { channel_id: options.contextChannel } : {}),
+        team_id: workspace.teamId,
+        enterprise_id: null,
+      },
+      channel_id: options.channel,
+      thread_ts: options.threadTs,
+    },
+    event_ts: `${Math.floor(Date.now() / 1000)}.000100`,
+  });
+}
+
+/** `assistant_thread_context_changed`: the person moved to another channel with the pane open. */
+export function assistantThreadContextChanged(options: {
+  user: string;
+  channel: string;
+  threadTs: string;
+  contextChannel: string;
+}): EventCallback {
+  const started = assistantThreadStarted(options);
+  return { ...started, event: { ...started.event, type: "assistant_thread_context_changed" } };
+}
+
+/** `app_home_opened`: a person opened Guru's Home (or Messages) tab. */
+export function appHomeOpened(user: string, tab: "home" | "messages" = "home"): EventCallback {
+  return eventCallback({
+    type: "app_home_opened",
+    user,
+    channel: `D${user.slice(1)}`,
+    tab,
+    event_ts: `${Math.floor(Date.now() / 1000)}.000200`,
+  });
+}
+
+/** A `block_actions` payload: a person pressed a button on one of Guru's views (the Home tab here). */
+export function blockActions(options: { user: string; actionId: string; view?: "home" }) {
+  triggerCounter += 1;
+  return {
+    type: "block_actions",
+    user: {
+      id: options.user,
+      username: options.user.toLowerCase(),
+      name: options.user.toLowerCase(),
+      team_id: workspace.teamId,
+    },
+    api_app_id: workspace.appId,
+    token: "legacy-verification-token",
+    container: { type: "view", view_id: `V${options.user}` },
+    trigger_id: `${triggerCounter}.${Date.now()}.${randomUUID().replaceAll("-", "")}`,
+    team: { id: workspace.teamId, domain: "guru-test" },
+    enterprise: null,
+    is_enterprise_install: false,
+    view: {
+      id: `V${options.user}`,
+      type: options.view ?? "home",
+      team_id: workspace.teamId,
+      app_id: workspace.appId,
+    },
+    actions: [
+      {
+        action_id: options.actionId,
+        block_id: "home_actions",
+        text: { type: "plain_text", text: options.actionId, emoji: true },
+        type: "button",
+        action_ts: `${Math.floor(Date.now() / 1000)}.${String(triggerCounter).padStart(6, "0")}`,
+      },
+    ],
+  };
+}

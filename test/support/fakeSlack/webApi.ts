@@ -50,8 +50,18 @@ export interface SlackMessage {
   text: string;
   blocks?: unknown[];
   readonly metadata?: unknown;
+  /** A streamed message (`chat.startStream`) until `chat.stopStream`; its `text` is the markdown so far. */
+  streaming?: boolean;
   edited: boolean;
   deleted: boolean;
+}
+
+export interface AssistantThread {
+  status: string;
+  title: string;
+  prompts: { title: string; message: string }[];
+  /** Every status set, in order (`""`: cleared). */
+  readonly statuses: string[];
 }
 
 export interface EphemeralMessage {
@@ -79,7 +89,7 @@ class SlackApiError extends Error {
 }
 
 /** Fields Slack accepts as JSON text inside a form-encoded body. */
-const jsonFields = new Set(["blocks", "attachments", "metadata", "files"]);
+const jsonFields = new Set(["blocks", "attachments", "metadata", "files", "prompts", "view"]);
 
 /**
  * Slack's rate tiers for the methods Guru calls often: calls per minute per workspace
@@ -91,6 +101,8 @@ const tierWindowMs = 60_000;
 /** Chat messages over 40,000 characters are refused; `chat.update` already fails near 4,000. */
 const postLimit = 40_000;
 const updateLimit = 4_000;
+/** `markdown_text` of one streaming call. */
+const streamCallLimit = 12_000;
 
 /**
  * The Slack Web API as the tests need it: form-encoded and JSON bodies, bearer tokens, `ok:false`
@@ -118,11 +130,22 @@ export class FakeWebApi {
   private readonly notInChannel = new Set<string>();
   private readonly changes = new EventEmitter();
   private sequence = 0;
+  /** The assistant pane's threads, by `channel:thread_ts`: what `assistant.threads.*` set. */
+  readonly assistantThreads = new Map<string, AssistantThread>();
+  /** Each person's published App Home view (its blocks), by user id. */
+  readonly homes = new Map<string, unknown[]>();
+  /** Whether the workspace has streamed messages; without them the `chat.*Stream` methods are unknown. */
+  private streamingMessages = false;
 
   constructor(
     private readonly baseUrl: () => string,
     private readonly socketUrl: () => string,
   ) {}
+
+  /** Turns Slack's streamed messages (`chat.startStream` / `appendStream` / `stopStream`) on or off. */
+  supportStreaming(on: boolean): void {
+    this.streamingMessages = on;
+  }
 
   failNext(method: string, fault: Fault): void {
     this.faults.set(method, [...(this.faults.get(method) ?? []), fault]);
@@ -349,6 +372,23 @@ export class FakeWebApi {
       }
       case "files.completeUploadExternal":
         return this.completeUpload(args);
+      case "assistant.threads.setStatus":
+      case "assistant.threads.setTitle":
+      case "assistant.threads.setSuggestedPrompts":
+        return this.assistantThread(method, args);
+      case "views.publish": {
+        const user = text(args, "user_id");
+        const view = args.view as { type?: unknown; blocks?: unknown } | undefined;
+        if (view?.type !== "home" || !Array.isArray(view.blocks))
+          throw new SlackApiError("invalid_arguments");
+        this.homes.set(user, view.blocks);
+        return { view: { id: `V${user}`, type: "home", blocks: view.blocks } };
+      }
+      case "chat.startStream":
+      case "chat.appendStream":
+      case "chat.stopStream":
+        if (!this.streamingMessages) throw new SlackApiError("unknown_method");
+        return this.stream(method, args);
       default:
         throw new SlackApiError("unknown_method");
     }
@@ -371,6 +411,72 @@ export class FakeWebApi {
       deleted: false,
     });
     return { channel, ts: message.ts, message: toApiMessage(message, false) };
+  }
+
+  /**
+   * `assistant.threads.*`: only in a DM thread (the assistant pane's threads are DM threads), and
+   * only with the `assistant:write` scope.
+   */
+  private assistantThread(method: string, args: Args): Result {
+    if (this.revokedScopes.has("assistant:write")) throw new SlackApiError("missing_scope");
+    const channel = text(args, "channel_id");
+    const threadTs = text(args, "thread_ts");
+    if (!channel.startsWith("D")) throw new SlackApiError("channel_not_found");
+    const thread = this.assistantThreads.get(`${channel}:${threadTs}`) ?? {
+      status: "",
+      title: "",
+      prompts: [],
+      statuses: [],
+    };
+    if (method === "assistant.threads.setStatus") {
+      thread.status = typeof args.status === "string" ? args.status : "";
+      thread.statuses.push(thread.status);
+    } else if (method === "assistant.threads.setTitle") thread.title = text(args, "title");
+    else {
+      const prompts = Array.isArray(args.prompts) ? args.prompts : [];
+      if (prompts.length === 0 || prompts.length > 4) throw new SlackApiError("invalid_arguments");
+      thread.prompts = prompts as AssistantThread["prompts"];
+    }
+    this.assistantThreads.set(`${channel}:${threadTs}`, thread);
+    return {};
+  }
+
+  /**
+   * Streamed messages as Slack documents them: a start in a thread (outside a DM naming the
+   * recipient user and team), appends of up to 12,000 characters to a message still streaming,
+   * and a stop after which it is an ordinary message.
+   */
+  private stream(method: string, args: Args): Result {
+    const markdown = typeof args.markdown_text === "string" ? args.markdown_text : "";
+    if (markdown.length > streamCallLimit) throw new SlackApiError("msg_too_long");
+    if (method === "chat.startStream") {
+      const channel = this.postableChannel(args);
+      if (thread(args).threadTs === undefined) throw new SlackApiError("invalid_arguments");
+      if (
+        !channel.startsWith("D") &&
+        (typeof args.recipient_user_id !== "string" || typeof args.recipient_team_id !== "string")
+      )
+        throw new SlackApiError("invalid_arguments");
+      const message = this.store({
+        channel,
+        ...thread(args),
+        user: workspace.botUserId,
+        botId: workspace.botId,
+        text: markdown,
+        streaming: true,
+        edited: false,
+        deleted: false,
+      });
+      return { channel, ts: message.ts };
+    }
+    const message = this.find(text(args, "channel"), text(args, "ts"));
+    if (message.botId !== workspace.botId || !message.streaming)
+      throw new SlackApiError("message_not_in_streaming_state");
+    if (method === "chat.appendStream" && markdown.length === 0) throw new SlackApiError("invalid_arguments");
+    message.text += markdown;
+    if (method === "chat.stopStream") message.streaming = false;
+    this.changed();
+    return { channel: message.channel, ts: message.ts };
   }
 
   private updateMessage(args: Args): Result {
@@ -493,6 +599,9 @@ export class FakeWebApi {
 
   private store(message: Omit<SlackMessage, "ts">): SlackMessage {
     const stored = { ...message, ts: this.nextTs() };
+    // Slack clears an assistant thread's status line when the app replies there.
+    const pane = message.threadTs && this.assistantThreads.get(`${message.channel}:${message.threadTs}`);
+    if (pane && message.botId === workspace.botId) pane.status = "";
     this.messages.push(stored);
     this.changed();
     return stored;
