@@ -8,7 +8,9 @@ import { createLogger } from "../../src/log/logger.js";
 import { createRedactor } from "../../src/log/redactor.js";
 import { type EventCallback, slashCommand } from "../support/fakeSlack/events.js";
 import { type FakeSlack, startFakeSlack } from "../support/fakeSlack/fakeSlack.js";
-import { postSigned } from "../support/fakeSlack/signer.js";
+import { buttonPress } from "../support/fakeSlack/interactions.js";
+import { postSigned, type SignedPost } from "../support/fakeSlack/signer.js";
+import type { SlackMessage } from "../support/fakeSlack/webApi.js";
 import { workspace } from "../support/fakeSlack/workspace.js";
 
 export type Transport = "socket" | "http";
@@ -46,11 +48,26 @@ export interface SlackRig {
   /** Delivers an Events API body as the transport does; `retry` marks a redelivery. */
   event(body: EventCallback, options?: { retry?: number }): Promise<Delivery>;
   command(options: { user: string; channel: string; text: string }): Promise<CommandReply>;
+  /**
+   * `user` presses the button `actionId` on `message`: an `interactive` envelope, or a signed,
+   * form-encoded `payload=` (HTTP; `signing` forges or ages the request). Resolves with Slack's view
+   * of the delivery: the HTTP status (200 over Socket Mode once acknowledged).
+   */
+  press(options: PressOptions): Promise<Delivery & { readonly status: number }>;
   /** Delivers and waits until every reply it caused has been shown. */
   settle(body: EventCallback, options?: { retry?: number }): Promise<Delivery>;
   /** Stops the bot and starts a new one on `service` (a restarted Guru), against the same Slack. */
   restart(service: SlackConversations): Promise<void>;
   close(): Promise<void>;
+}
+
+export interface PressOptions {
+  readonly user: string;
+  readonly message: SlackMessage;
+  readonly actionId: string;
+  /** A redelivery: the first press's trigger id. */
+  readonly triggerId?: string;
+  readonly signing?: Pick<SignedPost, "timestampSeconds" | "signature">;
 }
 
 export async function openSlackRig(
@@ -138,6 +155,20 @@ export async function openSlackRig(
       if (response.status !== 200) throw new Error(`the app answered a command with HTTP ${response.status}`);
       const reply: unknown = response.body ? JSON.parse(response.body) : undefined;
       return { ackMs: response.ms, text: ephemeralText(reply), blocks: ephemeralBlocks(reply) };
+    },
+    press: async ({ signing, ...options }) => {
+      const payload = buttonPress({ ...options, responseUrl: slack.responseUrl });
+      if (transport === "socket") {
+        const ack = await slack.socket.send("interactive", payload);
+        return { ackMs: ack.ms, status: 200 };
+      }
+      const response = await postSigned(endpoint(), {
+        body: stringify({ payload: JSON.stringify(payload) }),
+        contentType: "application/x-www-form-urlencoded",
+        secret: workspace.signingSecret,
+        ...signing,
+      });
+      return { ackMs: response.ms, status: response.status };
     },
     restart: async (next) => {
       await bot.stop();

@@ -1,3 +1,4 @@
+import type { types } from "@slack/bolt";
 import type { RequestMode } from "../../service/conversationRequest.js";
 import type { Reply, ReplyUpdate } from "../../service/replyUpdate.js";
 import { EditThrottle } from "../common/editThrottle.js";
@@ -24,8 +25,14 @@ export function queuedText(position: number): string {
 export async function renderReply(
   updates: AsyncIterable<ReplyUpdate>,
   view: ReplyView,
-  options: { readonly editIntervalMs: number; readonly mode: RequestMode },
+  options: {
+    readonly editIntervalMs: number;
+    readonly mode: RequestMode;
+    /** Shown under the reply while it is queued or generating (a Stop button); gone once it ends. */
+    readonly whileRunning?: types.ActionsBlock;
+  },
 ): Promise<void> {
+  view.controls = options.whileRunning ?? null;
   const throttle = new EditThrottle(
     options.editIntervalMs,
     (text) => view.showText(text, "interim"),
@@ -51,10 +58,12 @@ export async function renderReply(
           throttle.show(toMrkdwn(update.text).trim() || thinkingText);
           break;
         case "finished":
+          view.controls = null;
           await throttle.flush();
           await showReply(view, update.reply);
           return;
         case "failed": {
+          view.controls = null;
           await throttle.flush();
           const notice = `:warning: ${escapeText(update.message)}`;
           const partial = toMrkdwn(update.partialText).trim();
@@ -65,6 +74,7 @@ export async function renderReply(
     }
   } finally {
     await throttle.flush();
+    view.controls = null;
   }
 }
 

@@ -12,7 +12,9 @@ import { sweepInterrupted } from "../common/interruptedSweep.js";
 import { listeningUrl } from "../common/listeningUrl.js";
 import { platformUnreachable, unreachableReason } from "../common/platformUnreachable.js";
 import { RecentKeys } from "../common/recentKeys.js";
+import { RunningAnswers } from "../common/runningAnswers.js";
 import { AccessGate } from "./accessGate.js";
+import { registerAnswerControls } from "./answerControls.js";
 import { boltLevel, boltLogger } from "./boltLogger.js";
 import { CommandHandler } from "./commandHandler.js";
 import { finishInterruptedReplies } from "./interruptedReplies.js";
@@ -124,6 +126,7 @@ export class SlackBot implements ChatBot {
       seen: new RecentKeys(),
       logger,
       files: slackFileAccess(config.slack.apiUrl, botToken, config.attachments),
+      running: new RunningAnswers(),
     };
     const receiver = createReceiver(mode, this.options, bolt);
     const app = new App({
@@ -143,6 +146,7 @@ export class SlackBot implements ChatBot {
     app.event("app_mention", async ({ body }) => this.track(messages.handle(body)));
     app.event("message", async ({ body }) => this.track(messages.handle(body)));
     app.command("/guru", async ({ body, ack, respond }) => this.track(commands.handle(body, ack, respond)));
+    registerAnswerControls(app, runtime);
     app.error(async (error) => logger.error("Slack event handling failed", { error }));
     try {
       this.stopReceiving = await this.listen(receiver);

@@ -4,7 +4,9 @@ import type { ConversationRequest } from "../../service/conversationRequest.js";
 import type { AttachmentReadOptions } from "../common/attachments/readAttachments.js";
 import type { EditBudget } from "../common/editBudget.js";
 import type { RecentKeys } from "../common/recentKeys.js";
+import type { RunningAnswers } from "../common/runningAnswers.js";
 import type { AccessGate } from "./accessGate.js";
+import { stopControls } from "./answerControls.js";
 import { escapeText } from "./mrkdwn.js";
 import { renderReply } from "./renderReply.js";
 import { writeReplyLocator } from "./replyLocator.js";
@@ -29,6 +31,8 @@ export interface SlackRuntime {
   readonly logger: Logger;
   /** How files are fetched: Slack's file host only, with the bot token. */
   readonly files: AttachmentReadOptions;
+  /** The answers under way, for their Stop buttons. */
+  readonly running: RunningAnswers;
 }
 
 /** Answers one request: the service's reply stream, shown at `place`. */
@@ -47,15 +51,22 @@ export async function answerInSlack(
     onPosted: (ts) => runtime.service.locateReply(request.eventId, writeReplyLocator(place, { ts })),
   });
   const replyLocator = writeReplyLocator(place, { marker });
+  const running = runtime.running.start(request.eventId, request.author);
   try {
-    await renderReply(runtime.service.handle({ ...request, replyLocator }), view, {
-      editIntervalMs: runtime.config.editIntervalMs,
-      mode: request.mode,
-    });
+    await renderReply(
+      runtime.service.handle({ ...request, replyLocator }, { signal: running.signal }),
+      view,
+      {
+        editIntervalMs: runtime.config.editIntervalMs,
+        mode: request.mode,
+        whileRunning: stopControls(request.eventId),
+      },
+    );
   } catch (error) {
     runtime.logger.error("could not answer a Slack message", { error });
     await view.showText(`:warning: ${escapeText("Something went wrong while answering. Please try again.")}`);
   } finally {
+    running.end();
     turn.done();
   }
 }

@@ -5,7 +5,7 @@ import { type WebSocket, WebSocketServer } from "ws";
 import { z } from "zod";
 import { workspace } from "./workspace.js";
 
-export type EnvelopeType = "events_api" | "slash_commands";
+export type EnvelopeType = "events_api" | "slash_commands" | "interactive";
 
 /** The app's acknowledgement of one envelope. */
 export interface Ack {
