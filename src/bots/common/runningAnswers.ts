@@ -34,6 +34,16 @@ export class RunningAnswers {
     };
   }
 
+  /** Runs `work` as the answer `id` asked by `asker`, with the signal a Stop press aborts. */
+  async run<T>(id: string, asker: string, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const running = this.start(id, asker);
+    try {
+      return await work(running.signal);
+    } finally {
+      running.end();
+    }
+  }
+
   /** Stops the answer `id` for `presser`, if they asked it or are an admin. */
   stop(id: string, presser: string, isAdmin: boolean): StopOutcome {
     const running = this.answers.get(id);

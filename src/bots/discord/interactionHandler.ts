@@ -8,12 +8,13 @@ import { isGuruError } from "../../errors.js";
 import type { RequestMode } from "../../service/conversationRequest.js";
 import { drain } from "../common/drainReply.js";
 import type { DiscordCaller } from "./accessPolicy.js";
+import { stopComponents } from "./answerControls.js";
 import { addressOf, type DiscordPlace, eventIdOf } from "./discordPlace.js";
 import { failureText, forgetNotAllowedText, helpText, rateLimitedText, refusedText } from "./discordText.js";
 import type { HandlerContext } from "./handlerContext.js";
 import { exportFile, forgetMeText, forgetText, statusText, type UserExportFile } from "./localCommands.js";
 import { memoryText } from "./memoryText.js";
-import { ReplyChain } from "./replyChain.js";
+import { componentsOf, ReplyChain } from "./replyChain.js";
 import { interactionTokenLifetimeMs, writeReplyLocator } from "./replyLocator.js";
 import { type ReplyView, renderReply } from "./replyRenderer.js";
 import { commandNames, promptOption } from "./slashCommands.js";
@@ -42,9 +43,16 @@ export async function handleInteraction(context: HandlerContext, interaction: In
   const address = addressOf(caller);
   switch (interaction.commandName) {
     case commandNames.ask:
-      return answer(context, interaction, caller, "ask");
     case commandNames.analyze:
-      return answer(context, interaction, caller, "analyze");
+      return context.running.run(eventIdOf("interaction", interaction.id), caller.userId, (stop) =>
+        answer(
+          context,
+          interaction,
+          caller,
+          interaction.commandName === commandNames.ask ? "ask" : "analyze",
+          stop,
+        ),
+      );
     case commandNames.memory:
       return answerAtOnce(context, interaction, () =>
         memoryText(context.service.memoryView(address), caller.userId),
@@ -66,6 +74,8 @@ async function answer(
   interaction: ChatInputCommandInteraction,
   caller: DiscordCaller,
   mode: RequestMode,
+  /** Aborted when someone presses the reply's Stop button. */
+  stop: AbortSignal,
 ): Promise<void> {
   const rate = context.rateLimiter.take(caller.userId);
   if (!rate.allowed) return ephemeral(interaction, rateLimitedText(rate.retryAfterSeconds));
@@ -104,7 +114,7 @@ async function answer(
       ...(read ? { context: read } : {}),
     },
     context.timings.deferGraceMs,
-    cancel.signal,
+    AbortSignal.any([cancel.signal, stop]),
   );
   const view = interactionView(context, interaction);
   const first = reply.first;
@@ -129,6 +139,7 @@ async function answer(
       question: prompt,
       editIntervalMs: context.config.editIntervalMs,
       logger: context.logger,
+      whileRunning: stopComponents(eventIdOf("interaction", interaction.id)),
     });
   } finally {
     typing.stop();
@@ -151,9 +162,20 @@ function interactionView(context: HandlerContext, interaction: ChatInputCommandI
   const chain = new ReplyChain<string>(
     {
       post: async (body) =>
-        (await interaction.followUp({ content: body.content, embeds: [...body.embeds] })).id,
+        (
+          await interaction.followUp({
+            content: body.content,
+            embeds: [...body.embeds],
+            components: componentsOf(body),
+          })
+        ).id,
       edit: async (handle, body) => {
-        await interaction.editReply({ message: handle, content: body.content, embeds: [...body.embeds] });
+        await interaction.editReply({
+          message: handle,
+          content: body.content,
+          embeds: [...body.embeds],
+          components: componentsOf(body),
+        });
       },
       remove: (handle) => interaction.deleteReply(handle),
     },
