@@ -41,6 +41,7 @@ function stalledAfterStart(
     exportUser: (user) => real.exportUser(user),
     statusDescription: () => real.statusDescription(),
     claimInterrupted: (platform) => real.claimInterrupted(platform),
+    regenerate: (target, by) => real.regenerate(target, by),
     locateReply: (eventId, locator) => {
       if (notesPlaceholder) real.locateReply(eventId, locator);
     },

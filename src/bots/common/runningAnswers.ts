@@ -22,9 +22,13 @@ export function stoppedNote(byAsker: boolean): string {
 export class RunningAnswers {
   private readonly answers = new Map<string, RunningAnswer>();
 
-  /** Registers an answer asked by `asker`; `end` once it has been shown. */
-  start(id: string, asker: string): { readonly signal: AbortSignal; readonly end: () => void } {
-    const running = { asker, controller: new AbortController() };
+  /** Registers an answer asked by `asker` (that `controller` aborts); `end` once it has been shown. */
+  start(
+    id: string,
+    asker: string,
+    controller = new AbortController(),
+  ): { readonly signal: AbortSignal; readonly end: () => void } {
+    const running = { asker, controller };
     this.answers.set(id, running);
     return {
       signal: running.controller.signal,

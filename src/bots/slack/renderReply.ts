@@ -30,6 +30,8 @@ export async function renderReply(
     readonly mode: RequestMode;
     /** Shown under the reply while it is queued or generating (a Stop button); gone once it ends. */
     readonly whileRunning?: types.ActionsBlock;
+    /** Shown under a finished answer or analysis (a Regenerate button). */
+    readonly whenFinished?: types.ActionsBlock;
   },
 ): Promise<void> {
   view.controls = options.whileRunning ?? null;
@@ -58,7 +60,7 @@ export async function renderReply(
           throttle.show(toMrkdwn(update.text).trim() || thinkingText);
           break;
         case "finished":
-          view.controls = null;
+          view.controls = update.reply.kind === "notice" ? null : (options.whenFinished ?? null);
           await throttle.flush();
           await showReply(view, update.reply);
           return;

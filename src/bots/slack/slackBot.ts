@@ -146,7 +146,7 @@ export class SlackBot implements ChatBot {
     app.event("app_mention", async ({ body }) => this.track(messages.handle(body)));
     app.event("message", async ({ body }) => this.track(messages.handle(body)));
     app.command("/guru", async ({ body, ack, respond }) => this.track(commands.handle(body, ack, respond)));
-    registerAnswerControls(app, runtime);
+    registerAnswerControls(app, runtime, (work) => this.track(work));
     app.error(async (error) => logger.error("Slack event handling failed", { error }));
     try {
       this.stopReceiving = await this.listen(receiver);

@@ -13,6 +13,7 @@ export type SlackConversations = Pick<
   | "claimInterrupted"
   | "locateReply"
   | "lastSeenMessageId"
+  | "regenerate"
 >;
 
 export type UserData = ReturnType<ConversationService["exportUser"]>;

@@ -6,7 +6,7 @@ import type { EditBudget } from "../common/editBudget.js";
 import type { RecentKeys } from "../common/recentKeys.js";
 import type { RunningAnswers } from "../common/runningAnswers.js";
 import type { AccessGate } from "./accessGate.js";
-import { stopControls } from "./answerControls.js";
+import { regenerateControls, stopControls } from "./answerControls.js";
 import { escapeText } from "./mrkdwn.js";
 import { renderReply } from "./renderReply.js";
 import { writeReplyLocator } from "./replyLocator.js";
@@ -60,6 +60,7 @@ export async function answerInSlack(
         editIntervalMs: runtime.config.editIntervalMs,
         mode: request.mode,
         whileRunning: stopControls(request.eventId),
+        whenFinished: regenerateControls(request.address, request.messageId),
       },
     );
   } catch (error) {
