@@ -8,7 +8,7 @@ import { isGuruError } from "../../errors.js";
 import type { RequestMode } from "../../service/conversationRequest.js";
 import { drain } from "../common/drainReply.js";
 import type { DiscordCaller } from "./accessPolicy.js";
-import { stopComponents } from "./answerControls.js";
+import { regenerateComponents, stopComponents } from "./answerControls.js";
 import { addressOf, type DiscordPlace, eventIdOf } from "./discordPlace.js";
 import { failureText, forgetNotAllowedText, helpText, rateLimitedText, refusedText } from "./discordText.js";
 import type { HandlerContext } from "./handlerContext.js";
@@ -140,6 +140,7 @@ async function answer(
       editIntervalMs: context.config.editIntervalMs,
       logger: context.logger,
       whileRunning: stopComponents(eventIdOf("interaction", interaction.id)),
+      whenFinished: regenerateComponents(interaction.id),
     });
   } finally {
     typing.stop();

@@ -7,7 +7,7 @@ import {
 } from "discord.js";
 import { drain } from "../common/drainReply.js";
 import type { DiscordCaller } from "./accessPolicy.js";
-import { stopComponents } from "./answerControls.js";
+import { regenerateComponents, stopComponents } from "./answerControls.js";
 import { addressOf, type DiscordPlace, eventIdOf } from "./discordPlace.js";
 import { rateLimitedText, refusedText } from "./discordText.js";
 import type { HandlerContext } from "./handlerContext.js";
@@ -143,6 +143,7 @@ async function answer(
         editIntervalMs: context.config.editIntervalMs,
         logger: context.logger,
         whileRunning: controls,
+        whenFinished: regenerateComponents(message.id),
       },
     );
   } finally {

@@ -33,6 +33,8 @@ export interface RenderOptions {
   readonly logger: Logger;
   /** Shown under the reply while it is queued or generating (a Stop button); gone once it ends. */
   readonly whileRunning?: MessageBody["components"];
+  /** Shown under a finished answer or analysis (a Regenerate button). */
+  readonly whenFinished?: MessageBody["components"];
 }
 
 /** `bodies` with `controls` under the first. */
@@ -82,7 +84,14 @@ export async function renderReply(
       case "finished":
         running = false;
         await throttle.flush();
-        await showFinal(view, bodiesOf(update.reply, options), options.logger);
+        await showFinal(
+          view,
+          withControls(
+            bodiesOf(update.reply, options),
+            update.reply.kind === "notice" ? undefined : options.whenFinished,
+          ),
+          options.logger,
+        );
         break;
       case "failed":
         running = false;
