@@ -91,6 +91,8 @@ export type Regeneration =
       readonly question: string;
       /** Read to the end: that stores the new reply in place of the old one. */
       readonly updates: AsyncGenerator<ReplyUpdate>;
+      /** For a front that cannot show it after all: gives up the regeneration before reading `updates`. */
+      readonly abandon: () => void;
     };
 
 type Admission =
@@ -237,16 +239,27 @@ export class ConversationService {
       context: undefined,
     };
     const accepted = { question, text: question.text, documents: question.documents, replaces: true };
-    const regenerating = this.regenerating;
+    const release = () => this.regenerating.delete(question.id);
     const updates = this.observed(request, this.answer(request, accepted, handleOptions.signal));
+    let read = false;
     async function* released(): AsyncGenerator<ReplyUpdate> {
+      read = true;
       try {
         yield* updates;
       } finally {
-        regenerating.delete(question.id);
+        release();
       }
     }
-    return { kind: "regenerating", mode, question: question.text, updates: released() };
+    return {
+      kind: "regenerating",
+      mode,
+      question: question.text,
+      updates: released(),
+      // A generator never read never runs its `finally`: the question is let go here instead.
+      abandon: () => {
+        if (!read) release();
+      },
+    };
   }
 
   /** Notes where the reply to the request delivered by `eventId` shows, for a restarted Guru to find. */

@@ -117,9 +117,15 @@ async function regenerate(
   );
   if (outcome.kind === "refused") return privately(interaction, regenerateNotes[outcome.reason]);
   const answerId = `regenerate:${messageId}`;
-  const running = context.running.start(answerId, interaction.user.id, stop);
   try {
     await interaction.deferUpdate();
+  } catch (error) {
+    // Discord no longer takes the press: nothing could show the new answer, so none is made.
+    outcome.abandon();
+    throw error;
+  }
+  const running = context.running.start(answerId, interaction.user.id, stop);
+  try {
     const chain = new ReplyChain<string>(
       {
         post: async (body) =>
