@@ -59,11 +59,24 @@ function slackMessage(message: SlackShown, index: number, names: Readonly<Record
 }
 
 function slackBlock(block: unknown, names: Readonly<Record<string, string>>): string {
-  const shaped = block as { type?: string; text?: { text?: string }; elements?: { text?: string }[] };
+  const shaped = block as {
+    type?: string;
+    text?: { text?: string };
+    elements?: { text?: string | { text?: string } }[];
+  };
   if (shaped.type === "section") return `<section>${mrkdwnToHtml(shaped.text?.text ?? "", names)}</section>`;
   if (shaped.type === "context") {
-    const texts = (shaped.elements ?? []).map((e) => mrkdwnToHtml(e.text ?? "", names));
+    const texts = (shaped.elements ?? []).map((e) =>
+      mrkdwnToHtml(typeof e.text === "string" ? e.text : "", names),
+    );
     return `<section class="context">${texts.join(" ")}</section>`;
+  }
+  // Buttons (Regenerate under an answer): their plain-text labels.
+  if (shaped.type === "actions") {
+    const labels = (shaped.elements ?? []).map((e) =>
+      typeof e.text === "object" ? (e.text.text ?? "") : "",
+    );
+    return `<div class="actions">${labels.map((label) => `<button>${escapeHtml(label)}</button>`).join("")}</div>`;
   }
   return `<section>${escapeHtml(JSON.stringify(block))}</section>`;
 }
@@ -85,6 +98,7 @@ article { display: flex; gap: 8px; padding: 8px 20px; }
 .prose { white-space: pre-wrap; overflow-wrap: anywhere; }
 section { margin: 4px 0 8px; }
 section.context { font-size: 12px; color: #616061; margin-top: -4px; }
+.actions button { font: bold 13px "Liberation Sans", Arial, sans-serif; color: #1d1c1d; background: #fff; border: 1px solid #bbb; border-radius: 4px; padding: 3px 12px; margin: 2px 8px 4px 0; }
 code { font: 12px "Liberation Mono", "DejaVu Sans Mono", monospace; color: #e01e5a; background: #f8f8f8; border: 1px solid #e0e0e0; border-radius: 3px; padding: 1px 3px; }
 pre { font: 12px/1.5 "Liberation Mono", "DejaVu Sans Mono", monospace; background: #f8f8f8; border: 1px solid #e0e0e0; border-radius: 4px; padding: 8px; margin: 4px 0; white-space: pre-wrap; }
 .mention { color: #1264a3; background: #e8f5fa; border-radius: 3px; padding: 0 2px; }

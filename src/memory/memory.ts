@@ -25,6 +25,7 @@ import { PersonaStore, type StoredPersona } from "./personaStore.js";
 import { heartbeatMs, ProcessLease } from "./processLease.js";
 import { type PruneResult, Retention } from "./retention.js";
 import type { StoredAnalysis, StoredMessage } from "./rows.js";
+import { type AnsweredQuestion, ShownReplies } from "./shownReplies.js";
 import { SummaryStore } from "./summaryStore.js";
 import {
   type ConversationMemory,
@@ -43,6 +44,7 @@ export type { OrphanedQuestion, ReplyMode } from "./pendingReplies.js";
 export type { StoredPersona } from "./personaStore.js";
 export type { PruneResult } from "./retention.js";
 export type { MessageStatus, StoredAnalysis, StoredMessage, StoredSummary } from "./rows.js";
+export type { AnsweredQuestion } from "./shownReplies.js";
 export type {
   ConversationMemory,
   ExportedConversation,
@@ -107,6 +109,7 @@ export class Memory {
   private readonly pending: PendingReplies;
   private readonly personas: PersonaStore;
   private readonly heartbeat: NodeJS.Timeout;
+  private readonly shown: ShownReplies;
 
   /** Opens the database (migrating it) and prunes what the retention period has expired. */
   constructor(options: MemoryOptions) {
@@ -137,6 +140,7 @@ export class Memory {
     this.lease = this.guard("register this process", () => new ProcessLease(this.db, this.now));
     this.pending = new PendingReplies(this.db, this.lease);
     this.personas = new PersonaStore(this.db, this.now);
+    this.shown = new ShownReplies(this.db, countTokens);
     this.heartbeat = setInterval(() => this.renewLease(), heartbeatMs);
     this.heartbeat.unref();
     this.pruneExpired();
@@ -192,6 +196,29 @@ export class Memory {
   /** Stores a reply, complete or cut short; null when the question has been forgotten meanwhile. */
   recordReply(input: ReplyInput): StoredMessage | null {
     return this.guard("store the reply", () => this.messages.insertReply(input));
+  }
+
+  /** The question asked at `address` as the platform's message `platformMessageId`, with its reply; null if not kept. */
+  answeredQuestion(address: ConversationAddress, platformMessageId: string): AnsweredQuestion | null {
+    return this.guard("read the conversation", () => {
+      const conversation = this.conversations.find(address);
+      const question = conversation && this.messages.findByPlatformId(conversation, platformMessageId);
+      return question && question.role === "user" ? this.shown.answered(question) : null;
+    });
+  }
+
+  /**
+   * Replaces a question's reply with a regenerated one, and its analysis with the new one's (in one
+   * transaction); false when the question or its reply has been forgotten meanwhile.
+   */
+  replaceReply(input: ReplyInput, analysis?: AnalysisInput): boolean {
+    return this.guard("store the reply", () =>
+      this.db.transaction(() => {
+        if (!this.shown.replace(input)) return false;
+        if (analysis) this.analyses.insert(analysis);
+        return true;
+      })(),
+    );
   }
 
   /** Notes where the reply to the question `eventId` delivered shows, once the front has put it there. */

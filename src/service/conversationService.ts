@@ -83,7 +83,23 @@ interface AcceptedQuestion {
   readonly text: string;
   /** Every file read with this request, as kept (cut to fit): the answer says which were cut. */
   readonly documents: readonly ReadDocument[];
+  /** A regeneration: the new reply replaces the stored one instead of being added. */
+  readonly replaces?: boolean;
 }
+
+/** What a Regenerate press came to: a new reply under way, or why not. */
+export type Regeneration =
+  | { readonly kind: "refused"; readonly reason: "notFound" | "unfinished" | "notAllowed" | "busy" }
+  | {
+      readonly kind: "regenerating";
+      readonly mode: RequestMode;
+      /** The question as asked. */
+      readonly question: string;
+      /** Read to the end: that stores the new reply in place of the old one. */
+      readonly updates: AsyncGenerator<ReplyUpdate>;
+      /** For a front that cannot show it after all: gives up the regeneration before reading `updates`. */
+      readonly abandon: () => void;
+    };
 
 type Admission =
   | { readonly kind: "reply"; readonly update: ReplyUpdate }
@@ -102,6 +118,8 @@ export const helpText =
  */
 export class ConversationService {
   private readonly tokenCounts: TokenCountCache;
+  /** Questions whose reply is being regenerated now: one regeneration at a time each. */
+  private readonly regenerating = new Set<number>();
 
   constructor(private readonly options: ConversationServiceOptions) {
     this.tokenCounts = new TokenCountCache((text) => options.engine.countTokens(text));
@@ -200,6 +218,56 @@ export class ConversationService {
     }
   }
 
+  /**
+   * A new reply to the question asked at `address` as the platform's message `messageId`, with the
+   * same context (the history before it), to be shown in place of the old one and stored in its
+   * place. Only a finished reply, only for its asker or an admin, one regeneration at a time.
+   */
+  regenerate(
+    target: { readonly address: ConversationAddress; readonly messageId: string },
+    by: { readonly requester: string; readonly isAdmin: boolean },
+    handleOptions: HandleOptions = {},
+  ): Regeneration {
+    const answered = this.options.memory.answeredQuestion(target.address, target.messageId);
+    if (!answered) return { kind: "refused", reason: "notFound" };
+    const { question, reply, mode } = answered;
+    if (reply?.status !== "complete") return { kind: "refused", reason: "unfinished" };
+    if (question.author !== by.requester && !by.isAdmin) return { kind: "refused", reason: "notAllowed" };
+    if (this.regenerating.has(question.id)) return { kind: "refused", reason: "busy" };
+    this.regenerating.add(question.id);
+    const request: ParsedConversationRequest = {
+      address: target.address,
+      author: question.author,
+      text: question.text,
+      messageId: target.messageId,
+      eventId: `regenerate:${question.id}`,
+      mode,
+      context: undefined,
+    };
+    const accepted = { question, text: question.text, documents: question.documents, replaces: true };
+    const release = () => this.regenerating.delete(question.id);
+    const updates = this.observed(request, this.answer(request, accepted, handleOptions.signal));
+    let read = false;
+    async function* released(): AsyncGenerator<ReplyUpdate> {
+      read = true;
+      try {
+        yield* updates;
+      } finally {
+        release();
+      }
+    }
+    return {
+      kind: "regenerating",
+      mode,
+      question: question.text,
+      updates: released(),
+      // A generator never read never runs its `finally`: the question is let go here instead.
+      abandon: () => {
+        if (!read) release();
+      },
+    };
+  }
+
   /** Notes where the reply to the request delivered by `eventId` shows, for a restarted Guru to find. */
   locateReply(eventId: string, locator: string): void {
     try {
@@ -222,7 +290,7 @@ export class ConversationService {
 
   private async *answer(
     request: ParsedConversationRequest,
-    { question, text, documents }: AcceptedQuestion,
+    { question, text, documents, replaces = false }: AcceptedQuestion,
     signal: AbortSignal | undefined,
   ): AsyncGenerator<ReplyUpdate> {
     let partial = "";
@@ -254,18 +322,23 @@ export class ConversationService {
       }
       if (!result)
         throw new GuruError("GENERATION_FAILED", "The model stopped without an answer. Please try again.");
-      const reply = this.store(request, question, result, notes);
+      const reply = this.store(request, question, result, notes, replaces);
       settled = true;
       yield { type: "finished", reply };
     } catch (error) {
       const guruError = toGuruError(error, this.options.logger);
-      this.storeCutShort(question, partial, guruError);
+      this.storeCutShort(question, partial, guruError, replaces);
       settled = true;
       yield failure(guruError, request.mode === "ask" ? partial : "");
     } finally {
       // The reader stopped listening (the adapter gave up): keep what there was, marked.
       if (!settled)
-        this.storeCutShort(question, partial, new GuruError("CANCELLED", "The request was cancelled."));
+        this.storeCutShort(
+          question,
+          partial,
+          new GuruError("CANCELLED", "The request was cancelled."),
+          replaces,
+        );
     }
   }
 
@@ -470,25 +543,32 @@ export class ConversationService {
     question: StoredMessage,
     result: GenerationResult,
     notes: readonly string[],
+    replaces: boolean,
   ): Reply {
     const { memory } = this.options;
     if (request.mode === "ask") {
       const markdown = result.text.trim();
-      memory.recordReply({ inReplyTo: question.id, author: "guru", text: markdown, status: "complete" });
+      const reply = { inReplyTo: question.id, author: "guru", text: markdown, status: "complete" } as const;
+      if (replaces) memory.replaceReply(reply);
+      else memory.recordReply(reply);
       return { kind: "answer", markdown: withReadNotes(markdown, notes), usage: result.usage };
     }
     const { analysis, markdown, digest, searchText } = analysisFromGeneration(result);
-    memory.transaction(() => {
-      memory.recordReply({ inReplyTo: question.id, author: "guru", text: markdown, status: "complete" });
-      memory.recordAnalysis({
-        answeredMessageId: question.id,
-        schemaVersion: analysis.schemaVersion,
-        json: JSON.stringify(analysis),
-        confidence: analysis.confidence.overall,
-        summary: digest,
-        searchText,
+    const reply = { inReplyTo: question.id, author: "guru", text: markdown, status: "complete" } as const;
+    const stored = {
+      answeredMessageId: question.id,
+      schemaVersion: analysis.schemaVersion,
+      json: JSON.stringify(analysis),
+      confidence: analysis.confidence.overall,
+      summary: digest,
+      searchText,
+    };
+    if (replaces) memory.replaceReply(reply, stored);
+    else
+      memory.transaction(() => {
+        memory.recordReply(reply);
+        memory.recordAnalysis(stored);
       });
-    });
     return {
       kind: "analysis",
       markdown: withReadNotes(markdown, notes),
@@ -498,16 +578,19 @@ export class ConversationService {
     };
   }
 
-  private storeCutShort(question: StoredMessage, partial: string, error: GuruError): void {
+  /** Keeps what there was of a reply, marked; a regeneration's replaces the old one, as it is what shows. */
+  private storeCutShort(question: StoredMessage, partial: string, error: GuruError, replaces = false): void {
     const interrupted = ["CANCELLED", "TIMEOUT", "SHUTTING_DOWN", "RESTARTED"].includes(error.code);
+    const reply = {
+      inReplyTo: question.id,
+      author: "guru",
+      text: partial,
+      status: interrupted ? "interrupted" : "failed",
+      reason: error.code,
+    } as const;
     try {
-      this.options.memory.recordReply({
-        inReplyTo: question.id,
-        author: "guru",
-        text: partial,
-        status: interrupted ? "interrupted" : "failed",
-        reason: error.code,
-      });
+      if (replaces) this.options.memory.replaceReply(reply);
+      else this.options.memory.recordReply(reply);
     } catch (storeError) {
       this.options.logger.error("could not store a cut-short reply", { error: storeError });
     }

@@ -1,13 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { createDiscordBot } from "../../src/bots/discord/discordBot.js";
+import { messageCommands } from "../../src/bots/discord/messageCommand.js";
+import { slashCommands } from "../../src/bots/discord/slashCommands.js";
 import { configSchema } from "../../src/config/configSchema.js";
 import { isGuruError } from "../../src/errors.js";
 import { silentLogger } from "../../src/log/logger.js";
 import { DiscordRig, waitFor } from "./discordRig.js";
 import { callsFor, contentOf } from "./interactionRequests.js";
 import { ScriptedEngine } from "./scriptedEngine.js";
-
-const commandCount = 8;
 
 describe("the bot's lifecycle", () => {
   const engine = new ScriptedEngine({ chunkChars: 10, delayMs: 5 });
@@ -17,7 +17,10 @@ describe("the bot's lifecycle", () => {
       discord: (world) => ({ registerCommandsAtStart: true, guildIds: [world.guildId] }),
     });
     try {
-      expect(rig.fake.world.registeredCommands.get(rig.fake.world.guildId)).toHaveLength(commandCount);
+      const registered = rig.fake.world.registeredCommands.get(rig.fake.world.guildId) as { name: string }[];
+      expect(registered.map((command) => command.name).sort()).toEqual(
+        [...slashCommands(), ...messageCommands()].map((command) => command.name).sort(),
+      );
     } finally {
       await rig.close();
     }

@@ -44,6 +44,7 @@ function stalledAfterStart(
     setPersona: (address, text, changedBy) => real.setPersona(address, text, changedBy),
     resetPersona: (address) => real.resetPersona(address),
     claimInterrupted: (platform) => real.claimInterrupted(platform),
+    regenerate: (target, by) => real.regenerate(target, by),
     locateReply: (eventId, locator) => {
       if (notesPlaceholder) real.locateReply(eventId, locator);
     },

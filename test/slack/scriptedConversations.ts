@@ -50,6 +50,10 @@ export class ScriptedConversations implements SlackConversations {
     return null;
   }
 
+  regenerate(): never {
+    throw new Error("not scripted");
+  }
+
   forgetConversation(): never {
     throw new Error("not scripted");
   }

@@ -8,7 +8,9 @@ import { createLogger } from "../../src/log/logger.js";
 import { createRedactor } from "../../src/log/redactor.js";
 import { type EventCallback, slashCommand } from "../support/fakeSlack/events.js";
 import { type FakeSlack, startFakeSlack } from "../support/fakeSlack/fakeSlack.js";
-import { postSigned } from "../support/fakeSlack/signer.js";
+import { buttonPress } from "../support/fakeSlack/interactions.js";
+import { postSigned, type SignedPost } from "../support/fakeSlack/signer.js";
+import type { SlackMessage } from "../support/fakeSlack/webApi.js";
 import { workspace } from "../support/fakeSlack/workspace.js";
 
 export type Transport = "socket" | "http";
@@ -48,11 +50,26 @@ export interface SlackRig {
   command(options: { user: string; channel: string; text: string }): Promise<CommandReply>;
   /** Delivers an interactive payload (a shortcut or a button press) as the transport does. */
   interact(payload: unknown): Promise<Delivery>;
+  /**
+   * `user` presses the button `actionId` on `message`: an `interactive` envelope, or a signed,
+   * form-encoded `payload=` (HTTP; `signing` forges or ages the request). Resolves with Slack's view
+   * of the delivery: the HTTP status (200 over Socket Mode once acknowledged).
+   */
+  press(options: PressOptions): Promise<Delivery & { readonly status: number }>;
   /** Delivers and waits until every reply it caused has been shown. */
   settle(body: EventCallback, options?: { retry?: number }): Promise<Delivery>;
   /** Stops the bot and starts a new one on `service` (a restarted Guru), against the same Slack. */
   restart(service: SlackConversations): Promise<void>;
   close(): Promise<void>;
+}
+
+export interface PressOptions {
+  readonly user: string;
+  readonly message: SlackMessage;
+  readonly actionId: string;
+  /** A redelivery: the first press's trigger id. */
+  readonly triggerId?: string;
+  readonly signing?: Pick<SignedPost, "timestampSeconds" | "signature">;
 }
 
 export async function openSlackRig(
@@ -113,6 +130,21 @@ export async function openSlackRig(
     if (response.status !== 200) throw new Error(`the app answered an event with HTTP ${response.status}`);
     return { ackMs: response.ms };
   };
+  /** An interactive payload as the transport delivers it, with the HTTP status (200 over Socket Mode). */
+  const deliverInteractive = async (
+    payload: unknown,
+    signing: PressOptions["signing"] = {},
+  ): Promise<Delivery & { readonly status: number }> => {
+    if (transport === "socket")
+      return { ackMs: (await slack.socket.send("interactive", payload)).ms, status: 200 };
+    const response = await postSigned(endpoint(), {
+      body: stringify({ payload: JSON.stringify(payload) }),
+      contentType: "application/x-www-form-urlencoded",
+      secret: workspace.signingSecret,
+      ...signing,
+    });
+    return { ackMs: response.ms, status: response.status };
+  };
 
   return {
     slack,
@@ -142,16 +174,14 @@ export async function openSlackRig(
       return { ackMs: response.ms, text: ephemeralText(reply), blocks: ephemeralBlocks(reply) };
     },
     interact: async (payload) => {
-      if (transport === "socket") return { ackMs: (await slack.socket.send("interactive", payload)).ms };
-      const response = await postSigned(endpoint(), {
-        body: stringify({ payload: JSON.stringify(payload) }),
-        contentType: "application/x-www-form-urlencoded",
-        secret: workspace.signingSecret,
-      });
-      if (response.status !== 200)
-        throw new Error(`the app answered an interaction with HTTP ${response.status}`);
-      return { ackMs: response.ms };
+      const delivery = await deliverInteractive(payload);
+      if (delivery.status !== 200) {
+        throw new Error(`the app answered an interaction with HTTP ${delivery.status}`);
+      }
+      return { ackMs: delivery.ackMs };
     },
+    press: ({ signing, ...options }) =>
+      deliverInteractive(buttonPress({ ...options, responseUrl: slack.responseUrl }), signing),
     restart: async (next) => {
       await bot.stop();
       bot = await startBot(next);

@@ -62,3 +62,15 @@ export function storedQuestions(databasePath: string): string[] {
     db.close();
   }
 }
+
+/** Guru's replies stored in the database at `databasePath`, oldest first. */
+export function storedReplies(databasePath: string): StoredReply[] {
+  const db = new Database(databasePath, { readonly: true, fileMustExist: true });
+  try {
+    return db
+      .prepare("SELECT text, status, status_reason FROM messages WHERE role = 'assistant' ORDER BY id")
+      .all() as StoredReply[];
+  } finally {
+    db.close();
+  }
+}

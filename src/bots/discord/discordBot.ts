@@ -6,8 +6,10 @@ import type { BotContext, ChatBot, ChatBotFactory, FrontConfigured } from "../ch
 import { sweepInterrupted } from "../common/interruptedSweep.js";
 import { platformUnreachable, unreachableReason } from "../common/platformUnreachable.js";
 import { RecentKeys } from "../common/recentKeys.js";
+import { RunningAnswers } from "../common/runningAnswers.js";
 import { UserRateLimiter } from "../common/userRateLimiter.js";
 import { AccessPolicy } from "./accessPolicy.js";
+import { handleAnswerControl } from "./answerControls.js";
 import { checkClientId, describeRegistration, inviteUrl, putCommands } from "./commandRegistration.js";
 import { ConversationReader, type ConversationReadSettings, fileOriginsFor } from "./conversationReader.js";
 import { type DiscordApplication, discordEndpoint, fetchApplication } from "./discordApplication.js";
@@ -57,6 +59,7 @@ export class DiscordBot implements ChatBot {
       access: new AccessPolicy(config),
       rateLimiter: new UserRateLimiter(config.rateLimit),
       recent: new RecentKeys(),
+      running: new RunningAnswers(),
       timings,
     };
   }
@@ -77,7 +80,11 @@ export class DiscordBot implements ChatBot {
     const client = createDiscordClient(config.apiUrl, application.messageContent);
     this.client = client;
     client.on(Events.InteractionCreate, (interaction) =>
-      this.track(() => handleInteraction(handlers, interaction)),
+      this.track(() =>
+        interaction.isButton()
+          ? handleAnswerControl(handlers, interaction)
+          : handleInteraction(handlers, interaction),
+      ),
     );
     registerMessageCommand(client, handlers, (handle) => this.track(handle));
     client.on(Events.MessageCreate, (message) => {

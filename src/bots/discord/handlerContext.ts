@@ -2,6 +2,7 @@ import type { DiscordConfig } from "../../config/configSchema.js";
 import type { Logger } from "../../log/logger.js";
 import type { ConversationService } from "../../service/conversationService.js";
 import type { RecentKeys } from "../common/recentKeys.js";
+import type { RunningAnswers } from "../common/runningAnswers.js";
 import type { UserRateLimiter } from "../common/userRateLimiter.js";
 import type { AccessPolicy } from "./accessPolicy.js";
 import type { ConversationReader } from "./conversationReader.js";
@@ -28,4 +29,6 @@ export interface HandlerContext {
   readonly timings: DiscordTimings;
   /** Reads reply chains, threads and files around a question. */
   readonly reader: ConversationReader;
+  /** The answers under way, for their Stop buttons. */
+  readonly running: RunningAnswers;
 }

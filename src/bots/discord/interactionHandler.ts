@@ -9,13 +9,14 @@ import { isGuruError } from "../../errors.js";
 import type { RequestContext, RequestMode } from "../../service/conversationRequest.js";
 import { drain } from "../common/drainReply.js";
 import type { DiscordCaller } from "./accessPolicy.js";
+import { regenerateComponents, stopComponents } from "./answerControls.js";
 import { addressOf, type DiscordPlace, eventIdOf } from "./discordPlace.js";
 import { failureText, forgetNotAllowedText, helpText, rateLimitedText, refusedText } from "./discordText.js";
 import type { HandlerContext } from "./handlerContext.js";
 import { exportFile, forgetMeText, forgetText, statusText, type UserExportFile } from "./localCommands.js";
 import { memoryText } from "./memoryText.js";
 import { personaReply } from "./personaCommand.js";
-import { ReplyChain } from "./replyChain.js";
+import { componentsOf, ReplyChain } from "./replyChain.js";
 import { interactionTokenLifetimeMs, writeReplyLocator } from "./replyLocator.js";
 import { type ReplyView, renderReply } from "./replyRenderer.js";
 import { commandNames, promptOption } from "./slashCommands.js";
@@ -103,13 +104,29 @@ function promptSubject(
   };
 }
 
-/** A model reply to a command, streamed into the interaction's response; refusals go to the caller alone. */
-export async function answerInteraction(
+/**
+ * A model reply to a command, streamed into the interaction's response; refusals go to the caller
+ * alone. Its Stop button (asker or admin) cancels it while it is queued or written.
+ */
+export function answerInteraction(
   context: HandlerContext,
   interaction: CommandInteraction,
   caller: DiscordCaller,
   mode: RequestMode,
   subject: InteractionSubject,
+): Promise<void> {
+  return context.running.run(eventIdOf("interaction", interaction.id), caller.userId, (stop) =>
+    answerRunning(context, interaction, caller, mode, subject, stop),
+  );
+}
+
+async function answerRunning(
+  context: HandlerContext,
+  interaction: CommandInteraction,
+  caller: DiscordCaller,
+  mode: RequestMode,
+  subject: InteractionSubject,
+  stop: AbortSignal,
 ): Promise<void> {
   const rate = context.rateLimiter.take(caller.userId);
   if (!rate.allowed) return ephemeral(interaction, rateLimitedText(rate.retryAfterSeconds));
@@ -140,7 +157,7 @@ export async function answerInteraction(
       ...(read ? { context: read } : {}),
     },
     context.timings.deferGraceMs,
-    cancel.signal,
+    AbortSignal.any([cancel.signal, stop]),
   );
   const view = interactionView(context, interaction);
   const first = reply.first;
@@ -165,6 +182,8 @@ export async function answerInteraction(
       question: prompt,
       editIntervalMs: context.config.editIntervalMs,
       logger: context.logger,
+      whileRunning: stopComponents(eventIdOf("interaction", interaction.id)),
+      whenFinished: regenerateComponents(interaction.id),
     });
   } finally {
     typing.stop();
@@ -187,9 +206,20 @@ function interactionView(context: HandlerContext, interaction: CommandInteractio
   const chain = new ReplyChain<string>(
     {
       post: async (body) =>
-        (await interaction.followUp({ content: body.content, embeds: [...body.embeds] })).id,
+        (
+          await interaction.followUp({
+            content: body.content,
+            embeds: [...body.embeds],
+            components: componentsOf(body),
+          })
+        ).id,
       edit: async (handle, body) => {
-        await interaction.editReply({ message: handle, content: body.content, embeds: [...body.embeds] });
+        await interaction.editReply({
+          message: handle,
+          content: body.content,
+          embeds: [...body.embeds],
+          components: componentsOf(body),
+        });
       },
       remove: (handle) => interaction.deleteReply(handle),
     },

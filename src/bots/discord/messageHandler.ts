@@ -7,12 +7,13 @@ import {
 } from "discord.js";
 import { drain } from "../common/drainReply.js";
 import type { DiscordCaller } from "./accessPolicy.js";
+import { regenerateComponents, stopComponents } from "./answerControls.js";
 import { addressOf, type DiscordPlace, eventIdOf } from "./discordPlace.js";
 import { rateLimitedText, refusedText } from "./discordText.js";
 import type { HandlerContext } from "./handlerContext.js";
-import { type MessageBody, ReplyChain } from "./replyChain.js";
+import { componentsOf, type MessageBody, ReplyChain } from "./replyChain.js";
 import { writeReplyLocator } from "./replyLocator.js";
-import { placeholderFor, renderReply } from "./replyRenderer.js";
+import { placeholderFor, renderReply, withControls } from "./replyRenderer.js";
 import { startReply } from "./startedReply.js";
 import { keepTyping } from "./typingIndicator.js";
 
@@ -44,7 +45,9 @@ export async function handleMessage(
     context.config.openThreads &&
     mentioned &&
     (channel.type === ChannelType.GuildText || channel.type === ChannelType.GuildAnnouncement);
-  return answer(context, message, { caller, botUserId, text, opensThread });
+  return context.running.run(eventIdOf("message", message.id), caller.userId, (stop) =>
+    answer(context, message, { caller, botUserId, text, opensThread }, stop),
+  );
 }
 
 interface Question {
@@ -55,7 +58,13 @@ interface Question {
   readonly opensThread: boolean;
 }
 
-async function answer(context: HandlerContext, message: Message, question: Question): Promise<void> {
+/** `stop`: aborted when someone presses the reply's Stop button. */
+async function answer(
+  context: HandlerContext,
+  message: Message,
+  question: Question,
+  stop: AbortSignal,
+): Promise<void> {
   const { caller, text, opensThread } = question;
   // A thread opened on a message takes the message's id, so its address is known before it exists.
   const place: DiscordPlace = opensThread
@@ -90,7 +99,7 @@ async function answer(context: HandlerContext, message: Message, question: Quest
       context: read,
     },
     context.timings.deferGraceMs,
-    cancel.signal,
+    AbortSignal.any([cancel.signal, stop]),
   );
   const first = reply.first;
   if (first?.type === "duplicate") return drain(reply.updates);
@@ -111,7 +120,8 @@ async function answer(context: HandlerContext, message: Message, question: Quest
   );
   // An answer already there (help for an empty mention, a refusal) needs no placeholder and no typing.
   const answersNow = first?.type === "finished" || first?.type === "failed";
-  if (!answersNow && !(await chain.show([placeholderFor(first, "ask")]))) {
+  const controls = stopComponents(eventId);
+  if (!answersNow && !(await chain.show(withControls([placeholderFor(first, "ask")], controls)))) {
     cancel.abort();
     return drain(reply.updates);
   }
@@ -127,7 +137,14 @@ async function answer(context: HandlerContext, message: Message, question: Quest
           await chain.show([{ content: failure, embeds: [] }]);
         },
       },
-      { mode: "ask", question: text, editIntervalMs: context.config.editIntervalMs, logger: context.logger },
+      {
+        mode: "ask",
+        question: text,
+        editIntervalMs: context.config.editIntervalMs,
+        logger: context.logger,
+        whileRunning: controls,
+        whenFinished: regenerateComponents(message.id),
+      },
     );
   } finally {
     typing?.stop();
@@ -139,7 +156,7 @@ function messageTarget(question: Message, channel: SendableChannels, onFirstPost
   let replied = false;
   return {
     post: async (body: MessageBody): Promise<Message> => {
-      const options = { content: body.content, embeds: [...body.embeds] };
+      const options = { content: body.content, embeds: [...body.embeds], components: componentsOf(body) };
       const sent =
         replied || channel.id !== question.channelId
           ? await channel.send(options)
@@ -149,7 +166,7 @@ function messageTarget(question: Message, channel: SendableChannels, onFirstPost
       return sent;
     },
     edit: async (sent: Message, body: MessageBody): Promise<void> => {
-      await sent.edit({ content: body.content, embeds: [...body.embeds] });
+      await sent.edit({ content: body.content, embeds: [...body.embeds], components: componentsOf(body) });
     },
     remove: async (sent: Message): Promise<void> => {
       await sent.delete();

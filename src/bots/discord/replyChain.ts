@@ -1,10 +1,17 @@
-import type { APIEmbed } from "discord.js";
+import type { APIActionRowComponent, APIButtonComponent, APIEmbed } from "discord.js";
 import type { Logger } from "../../log/logger.js";
 
 /** One Discord message's worth of reply. */
 export interface MessageBody {
   readonly content: string;
   readonly embeds: readonly APIEmbed[];
+  /** Buttons under it (Stop while the reply runs); absent: none, and an edit removes any. */
+  readonly components?: readonly APIActionRowComponent<APIButtonComponent>[];
+}
+
+/** A body's buttons as sent: always a list, so an edit without buttons removes those shown. */
+export function componentsOf(body: MessageBody): APIActionRowComponent<APIButtonComponent>[] {
+  return [...(body.components ?? [])];
 }
 
 /** How a reply's messages are made on one surface: an interaction's webhook, or a channel. */

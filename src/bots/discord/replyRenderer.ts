@@ -31,6 +31,18 @@ export interface RenderOptions {
   readonly question: string;
   readonly editIntervalMs: number;
   readonly logger: Logger;
+  /** Shown under the reply while it is queued or generating (a Stop button); gone once it ends. */
+  readonly whileRunning?: MessageBody["components"];
+  /** Shown under a finished answer or analysis (a Regenerate button). */
+  readonly whenFinished?: MessageBody["components"];
+}
+
+/** `bodies` with `controls` under the first. */
+export function withControls(
+  bodies: readonly MessageBody[],
+  controls: MessageBody["components"],
+): MessageBody[] {
+  return bodies.map((body, index) => (index === 0 && controls ? { ...body, components: controls } : body));
 }
 
 /** What a reply's placeholder says before any text has streamed. */
@@ -50,8 +62,9 @@ export async function renderReply(
   view: ReplyView,
   options: RenderOptions,
 ): Promise<void> {
+  let running = true;
   const throttle = new EditThrottle(options.editIntervalMs, async (text) => {
-    await view.show(textBodies(text));
+    await view.show(withControls(textBodies(text), running ? options.whileRunning : undefined));
   });
   // The placeholder already says "thinking" unless it showed something to wait for.
   let waited = false;
@@ -69,10 +82,19 @@ export async function renderReply(
         if (update.text.trim()) throttle.show(update.text);
         break;
       case "finished":
+        running = false;
         await throttle.flush();
-        await showFinal(view, bodiesOf(update.reply, options), options.logger);
+        await showFinal(
+          view,
+          withControls(
+            bodiesOf(update.reply, options),
+            update.reply.kind === "notice" ? undefined : options.whenFinished,
+          ),
+          options.logger,
+        );
         break;
       case "failed":
+        running = false;
         await throttle.flush();
         if (update.partialText.trim()) {
           await showFinal(

@@ -1,3 +1,4 @@
+import type { types } from "@slack/bolt";
 import type { RequestMode } from "../../service/conversationRequest.js";
 import type { Reply, ReplyUpdate } from "../../service/replyUpdate.js";
 import { EditThrottle } from "../common/editThrottle.js";
@@ -13,6 +14,15 @@ export function queuedText(position: number): string {
   return `:hourglass_flowing_sand: queued — position ${position}`;
 }
 
+export interface RenderOptions {
+  readonly editIntervalMs: number;
+  readonly mode: RequestMode;
+  /** Shown under the reply while it is queued or generating (a Stop button); gone once it ends. */
+  readonly whileRunning?: types.ActionsBlock;
+  /** Shown under a finished answer or analysis (a Regenerate button). */
+  readonly whenFinished?: types.ActionsBlock;
+}
+
 /**
  * Shows a reply stream in Slack: the placeholder at the first update (summarizing a long history,
  * the queue position, then "thinking…"), edits as the text grows — never more often than
@@ -24,8 +34,9 @@ export function queuedText(position: number): string {
 export async function renderReply(
   updates: AsyncIterable<ReplyUpdate>,
   view: ReplyView,
-  options: { readonly editIntervalMs: number; readonly mode: RequestMode },
+  options: RenderOptions,
 ): Promise<void> {
+  view.controls = options.whileRunning ?? null;
   const throttle = new EditThrottle(
     options.editIntervalMs,
     (text) => view.showText(text, "interim"),
@@ -51,10 +62,12 @@ export async function renderReply(
           throttle.show(toMrkdwn(update.text).trim() || thinkingText);
           break;
         case "finished":
+          view.controls = update.reply.kind === "notice" ? null : (options.whenFinished ?? null);
           await throttle.flush();
           await showReply(view, update.reply);
           return;
         case "failed": {
+          view.controls = null;
           await throttle.flush();
           const notice = `:warning: ${escapeText(update.message)}`;
           const partial = toMrkdwn(update.partialText).trim();
@@ -65,6 +78,7 @@ export async function renderReply(
     }
   } finally {
     await throttle.flush();
+    view.controls = null;
   }
 }
 

@@ -48,6 +48,8 @@ export class ReplyView {
   private refusedWith: string | null = null;
   /** Edits already granted by `waitEditTurn`, not yet made. */
   private granted = 0;
+  /** Buttons shown under the first message (Stop while the reply runs); none when null. */
+  controls: types.ActionsBlock | null = null;
 
   constructor(
     private readonly api: SlackWebApi,
@@ -110,7 +112,8 @@ export class ReplyView {
   private async show(parts: readonly MessageContent[], priority: EditPriority): Promise<void> {
     if (this.unreachable || parts.length === 0) return this.returnGranted();
     try {
-      for (const [index, part] of parts.entries()) {
+      for (const [index, bare] of parts.entries()) {
+        const part = index === 0 ? withControls(bare, this.controls) : bare;
         const message = this.shown[index];
         if (!message) {
           if (this.shown.length === 0) await this.options.after;
@@ -152,5 +155,20 @@ export class ReplyView {
 }
 
 function sameContent(a: MessageContent, b: MessageContent): boolean {
-  return a.text === b.text && a.blocks === undefined && b.blocks === undefined;
+  return a.text === b.text && JSON.stringify(a.blocks) === JSON.stringify(b.blocks);
+}
+
+/** Section blocks hold at most 3,000 characters of text each. */
+const sectionLimit = 3000;
+
+/** The message with `controls` under it: its text moves into section blocks, which show instead. */
+function withControls(content: MessageContent, controls: types.ActionsBlock | null): MessageContent {
+  if (!controls) return content;
+  const blocks: types.KnownBlock[] =
+    content.blocks ??
+    splitMarkdown(content.text, sectionLimit).map((text) => ({
+      type: "section",
+      text: { type: "mrkdwn", text },
+    }));
+  return { text: content.text, blocks: [...blocks, controls] };
 }

@@ -12,7 +12,9 @@ import { sweepInterrupted } from "../common/interruptedSweep.js";
 import { listeningUrl } from "../common/listeningUrl.js";
 import { platformUnreachable, unreachableReason } from "../common/platformUnreachable.js";
 import { RecentKeys } from "../common/recentKeys.js";
+import { RunningAnswers } from "../common/runningAnswers.js";
 import { AccessGate } from "./accessGate.js";
+import { registerAnswerControls } from "./answerControls.js";
 import { registerAssistantSurfaces } from "./assistantSurfaces.js";
 import { AssistantThreads } from "./assistantThreads.js";
 import { boltLevel, boltLogger } from "./boltLogger.js";
@@ -130,6 +132,7 @@ export class SlackBot implements ChatBot {
       files: slackFileAccess(config.slack.apiUrl, botToken, config.attachments),
       streaming: new StreamingSupport(),
       assistantThreads: new AssistantThreads(api),
+      running: new RunningAnswers(),
     };
     const receiver = createReceiver(mode, this.options, bolt);
     const app = new App({
@@ -151,6 +154,7 @@ export class SlackBot implements ChatBot {
     registerAssistantSurfaces(app, runtime, messages, (work) => this.track(work));
     app.command("/guru", async ({ body, ack, respond }) => this.track(commands.handle(body, ack, respond)));
     registerMessageShortcut(app, runtime, (work) => this.track(work));
+    registerAnswerControls(app, runtime, (work) => this.track(work));
     app.error(async (error) => logger.error("Slack event handling failed", { error }));
     try {
       this.stopReceiving = await this.listen(receiver);

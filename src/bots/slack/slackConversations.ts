@@ -16,6 +16,7 @@ export type SlackConversations = Pick<
   | "persona"
   | "setPersona"
   | "resetPersona"
+  | "regenerate"
 >;
 
 export type UserData = ReturnType<ConversationService["exportUser"]>;

@@ -4,7 +4,9 @@ import type { ConversationRequest } from "../../service/conversationRequest.js";
 import type { AttachmentReadOptions } from "../common/attachments/readAttachments.js";
 import type { EditBudget } from "../common/editBudget.js";
 import type { RecentKeys } from "../common/recentKeys.js";
+import type { RunningAnswers } from "../common/runningAnswers.js";
 import type { AccessGate } from "./accessGate.js";
+import { regenerateControls, stopControls } from "./answerControls.js";
 import type { AssistantThreads } from "./assistantThreads.js";
 import { escapeText } from "./mrkdwn.js";
 import { renderReply } from "./renderReply.js";
@@ -36,6 +38,8 @@ export interface SlackRuntime {
   readonly streaming: StreamingSupport;
   /** The assistant pane's threads, whose replies also show on the pane's status line. */
   readonly assistantThreads: AssistantThreads;
+  /** The answers under way, for their Stop buttons. */
+  readonly running: RunningAnswers;
 }
 
 /**
@@ -57,11 +61,17 @@ export async function answerInSlack(
     onPosted: (ts) => runtime.service.locateReply(request.eventId, writeReplyLocator(place, { ts })),
   });
   const replyLocator = writeReplyLocator(place, { marker });
+  const running = runtime.running.start(request.eventId, request.author);
   const updates = runtime.assistantThreads.withStatus(
     place,
-    runtime.service.handle({ ...request, replyLocator }),
+    runtime.service.handle({ ...request, replyLocator }, { signal: running.signal }),
   );
-  const options = { editIntervalMs: runtime.config.editIntervalMs, mode: request.mode };
+  const options = {
+    editIntervalMs: runtime.config.editIntervalMs,
+    mode: request.mode,
+    whileRunning: stopControls(request.eventId),
+    whenFinished: regenerateControls(request.address, request.messageId),
+  };
   try {
     // Analyses end in Block Kit, and a stream needs a thread: those are shown by editing.
     if (request.mode === "ask" && place.threadTs !== undefined && runtime.streaming.worthTrying) {
@@ -81,6 +91,7 @@ export async function answerInSlack(
     runtime.logger.error("could not answer a Slack message", { error });
     await view.showText(`:warning: ${escapeText("Something went wrong while answering. Please try again.")}`);
   } finally {
+    running.end();
     turn.done();
   }
   return view.refusal;

@@ -1,8 +1,7 @@
-import type { RequestMode } from "../../service/conversationRequest.js";
 import type { Reply, ReplyUpdate } from "../../service/replyUpdate.js";
 import { EditThrottle } from "../common/editThrottle.js";
 import { inertMarkdown } from "./inertMarkdown.js";
-import { renderReply } from "./renderReply.js";
+import { type RenderOptions, renderReply } from "./renderReply.js";
 import type { ReplyView } from "./replyView.js";
 import type { SlackRuntime } from "./slackRuntime.js";
 import { SlackCallError, type SlackWebApi } from "./slackWebApi.js";
@@ -18,9 +17,11 @@ export interface StreamTarget {
   readonly recipientTeam: string;
 }
 
-export interface StreamedReplyOptions {
-  readonly editIntervalMs: number;
-  readonly mode: RequestMode;
+/**
+ * Stop shows on the placeholder until the stream starts; a streamed message carries no buttons
+ * (Regenerate stays with edited replies).
+ */
+export interface StreamedReplyOptions extends RenderOptions {
   /** What must have been shown before the stream starts (earlier replies in the thread). */
   readonly after?: Promise<void>;
   /** Called with the streamed message's ts once Slack has started it. */

@@ -43,6 +43,8 @@ export interface InteractionState {
   acknowledged: boolean;
   originalMessageId: string | null;
   readonly messageIds: string[];
+  /** A button press: the message the button is on, which callbacks 6 and 7 update. */
+  readonly componentMessageId?: string;
 }
 
 /** Everything the fake Discord knows: one application, one guild with people in it, their DMs. */

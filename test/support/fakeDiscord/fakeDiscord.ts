@@ -11,6 +11,7 @@ import {
   MessageReferenceType,
   MessageType,
 } from "discord.js";
+import { buttonPress } from "./componentPress.js";
 import { DiscordWorld, type FakeFile, type StoredMessage } from "./discordWorld.js";
 import { FakeGateway } from "./fakeGateway.js";
 import { readBody } from "./httpBodies.js";
@@ -217,6 +218,57 @@ export class FakeDiscord {
       acknowledged: false,
       originalMessageId: null,
       messageIds: [],
+    });
+    const sent = { t: GatewayDispatchEvents.InteractionCreate, d: payload, intent: null, at };
+    return { ...sent, seq: this.redeliver(sent), id, token };
+  }
+
+  /**
+   * `user` presses the button `customId` on the bot's message `messageId`: a MESSAGE_COMPONENT
+   * interaction. `again` redelivers an earlier press (same interaction id and token).
+   */
+  pressButton(options: {
+    readonly messageId: string;
+    readonly customId: string;
+    readonly user?: APIUser;
+    readonly again?: SentInteraction;
+  }): SentInteraction {
+    if (options.again) return { ...options.again, seq: this.redeliver(options.again) };
+    const world = this.world;
+    const caller = options.user ?? world.users.alice;
+    const stored = world.messages.get(options.messageId);
+    if (!stored || stored.deleted) throw new Error(`no message ${options.messageId}`);
+    const channel = world.channel(stored.message.channel_id)?.channel;
+    if (!channel) throw new Error(`no channel ${stored.message.channel_id}`);
+    const id = world.ids.next();
+    const token = `interaction-token-${id}`;
+    const payload = buttonPress({
+      id,
+      token,
+      applicationId: world.applicationId,
+      message: stored.message,
+      channel,
+      customId: options.customId,
+      caller,
+      member:
+        stored.guildId === null
+          ? null
+          : {
+              guildId: stored.guildId,
+              roles: world.memberRoles.get(caller.id) ?? [],
+              permissions: world.memberPermissions.get(caller.id) ?? 0n,
+            },
+    });
+    const at = performance.now();
+    world.interactions.set(id, {
+      id,
+      token,
+      channelId: channel.id,
+      dispatchedAt: at,
+      acknowledged: false,
+      originalMessageId: null,
+      messageIds: [],
+      componentMessageId: stored.message.id,
     });
     const sent = { t: GatewayDispatchEvents.InteractionCreate, d: payload, intent: null, at };
     return { ...sent, seq: this.redeliver(sent), id, token };

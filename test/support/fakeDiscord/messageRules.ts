@@ -27,6 +27,13 @@ export const messageBodySchema = z.looseObject({
   message_reference: z.looseObject({ message_id: z.string(), channel_id: z.string().optional() }).optional(),
   allowed_mentions: z.looseObject({ parse: z.array(z.string()).optional() }).optional(),
   attachments: z.array(z.looseObject({ id: z.union([z.string(), z.number()]) })).optional(),
+  /** Action rows (type 1) of buttons (type 2): at most 5 rows. */
+  components: z
+    .array(
+      z.looseObject({ type: z.literal(1), components: z.array(z.looseObject({ type: z.int() })).max(5) }),
+    )
+    .max(5)
+    .optional(),
 });
 
 export type MessageBody = z.infer<typeof messageBodySchema>;

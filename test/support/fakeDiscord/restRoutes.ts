@@ -90,6 +90,9 @@ export function restRoutes(world: DiscordWorld, events: WorldEvents, gatewayUrl:
     const created: APIMessage = {
       ...message({ id: world.ids.next(), channelId, author: world.bot, content: body.content ?? "" }),
       embeds: body.embeds ?? [],
+      ...(body.components === undefined
+        ? {}
+        : { components: body.components as unknown as APIMessage["components"] }),
       attachments: files.map((file) => world.upload(channelId, file)),
       flags: body.flags ?? 0,
       ...extra,
@@ -104,6 +107,9 @@ export function restRoutes(world: DiscordWorld, events: WorldEvents, gatewayUrl:
       ...stored.message,
       ...(body.content === undefined ? {} : { content: body.content }),
       ...(body.embeds === undefined ? {} : { embeds: body.embeds }),
+      ...(body.components === undefined
+        ? {}
+        : { components: body.components as unknown as APIMessage["components"] }),
       // An edit ends the "is thinking…" state of a deferred reply.
       flags: (stored.message.flags ?? 0) & ~MessageFlags.Loading,
       edited_timestamp: new Date().toISOString(),
@@ -114,6 +120,36 @@ export function restRoutes(world: DiscordWorld, events: WorldEvents, gatewayUrl:
     stored.message = edited;
     if (!stored.ephemeral) events.messageUpdated(stored);
     return { status: 200, body: edited };
+  }
+
+  /**
+   * A button press answered by updating the message it is on: 6 acknowledges (the message is
+   * edited later through the webhook, `@original` being that message), 7 edits it at once. Null for
+   * the callbacks every interaction takes (4, 5).
+   */
+  function componentCallback(
+    interaction: InteractionState,
+    type: number,
+    data: MessageBody,
+  ): RestResponse | null {
+    const messageId = interaction.componentMessageId ?? "";
+    if (
+      type !== InteractionResponseType.DeferredMessageUpdate &&
+      type !== InteractionResponseType.UpdateMessage
+    )
+      return null;
+    const stored = world.messages.get(messageId);
+    if (!stored || stored.deleted) return unknownMessage;
+    if (type === InteractionResponseType.UpdateMessage) {
+      const refusal = refusalOf(data, { creating: false, files: 0 });
+      if (refusal) return discordError(400, refusal.code, refusal.message);
+      const edited = editMessage(stored, data);
+      if (edited.status !== 200) return edited;
+    }
+    interaction.acknowledged = true;
+    interaction.originalMessageId = messageId;
+    interaction.messageIds.push(messageId);
+    return { status: 204 };
   }
 
   /** The interaction behind a webhook token, while the token lives. */
@@ -180,6 +216,10 @@ export function restRoutes(world: DiscordWorld, events: WorldEvents, gatewayUrl:
       const callback = interactionCallbackSchema.safeParse(request.body);
       if (!callback.success) return discordError(400, 50035, "Invalid Form Body");
       const data = callback.data.data ?? {};
+      if (interaction.componentMessageId !== undefined) {
+        const answered = componentCallback(interaction, callback.data.type, data);
+        if (answered) return answered;
+      }
       const deferred = callback.data.type === InteractionResponseType.DeferredChannelMessageWithSource;
       if (!deferred && callback.data.type !== InteractionResponseType.ChannelMessageWithSource) {
         return discordError(400, 50035, "Invalid Form Body: unsupported callback type");

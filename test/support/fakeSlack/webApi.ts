@@ -640,7 +640,7 @@ function checkToken(method: string, token: string | null): void {
   if (token !== workspace.botToken) throw new SlackApiError("invalid_auth");
 }
 
-function toApiMessage(message: SlackMessage, withMetadata: boolean): Result {
+export function toApiMessage(message: SlackMessage, withMetadata: boolean): Result {
   return {
     type: "message",
     ts: message.ts,
