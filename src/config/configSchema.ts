@@ -342,45 +342,27 @@ const mcpSchema = z
   })
   .describe("The Model Context Protocol front.");
 
-const opsSchema = z
-  .strictObject({
-    port: z
-      .int()
-      .min(0)
-      .max(65_535)
-      .nullable()
-      .default(null)
-      .describe(
-        "Serve GET /healthz and GET /metrics (Prometheus) on this port inside `guru start` (null: off; 0: any free port).",
-      ),
-    host: z
-      .string()
-      .min(1)
-      .default("127.0.0.1")
-      .describe("Where the operations port listens: loopback by default, for a local supervisor or scraper."),
-  })
-  .describe("Health and metrics for supervisors and Prometheus.");
+/** A listening port inside `guru start` that is off unless set, and its address (loopback by default). */
+function listenerSchema(port: string, host: string, what: string) {
+  return z
+    .strictObject({
+      port: z.int().min(0).max(65_535).nullable().default(null).describe(port),
+      host: z.string().min(1).default("127.0.0.1").describe(host),
+    })
+    .describe(what);
+}
 
-const webSchema = z
-  .strictObject({
-    port: z
-      .int()
-      .min(0)
-      .max(65_535)
-      .nullable()
-      .default(null)
-      .describe(
-        "Serve the console, a web page to talk to Guru and watch it work, on this port inside `guru start` (null: off; 0: any free port).",
-      ),
-    host: z
-      .string()
-      .min(1)
-      .default("127.0.0.1")
-      .describe(
-        "Where the console listens: loopback by default; any other address requires the access token Guru prints once at start.",
-      ),
-  })
-  .describe("The console: Guru's local web page (docs/console.md).");
+const opsSchema = listenerSchema(
+  "Serve GET /healthz and GET /metrics (Prometheus) on this port inside `guru start` (null: off; 0: any free port).",
+  "Where the operations port listens: loopback by default, for a local supervisor or scraper.",
+  "Health and metrics for supervisors and Prometheus.",
+);
+
+const webSchema = listenerSchema(
+  "Serve the console, a web page to talk to Guru and watch it work, on this port inside `guru start` (null: off; 0: any free port).",
+  "Where the console listens: loopback by default; any other address requires the access token Guru prints once at start.",
+  "The console: Guru's local web page (docs/console.md).",
+);
 
 export const configSchema = z.strictObject({
   model: z

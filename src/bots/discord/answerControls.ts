@@ -10,7 +10,7 @@ import {
 import type { StopOutcome } from "../common/runningAnswers.js";
 import { addressOf, eventIdOf } from "./discordPlace.js";
 import type { HandlerContext } from "./handlerContext.js";
-import { componentsOf, ReplyChain } from "./replyChain.js";
+import { interactionReplyChain } from "./interactionReplyChain.js";
 import { renderReply } from "./replyRenderer.js";
 
 const stopPrefix = "guru:stop:";
@@ -126,29 +126,7 @@ async function regenerate(
   }
   const running = context.running.start(answerId, interaction.user.id, stop);
   try {
-    const chain = new ReplyChain<string>(
-      {
-        post: async (body) =>
-          (
-            await interaction.followUp({
-              content: body.content,
-              embeds: [...body.embeds],
-              components: componentsOf(body),
-            })
-          ).id,
-        edit: async (handle, body) => {
-          await interaction.editReply({
-            message: handle,
-            content: body.content,
-            embeds: [...body.embeds],
-            components: componentsOf(body),
-          });
-        },
-        remove: (handle) => interaction.deleteReply(handle),
-      },
-      context.logger,
-      { handle: "@original", shown: null },
-    );
+    const chain = interactionReplyChain(interaction, context.logger);
     await renderReply(
       outcome.updates,
       {

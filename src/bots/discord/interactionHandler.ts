@@ -13,10 +13,10 @@ import { regenerateComponents, stopComponents } from "./answerControls.js";
 import { addressOf, type DiscordPlace, eventIdOf } from "./discordPlace.js";
 import { failureText, forgetNotAllowedText, helpText, rateLimitedText, refusedText } from "./discordText.js";
 import type { HandlerContext } from "./handlerContext.js";
+import { interactionReplyChain } from "./interactionReplyChain.js";
 import { exportFile, forgetMeText, forgetText, statusText, type UserExportFile } from "./localCommands.js";
 import { memoryText } from "./memoryText.js";
 import { personaReply } from "./personaCommand.js";
-import { componentsOf, ReplyChain } from "./replyChain.js";
 import { interactionTokenLifetimeMs, writeReplyLocator } from "./replyLocator.js";
 import { type ReplyView, renderReply } from "./replyRenderer.js";
 import { commandNames, promptOption } from "./slashCommands.js";
@@ -203,29 +203,7 @@ async function deferred(context: HandlerContext, interaction: CommandInteraction
 
 /** The deferred reply is message 0 and is edited; parts past it are follow-ups. */
 function interactionView(context: HandlerContext, interaction: CommandInteraction): ReplyView {
-  const chain = new ReplyChain<string>(
-    {
-      post: async (body) =>
-        (
-          await interaction.followUp({
-            content: body.content,
-            embeds: [...body.embeds],
-            components: componentsOf(body),
-          })
-        ).id,
-      edit: async (handle, body) => {
-        await interaction.editReply({
-          message: handle,
-          content: body.content,
-          embeds: [...body.embeds],
-          components: componentsOf(body),
-        });
-      },
-      remove: (handle) => interaction.deleteReply(handle),
-    },
-    context.logger,
-    { handle: "@original", shown: null },
-  );
+  const chain = interactionReplyChain(interaction, context.logger);
   return {
     show: (bodies) => chain.show(bodies),
     fail: async (text) => {
