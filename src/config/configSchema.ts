@@ -18,6 +18,11 @@ const serverSchema = z
   .strictObject({
     url: z
       .url({ protocol: /^https?$/ })
+      // A password in the URL would be printed wherever the server is named: keys go in apiKeyEnv.
+      .refine(
+        (url) => !/^[a-z]+:\/\/[^/?#@]*@/i.test(url),
+        "no user or password in the URL: put an API key in apiKeyEnv",
+      )
       .describe(
         "The server's base URL, e.g. http://10.0.0.5:8080 (llama-server) or http://gpu1:8000 (vLLM).",
       ),

@@ -223,10 +223,17 @@ function problemLine(
   return `  ${path.join(".") || "(root)"} = ${shownValue(path, valueAt(merged, path))}${source ? ` (from ${source.label})` : ""}: ${expected}`;
 }
 
-/** A value as an error may show it: never one under a secret's name, never a whole unknown object. */
+/**
+ * A value as an error may show it: never one under a secret's name, never a whole unknown object,
+ * never the user and password of a URL (`http://user:pass@host`).
+ */
 function shownValue(path: readonly string[], value: unknown): string {
   if (value === undefined) return "(missing)";
   if (isSecretKey(path)) return redactionMarker;
   if (isPlainObject(value)) return "{…}";
+  if (typeof value === "string")
+    return JSON.stringify(value.replace(urlCredentials, `$1${redactionMarker}@`));
   return JSON.stringify(value);
 }
+
+const urlCredentials = /^([a-z][a-z0-9+.-]*:\/\/)[^/?#@\s]+@/i;

@@ -49,6 +49,15 @@ describe("inference servers in the configuration", () => {
     expect(error?.message).toContain("GURU_SERVERS");
   });
 
+  it("refuses a user and password in a server's URL without showing them", () => {
+    const error = thrownBy(() =>
+      loadConfig({ environment: { GURU_SERVERS: "http://guru:hunter2@gpu1:8080" }, home: tempDir() }),
+    );
+    expect(error?.code).toBe("CONFIG_INVALID");
+    expect(error?.message).toContain("apiKeyEnv");
+    expect(error?.message).not.toContain("hunter2");
+  });
+
   it("takes servers of both kinds from the config file, and GURU_SERVERS replaces them", () => {
     const { home, GURU_CONFIG } = withConfigFile({
       engine: {
