@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { homeExportAction, homeExportSentText, homeForgetAction } from "../../src/bots/slack/appHome.js";
 import { forgotUserText } from "../../src/bots/slack/replyTexts.js";
-import { appHomeOpened, blockActions, messagePosted } from "../support/fakeSlack/events.js";
+import { appHomeOpened, messagePosted } from "../support/fakeSlack/events.js";
+import { blockActions } from "../support/fakeSlack/interactions.js";
 import { people, places } from "../support/fakeSlack/workspace.js";
 import { type GuruService, openGuruService, useSlackTestEngine } from "./guruService.js";
 import { openSlackRig, type SlackRig, transports } from "./slackRig.js";

@@ -187,39 +187,3 @@ export function appHomeOpened(user: string, tab: "home" | "messages" = "home"): 
     event_ts: `${Math.floor(Date.now() / 1000)}.000200`,
   });
 }
-
-/** A `block_actions` payload: a person pressed a button on one of Guru's views (the Home tab here). */
-export function blockActions(options: { user: string; actionId: string; view?: "home" }) {
-  triggerCounter += 1;
-  return {
-    type: "block_actions",
-    user: {
-      id: options.user,
-      username: options.user.toLowerCase(),
-      name: options.user.toLowerCase(),
-      team_id: workspace.teamId,
-    },
-    api_app_id: workspace.appId,
-    token: "legacy-verification-token",
-    container: { type: "view", view_id: `V${options.user}` },
-    trigger_id: `${triggerCounter}.${Date.now()}.${randomUUID().replaceAll("-", "")}`,
-    team: { id: workspace.teamId, domain: "guru-test" },
-    enterprise: null,
-    is_enterprise_install: false,
-    view: {
-      id: `V${options.user}`,
-      type: options.view ?? "home",
-      team_id: workspace.teamId,
-      app_id: workspace.appId,
-    },
-    actions: [
-      {
-        action_id: options.actionId,
-        block_id: "home_actions",
-        text: { type: "plain_text", text: options.actionId, emoji: true },
-        type: "button",
-        action_ts: `${Math.floor(Date.now() / 1000)}.${String(triggerCounter).padStart(6, "0")}`,
-      },
-    ],
-  };
-}

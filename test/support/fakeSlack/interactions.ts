@@ -25,15 +25,7 @@ export function buttonPress(options: {
     | undefined;
   if (!button) throw new Error(`fake Slack: the message has no button ${options.actionId} to press`);
   return {
-    type: "block_actions",
-    user: {
-      id: options.user,
-      username: options.user.toLowerCase(),
-      name: options.user.toLowerCase(),
-      team_id: workspace.teamId,
-    },
-    api_app_id: workspace.appId,
-    token: "legacy-verification-token",
+    ...blockActionsOf(options.user),
     container: {
       type: "message",
       message_ts: message.ts,
@@ -41,10 +33,7 @@ export function buttonPress(options: {
       is_ephemeral: false,
       ...(message.threadTs ? { thread_ts: message.threadTs } : {}),
     },
-    trigger_id: options.triggerId ?? `${pressCounter}.${Date.now()}.${randomUUID().replaceAll("-", "")}`,
-    team: { id: workspace.teamId, domain: "guru-test" },
-    enterprise: null,
-    is_enterprise_install: false,
+    trigger_id: options.triggerId ?? newTriggerId(),
     channel: { id: message.channel, name: message.channel.startsWith("D") ? "directmessage" : "general" },
     message: toApiMessage(message, false),
     state: { values: {} },
@@ -64,3 +53,45 @@ export function buttonPress(options: {
 }
 
 export type ButtonPress = ReturnType<typeof buttonPress>;
+
+/** A `block_actions` payload: a person pressed a button on one of Guru's views (the Home tab here). */
+export function blockActions(options: { user: string; actionId: string; view?: "home" }) {
+  pressCounter += 1;
+  return {
+    ...blockActionsOf(options.user),
+    container: { type: "view", view_id: `V${options.user}` },
+    trigger_id: newTriggerId(),
+    view: {
+      id: `V${options.user}`,
+      type: options.view ?? "home",
+      team_id: workspace.teamId,
+      app_id: workspace.appId,
+    },
+    actions: [
+      {
+        action_id: options.actionId,
+        block_id: "home_actions",
+        text: { type: "plain_text", text: options.actionId, emoji: true },
+        type: "button",
+        action_ts: `${Math.floor(Date.now() / 1000)}.${String(pressCounter).padStart(6, "0")}`,
+      },
+    ],
+  };
+}
+
+/** What every `block_actions` payload carries: who pressed, in which app and workspace. */
+function blockActionsOf(user: string) {
+  return {
+    type: "block_actions",
+    user: { id: user, username: user.toLowerCase(), name: user.toLowerCase(), team_id: workspace.teamId },
+    api_app_id: workspace.appId,
+    token: "legacy-verification-token",
+    team: { id: workspace.teamId, domain: "guru-test" },
+    enterprise: null,
+    is_enterprise_install: false,
+  };
+}
+
+function newTriggerId(): string {
+  return `${pressCounter}.${Date.now()}.${randomUUID().replaceAll("-", "")}`;
+}
