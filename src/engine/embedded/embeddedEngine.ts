@@ -1,14 +1,9 @@
-import type {
-  ChatWrapper,
-  LlamaContext,
-  LlamaContextSequence,
-  LlamaGrammar,
-  LlamaModel,
-} from "node-llama-cpp";
-import { resolveChatWrapper } from "node-llama-cpp";
+import type { LlamaModel } from "node-llama-cpp";
 import type { EngineConfig } from "../../config/configSchema.js";
 import { GuruError, isGuruError } from "../../errors.js";
 import type { Logger } from "../../log/logger.js";
+import { silentLogger } from "../../log/logger.js";
+import { abortReason } from "../abortReason.js";
 import type { Engine, EngineStats } from "../engine.js";
 import type { EventChannel } from "../eventChannel.js";
 import type { GenerationEvent, GenerationRequest } from "../generationTypes.js";
@@ -19,90 +14,71 @@ import { runSignal } from "../runSignal.js";
 import { samplingFor } from "../sampling.js";
 import { SlotQueue } from "../slotQueue.js";
 import { streamedRun } from "../streamedRun.js";
-import { renderChatPrompt } from "./chatPrompt.js";
-import { chooseThreads, type LlamaBackend, openLlamaBackend } from "./llamaBackend.js";
+import { EngineThread } from "./engineThread.js";
+import { type LlamaBackend, openLlamaBackend } from "./llamaBackend.js";
 import { loadModelFile } from "./modelLoader.js";
-import { generateOnSequence } from "./sequenceGeneration.js";
 import { WarmSlots } from "./warmSlots.js";
 
 export interface EngineOptions {
   readonly modelPath: string;
   readonly config: EngineConfig;
   readonly logger: Logger;
-  /** Share one llama.cpp binding (tests, several engines); opened from `config.gpu` when absent. */
+  /**
+   * The llama.cpp binding this thread uses for the model's tokenizer (tests and benches share
+   * one); a CPU one is opened when absent. The weights live in the engine's own worker thread.
+   */
   readonly backend?: LlamaBackend;
 }
 
 /**
- * The model, loaded once, and a fixed set of context sequences (slots) that a fair queue hands
- * out. Every generation streams events and ends with usage figures; it can be cancelled, times
- * out, and always gives its slot back.
+ * The model, loaded once in a worker thread, and a fixed set of context sequences (slots) that a
+ * fair queue on this thread hands out. Generation runs in the worker, so a busy event loop here
+ * (a flood of platform events) does not slow the answers running; admission, cancel, timeouts,
+ * warm slots and drain stay here, where they are cheap. Every generation streams events and ends
+ * with usage figures; it can be cancelled, times out, and always gives its slot back.
  */
 export class EmbeddedEngine implements Engine {
   private readonly queue: SlotQueue;
   private readonly warm: WarmSlots;
   private readonly shutdown = new AbortController();
-  private readonly grammars = new Map<string, Promise<LlamaGrammar>>();
   private readonly speeds = new RecentSpeeds();
   private completed = 0;
+  private thread!: EngineThread;
 
   private constructor(
-    private readonly backend: LlamaBackend,
+    /** The model's vocabulary only (no weights): `countTokens` is synchronous and must not wait for the worker. */
     readonly model: LlamaModel,
-    private readonly context: LlamaContext,
-    private readonly sequences: readonly LlamaContextSequence[],
-    private readonly chatWrapper: ChatWrapper,
     private readonly config: EngineConfig,
-    private readonly threads: number,
     private readonly logger: Logger,
   ) {
+    const sequences = config.slots + config.warmSequences;
     this.queue = new SlotQueue({
       slots: config.slots,
-      sequences: sequences.length,
+      sequences,
       maxWaiting: config.maxWaiting,
       maxWaitingPerUser: config.maxWaitingPerUser,
     });
-    this.warm = new WarmSlots(sequences.length);
+    this.warm = new WarmSlots(sequences);
   }
 
   static async open(options: EngineOptions): Promise<EmbeddedEngine> {
-    const { config, logger } = options;
-    const backend = options.backend ?? (await openLlamaBackend(config.gpu, logger));
-    const model = await loadModelFile(backend, options.modelPath);
+    const { config, logger, modelPath } = options;
+    let engine: EmbeddedEngine | undefined;
+    const thread = await EngineThread.start({ modelPath, config }, logger, (error) => engine?.lost(error));
     try {
-      const threads = chooseThreads(config.threads, backend.info, config.slots);
-      const sequenceCount = config.slots + config.warmSequences;
-      const context = await model.createContext({
-        contextSize: config.contextSize,
-        sequences: sequenceCount,
-        threads,
-      });
-      const sequences = Array.from({ length: sequenceCount }, () => context.getSequence());
-      // Resolving the wrapper costs seconds on a gpt-4o tokenizer: once per model, never per chat.
-      const chatWrapper = resolveChatWrapper(model);
-      logger.info(`model loaded: ${model.filename ?? options.modelPath}`, {
-        chatTemplate: chatWrapper.wrapperName,
-        slots: config.slots,
-        warmSequences: config.warmSequences,
-        contextSize: config.contextSize,
-        threads,
-        gpuLayers: model.gpuLayers,
-      });
-      return new EmbeddedEngine(backend, model, context, sequences, chatWrapper, config, threads, logger);
-    } catch (cause) {
-      await model.dispose();
-      throw new GuruError(
-        "MODEL_INVALID",
-        `The model loaded but no context could be created: ${String(cause)}`,
-        {
-          cause,
-        },
-      );
+      const backend = options.backend ?? (await openLlamaBackend("cpu", silentLogger));
+      const vocabulary = await loadModelFile(backend, modelPath, { vocabOnly: true });
+      engine = new EmbeddedEngine(vocabulary, config, logger);
+      engine.thread = thread;
+      return engine;
+    } catch (error) {
+      await thread.close();
+      throw error;
     }
   }
 
   get chatWrapperName(): string {
-    return this.chatWrapper.wrapperName;
+    return this.thread.ready.chatWrapperName;
   }
 
   countTokens(text: string): number {
@@ -115,11 +91,12 @@ export class EmbeddedEngine implements Engine {
 
   stats(): EngineStats {
     const queue = this.queue.stats();
+    const { ready } = this.thread;
     return {
       kind: "embedded",
-      model: this.model.filename ?? "model",
-      backend: this.backend.info,
-      threads: this.threads,
+      model: ready.modelName,
+      backend: ready.backend,
+      threads: ready.threads,
       slots: queue.slots,
       busy: queue.busy,
       waiting: queue.waiting,
@@ -136,8 +113,13 @@ export class EmbeddedEngine implements Engine {
 
   async close(): Promise<void> {
     await this.drain();
-    await this.context.dispose();
+    await this.thread.close();
     await this.model.dispose();
+  }
+
+  /** The worker died: nobody waiting or arriving can be served any more. */
+  private lost(error: GuruError): void {
+    this.queue.resize(0, error);
   }
 
   private async run(
@@ -145,8 +127,6 @@ export class EmbeddedEngine implements Engine {
     channel: EventChannel<GenerationEvent>,
     abandoned: AbortSignal,
   ): Promise<void> {
-    const prompt = renderChatPrompt(this.model, this.chatWrapper, request.turns);
-    const grammar = request.jsonSchema ? await this.grammarFor(request.jsonSchema) : undefined;
     const queuedAt = performance.now();
     const stop = runSignal(request.timeoutMs ?? this.config.requestTimeoutMs, [
       request.signal,
@@ -166,20 +146,25 @@ export class EmbeddedEngine implements Engine {
         const startedAt = performance.now();
         channel.push({ type: "started", slot: lease.slot });
         this.warm.assign(lease.slot, request.conversation);
-        const outcome = await generateOnSequence({
-          sequence: this.sequences[lease.slot] as LlamaContextSequence,
-          prompt,
-          maxTokens: request.maxTokens ?? this.config.maxTokens,
-          sampling: samplingFor(request, this.config),
-          ...(grammar ? { grammar } : {}),
-          ignoreEndOfText: request.ignoreEndOfText ?? false,
+        const outcome = await this.thread.run(
+          {
+            slot: lease.slot,
+            turns: request.turns,
+            maxTokens: request.maxTokens ?? this.config.maxTokens,
+            sampling: samplingFor(request, this.config),
+            ...(request.jsonSchema ? { jsonSchema: request.jsonSchema } : {}),
+            ignoreEndOfText: request.ignoreEndOfText ?? false,
+          },
           signal,
-          onText: (delta) => channel.push({ type: "text", delta }),
-        });
-        const endedAt = performance.now();
+          (delta) => channel.push({ type: "text", delta }),
+        );
+        const { firstTokenAtEpoch, endedAtEpoch, ...figures } = outcome;
         const usage = usageOf(
-          { ...outcome, promptTokens: prompt.tokens.length },
-          { queuedAt, startedAt, endedAt },
+          {
+            ...figures,
+            firstTokenAt: firstTokenAtEpoch === null ? null : firstTokenAtEpoch - performance.timeOrigin,
+          },
+          { queuedAt, startedAt, endedAt: endedAtEpoch - performance.timeOrigin },
         );
         this.completed += 1;
         this.speeds.record(usage.tokensPerSecond);
@@ -187,6 +172,8 @@ export class EmbeddedEngine implements Engine {
       } catch (error) {
         // A cut-short answer leaves the slot's cache in an unknown state for warm reuse.
         this.warm.assign(lease.slot, undefined);
+        // The worker stopped on a cancel, a timeout or a shutdown: say which.
+        if (signal.aborted) throw abortReason(signal);
         throw error;
       } finally {
         lease.release();
@@ -200,16 +187,5 @@ export class EmbeddedEngine implements Engine {
     } finally {
       stop.dispose();
     }
-  }
-
-  private grammarFor(schema: object): Promise<LlamaGrammar> {
-    const key = JSON.stringify(schema);
-    let grammar = this.grammars.get(key);
-    if (!grammar) {
-      // biome-ignore lint/suspicious/noExplicitAny: node-llama-cpp types the schema by its literal shape.
-      grammar = this.backend.llama.createGrammarForJsonSchema(schema as any);
-      this.grammars.set(key, grammar);
-    }
-    return grammar;
   }
 }

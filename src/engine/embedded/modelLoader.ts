@@ -12,6 +12,8 @@ const logSettleMs = 150;
 export interface LoadModelOptions {
   readonly gpuLayers?: "auto" | number;
   readonly signal?: AbortSignal;
+  /** The vocabulary and metadata only, no weights: a tokenizer. */
+  readonly vocabOnly?: boolean;
 }
 
 /** Loads a GGUF file, turning every failure into a coded error that says what to do. */
@@ -26,6 +28,7 @@ export async function loadModelFile(
       modelPath: path,
       gpuLayers: options.gpuLayers ?? "auto",
       ...(options.signal ? { loadSignal: options.signal } : {}),
+      ...(options.vocabOnly ? { vocabOnly: true } : {}),
     });
   } catch (cause) {
     const code = (cause as { code?: unknown }).code;

@@ -1,0 +1,177 @@
+/**
+ * The embedded engine's worker thread: it owns llama.cpp (binding, model, context, sequences,
+ * grammars) and runs every token loop, so generation never waits for the main thread's event
+ * loop, which a flood of platform events keeps busy. The main thread keeps the queue and leases
+ * slots; this thread generates on the slot it is told and streams the text back.
+ */
+import { parentPort, workerData } from "node:worker_threads";
+import type { LlamaContext, LlamaContextSequence, LlamaGrammar, LlamaModel } from "node-llama-cpp";
+import { type ChatWrapper, resolveChatWrapper } from "node-llama-cpp";
+import { GuruError, isGuruError } from "../../errors.js";
+import type { Logger } from "../../log/logger.js";
+import { renderChatPrompt } from "./chatPrompt.js";
+import { chooseThreads, type LlamaBackend, openLlamaBackend } from "./llamaBackend.js";
+import { loadModelFile } from "./modelLoader.js";
+import { generateOnSequence } from "./sequenceGeneration.js";
+import {
+  epochNow,
+  type FromWorker,
+  type GenerateJob,
+  type ToWorker,
+  type WorkerFailure,
+  type WorkerSetup,
+} from "./workerMessages.js";
+
+interface LoadedModel {
+  readonly backend: LlamaBackend;
+  readonly model: LlamaModel;
+  readonly context: LlamaContext;
+  readonly sequences: readonly LlamaContextSequence[];
+  readonly chatWrapper: ChatWrapper;
+  readonly threads: number;
+}
+
+if (!parentPort) throw new Error("engineWorker.ts runs only as a worker thread");
+const port = parentPort;
+const setup = workerData as WorkerSetup;
+const send = (message: FromWorker) => port.postMessage(message);
+
+/** Log lines go to the main thread's logger (its level, scope and redaction). */
+const logger: Logger = {
+  debug: (message, fields) => log("debug", message, fields),
+  info: (message, fields) => log("info", message, fields),
+  warn: (message, fields) => log("warn", message, fields),
+  error: (message, fields) => log("error", message, fields),
+  child: () => logger,
+};
+
+function log(level: "debug" | "info" | "warn" | "error", message: string, fields?: Record<string, unknown>) {
+  try {
+    send({ type: "log", level, message, ...(fields ? { fields } : {}) });
+  } catch {
+    // A field that cannot be cloned (a socket, a function): the line still goes, without fields.
+    send({ type: "log", level, message });
+  }
+}
+
+function failureOf(error: unknown): WorkerFailure {
+  return isGuruError(error)
+    ? { code: error.code, message: error.message }
+    : { message: error instanceof Error ? error.message : String(error) };
+}
+
+async function open(): Promise<LoadedModel> {
+  const { config, modelPath } = setup;
+  const backend = await openLlamaBackend(config.gpu, logger);
+  const model = await loadModelFile(backend, modelPath);
+  try {
+    const threads = chooseThreads(config.threads, backend.info, config.slots);
+    const sequenceCount = config.slots + config.warmSequences;
+    const context = await model.createContext({
+      contextSize: config.contextSize,
+      sequences: sequenceCount,
+      threads,
+    });
+    const sequences = Array.from({ length: sequenceCount }, () => context.getSequence());
+    // Resolving the wrapper costs seconds on a gpt-4o tokenizer: once per model, never per chat.
+    const chatWrapper = resolveChatWrapper(model);
+    logger.info(`model loaded: ${model.filename ?? modelPath}`, {
+      chatTemplate: chatWrapper.wrapperName,
+      slots: config.slots,
+      warmSequences: config.warmSequences,
+      contextSize: config.contextSize,
+      threads,
+      gpuLayers: model.gpuLayers,
+    });
+    return { backend, model, context, sequences, chatWrapper, threads };
+  } catch (cause) {
+    await model.dispose();
+    throw new GuruError(
+      "MODEL_INVALID",
+      `The model loaded but no context could be created: ${String(cause)}`,
+      { cause },
+    );
+  }
+}
+
+let loaded: LoadedModel;
+try {
+  loaded = await open();
+} catch (error) {
+  send({ type: "openFailed", error: failureOf(error) });
+  port.close();
+  process.exit(0);
+}
+const { backend, model, context, sequences, chatWrapper } = loaded;
+const running = new Map<number, AbortController>();
+const grammars = new Map<string, Promise<LlamaGrammar>>();
+
+function grammarFor(schema: object): Promise<LlamaGrammar> {
+  const key = JSON.stringify(schema);
+  let grammar = grammars.get(key);
+  if (!grammar) {
+    // biome-ignore lint/suspicious/noExplicitAny: node-llama-cpp types the schema by its literal shape.
+    grammar = backend.llama.createGrammarForJsonSchema(schema as any);
+    grammars.set(key, grammar);
+  }
+  return grammar;
+}
+
+async function generate(job: GenerateJob): Promise<void> {
+  const stop = new AbortController();
+  running.set(job.id, stop);
+  try {
+    const prompt = renderChatPrompt(model, chatWrapper, job.turns);
+    const grammar = job.jsonSchema ? await grammarFor(job.jsonSchema) : undefined;
+    const outcome = await generateOnSequence({
+      sequence: sequences[job.slot] as LlamaContextSequence,
+      prompt,
+      maxTokens: job.maxTokens,
+      sampling: job.sampling,
+      ...(grammar ? { grammar } : {}),
+      ignoreEndOfText: job.ignoreEndOfText,
+      signal: stop.signal,
+      onText: (delta) => send({ type: "text", id: job.id, delta }),
+    });
+    const { firstTokenAt, ...figures } = outcome;
+    send({
+      type: "done",
+      id: job.id,
+      outcome: {
+        ...figures,
+        promptTokens: prompt.tokens.length,
+        firstTokenAtEpoch: firstTokenAt === null ? null : performance.timeOrigin + firstTokenAt,
+        endedAtEpoch: epochNow(),
+      },
+    });
+  } catch (error) {
+    if (!isGuruError(error)) logger.error("generation failed", { error });
+    send({ type: "failed", id: job.id, error: failureOf(error) });
+  } finally {
+    running.delete(job.id);
+  }
+}
+
+/** Frees llama.cpp's memory here, before the thread ends: never while a native call runs. */
+async function close(): Promise<void> {
+  await context.dispose();
+  await model.dispose();
+  await backend.llama.dispose();
+  send({ type: "closed" });
+  port.close();
+}
+
+port.on("message", (message: ToWorker) => {
+  if (message.type === "generate") void generate(message);
+  else if (message.type === "cancel")
+    running.get(message.id)?.abort(new GuruError(message.reason.code ?? "CANCELLED", message.reason.message));
+  else void close();
+});
+
+send({
+  type: "ready",
+  backend: backend.info,
+  threads: loaded.threads,
+  modelName: model.filename ?? setup.modelPath,
+  chatWrapperName: chatWrapper.wrapperName,
+});

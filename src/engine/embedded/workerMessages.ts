@@ -1,0 +1,73 @@
+import type { EngineConfig } from "../../config/configSchema.js";
+import type { ErrorCode } from "../../errors.js";
+import type { BackendInfo } from "../engine.js";
+import type { ChatTurn } from "../generationTypes.js";
+import type { Sampling } from "../sampling.js";
+import type { SequenceOutcome } from "./sequenceGeneration.js";
+
+/**
+ * What the engine's main-thread side and its worker thread tell each other. Both sides are this
+ * module's own code in one process (structured clone, no outside input), so the messages are
+ * typed here and not parsed again.
+ */
+
+/** `workerData`: what the worker opens. */
+export interface WorkerSetup {
+  readonly modelPath: string;
+  readonly config: EngineConfig;
+}
+
+/** One generation on one slot; the main thread has already leased the slot. */
+export interface GenerateJob {
+  readonly id: number;
+  readonly slot: number;
+  readonly turns: readonly ChatTurn[];
+  readonly maxTokens: number;
+  readonly sampling: Sampling;
+  readonly jsonSchema?: object;
+  readonly ignoreEndOfText: boolean;
+}
+
+/** A coded error crossing the thread boundary (GuruError's class does not survive cloning). */
+export interface WorkerFailure {
+  readonly code?: ErrorCode;
+  readonly message: string;
+}
+
+export type ToWorker =
+  | ({ readonly type: "generate" } & GenerateJob)
+  | { readonly type: "cancel"; readonly id: number; readonly reason: WorkerFailure }
+  | { readonly type: "close" };
+
+export interface WorkerReady {
+  readonly backend: BackendInfo;
+  readonly threads: number;
+  readonly modelName: string;
+  readonly chatWrapperName: string;
+}
+
+/** A finished generation; times are epoch milliseconds (each thread has its own `performance` origin). */
+export interface WorkerOutcome extends Omit<SequenceOutcome, "firstTokenAt"> {
+  readonly promptTokens: number;
+  readonly firstTokenAtEpoch: number | null;
+  readonly endedAtEpoch: number;
+}
+
+export type FromWorker =
+  | ({ readonly type: "ready" } & WorkerReady)
+  | { readonly type: "openFailed"; readonly error: WorkerFailure }
+  | { readonly type: "text"; readonly id: number; readonly delta: string }
+  | { readonly type: "done"; readonly id: number; readonly outcome: WorkerOutcome }
+  | { readonly type: "failed"; readonly id: number; readonly error: WorkerFailure }
+  | {
+      readonly type: "log";
+      readonly level: "debug" | "info" | "warn" | "error";
+      readonly message: string;
+      readonly fields?: Record<string, unknown>;
+    }
+  | { readonly type: "closed" };
+
+/** Epoch milliseconds now, comparable across threads. */
+export function epochNow(): number {
+  return performance.timeOrigin + performance.now();
+}
