@@ -31,6 +31,8 @@ export interface EngineOptions {
   readonly logger: Logger;
   /** Share one llama.cpp binding (tests, several engines); opened from `config.gpu` when absent. */
   readonly backend?: LlamaBackend;
+  /** Where measured thread choices are kept (Guru's data folder); measured per process without it. */
+  readonly cacheFolder?: string;
 }
 
 /**
@@ -70,7 +72,12 @@ export class EmbeddedEngine implements Engine {
     const backend = options.backend ?? (await openLlamaBackend(config.gpu, logger));
     const model = await loadModelFile(backend, options.modelPath);
     try {
-      const threads = chooseThreads(config.threads, backend.info, config.slots);
+      const threads = await chooseThreads(config.threads, backend, config.slots, {
+        model,
+        modelPath: options.modelPath,
+        cacheFolder: options.cacheFolder,
+        logger,
+      });
       const sequenceCount = config.slots + config.warmSequences;
       const context = await model.createContext({
         contextSize: config.contextSize,
