@@ -77,10 +77,11 @@ const measuredThisProcess = new Map<string, Promise<ThreadCalibration>>();
 
 /**
  * CPU threads for evaluation. "auto" on a CPU backend measures: each candidate count up to the
- * math cores decodes a few tokens on `slots` sequences at once, and the fastest wins (on this
- * 2-core machine 1 thread won for one slot with the prebuilt binary, 2 with a native build; a
- * fixed rule got one of them wrong). The choice is kept per model, binary, CPU and slot count, so
- * it is measured once per machine. On a GPU the CPU threads matter little: at most 4.
+ * math cores decodes a few tokens on `slots` sequences at once, and the fastest wins. A fixed
+ * rule was wrong somewhere: on one 2-core machine one stream ran fastest on 1 thread of the
+ * prebuilt binary (41 vs 37 tok/s), on another on 2 (26 vs 20), and the native build wants 2
+ * (35 vs 19). The choice is kept per model, binary, CPU and slot count, so it is measured once
+ * per machine. On a GPU the CPU threads matter little: at most 4.
  */
 export async function chooseThreads(
   configured: EngineConfig["threads"],
