@@ -21,6 +21,7 @@ import { SlotQueue } from "../slotQueue.js";
 import { streamedRun } from "../streamedRun.js";
 import { renderChatPrompt } from "./chatPrompt.js";
 import { chooseThreads, type LlamaBackend, openLlamaBackend } from "./llamaBackend.js";
+import { LockstepBatching } from "./lockstepBatching.js";
 import { loadModelFile } from "./modelLoader.js";
 import { generateOnSequence } from "./sequenceGeneration.js";
 import { WarmSlots } from "./warmSlots.js";
@@ -79,12 +80,15 @@ export class EmbeddedEngine implements Engine {
         logger,
       });
       const sequenceCount = config.slots + config.warmSequences;
+      const batching = new LockstepBatching();
       const context = await model.createContext({
         contextSize: config.contextSize,
         sequences: sequenceCount,
         threads,
+        batching: batching.options,
       });
       const sequences = Array.from({ length: sequenceCount }, () => context.getSequence());
+      batching.attach(context, sequences);
       // Resolving the wrapper costs seconds on a gpt-4o tokenizer: once per model, never per chat.
       const chatWrapper = resolveChatWrapper(model);
       logger.info(`model loaded: ${model.filename ?? options.modelPath}`, {
