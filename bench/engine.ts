@@ -5,8 +5,7 @@
  */
 import { parseArgs } from "node:util";
 import { configSchema } from "../src/config/configSchema.js";
-import { chooseThreads, openLlamaBackend } from "../src/engine/embedded/llamaBackend.js";
-import type { BackendInfo } from "../src/engine/engine.js";
+import { openLlamaBackend } from "../src/engine/embedded/llamaBackend.js";
 import { silentLogger } from "../src/log/logger.js";
 import {
   BenchArgumentError,
@@ -16,6 +15,7 @@ import {
 } from "./support/benchArgs.js";
 import { benchModelPath } from "./support/benchModel.js";
 import {
+  autoThreadChoice,
   concurrentRequests,
   type EngineBenchPlan,
   measureScenarios,
@@ -81,10 +81,10 @@ async function main(): Promise<void> {
     repeat: options.repeat,
     warmUpTokens: Math.min(16, options.tokens),
   };
-  const autoThreads = autoThreadChoice(backend.info);
+  const autoThreads = await autoThreadChoice(backend, modelPath);
   console.log(
     `engine bench: ${preset} model, ${backend.info.kind} backend (${backend.info.cpuMathCores} math cores), ` +
-      `${options.tokens} tokens per request, median of ${options.repeat}; ` +
+      `${backend.binary} binary, ${options.tokens} tokens per request, median of ${options.repeat}; ` +
       `Guru's auto threads: ${autoThreads.oneSlot} for 1 slot, ${autoThreads.concurrentSlots} for ${concurrentRequests}`,
   );
 
@@ -146,13 +146,6 @@ function runLabel(run: BatchFigures): string {
 function maxOtherCpuLoad(result: ScenarioResult): number | undefined {
   const loads = result.runs.flatMap((run) => (run.otherCpuLoad === undefined ? [] : [run.otherCpuLoad]));
   return loads.length === 0 ? undefined : Math.max(...loads);
-}
-
-function autoThreadChoice(info: BackendInfo) {
-  return {
-    oneSlot: chooseThreads("auto", info, 1),
-    concurrentSlots: chooseThreads("auto", info, concurrentRequests),
-  };
 }
 
 function goalChecks(results: readonly ScenarioResult[]): GoalCheck[] {

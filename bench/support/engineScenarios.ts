@@ -1,6 +1,7 @@
 import type { EngineConfig } from "../../src/config/configSchema.js";
 import { EmbeddedEngine } from "../../src/engine/embedded/embeddedEngine.js";
-import type { LlamaBackend } from "../../src/engine/embedded/llamaBackend.js";
+import { chooseThreads, type LlamaBackend } from "../../src/engine/embedded/llamaBackend.js";
+import { loadModelFile } from "../../src/engine/embedded/modelLoader.js";
 import type { GenerationRequest } from "../../src/engine/generationTypes.js";
 import { silentLogger } from "../../src/log/logger.js";
 import { nextBenchTurns } from "./benchPrompt.js";
@@ -31,6 +32,20 @@ export interface EngineBenchPlan {
   readonly repeat: number;
   /** Loads weights into memory and allocates buffers; not timed. */
   readonly warmUpTokens: number;
+}
+
+/** What `engine.threads: auto` measures here for 1 and for 4 slots (per process: a bench measures afresh). */
+export async function autoThreadChoice(backend: LlamaBackend, modelPath: string) {
+  const model = await loadModelFile(backend, modelPath);
+  try {
+    const choice = { model, modelPath, logger: silentLogger };
+    return {
+      oneSlot: await chooseThreads("auto", backend, 1, choice),
+      concurrentSlots: await chooseThreads("auto", backend, concurrentRequests, choice),
+    };
+  } finally {
+    await model.dispose();
+  }
 }
 
 /** Every scenario for one thread count, each on a freshly opened model. */
@@ -92,6 +107,30 @@ async function measureConcurrent(plan: EngineBenchPlan, threads: number): Promis
   }
 }
 
+/**
+ * `streams` requests at once through Guru's engine opened with that many slots and `threads`
+ * threads, after one untimed warm-up round on every slot: each timed run's figures.
+ */
+export async function measureGuruStreams(
+  plan: EngineBenchPlan,
+  threads: number,
+  streams: number,
+): Promise<BatchFigures[]> {
+  const engine = await openEngine(plan, threads, streams);
+  try {
+    const run = (tokens: number) => (index: number) =>
+      generateThroughGuru(engine, guruRequest(index, tokens));
+    await measureBatch(streams, "concurrent", run(plan.warmUpTokens));
+    const runs = await repeatMeasure(plan.repeat, () =>
+      measureBatch(streams, "concurrent", run(plan.tokens)),
+    );
+    expectEveryToken(plan, `Guru ${streams} streams × ${threads} threads`, runs);
+    return runs;
+  } finally {
+    await engine.close();
+  }
+}
+
 async function scenario(
   plan: EngineBenchPlan,
   name: ScenarioName,
@@ -110,13 +149,7 @@ function summarize(
   threads: number,
   runs: readonly BatchFigures[],
 ): ScenarioResult {
-  for (const run of runs) {
-    if (run.generatedTokens !== run.requests * plan.tokens) {
-      throw new Error(
-        `${name}: generated ${run.generatedTokens} tokens, expected ${run.requests * plan.tokens}`,
-      );
-    }
-  }
+  expectEveryToken(plan, name, runs);
   return {
     scenario: name,
     threads,
@@ -124,6 +157,17 @@ function summarize(
     timeToFirstTokenMs: median(runs.map((run) => run.meanTimeToFirstTokenMs)),
     runs,
   };
+}
+
+/** A run that generated fewer tokens than asked would make its speed meaningless. */
+function expectEveryToken(plan: EngineBenchPlan, label: string, runs: readonly BatchFigures[]): void {
+  for (const run of runs) {
+    if (run.generatedTokens !== run.requests * plan.tokens) {
+      throw new Error(
+        `${label}: generated ${run.generatedTokens} tokens, expected ${run.requests * plan.tokens}`,
+      );
+    }
+  }
 }
 
 function openEngine(plan: EngineBenchPlan, threads: number, slots: number): Promise<EmbeddedEngine> {

@@ -108,6 +108,22 @@ export async function measureServers(
   }
 }
 
+/**
+ * `plan.burst` requests at once straight to one llama-server (no Guru in between), after one
+ * untimed warm-up round on every slot: each timed run's figures.
+ */
+export async function measureRawServer(server: LlamaServerProcess, plan: BurstPlan): Promise<BatchFigures[]> {
+  const render = await promptRenderer(server);
+  const sampling = { temperature: plan.config.temperature, topP: plan.config.topP, topK: plan.config.topK };
+  const run = (tokens: number) => (index: number) =>
+    generateRawOnServer(server.url, render(burstRequest(index, tokens)), tokens, sampling);
+  await measureBatch(plan.burst, "concurrent", run(16));
+  const runs: BatchFigures[] = [];
+  for (let repeat = 0; repeat < plan.repeat; repeat += 1)
+    runs.push(await measureBatch(plan.burst, "concurrent", run(plan.tokens)));
+  return runs;
+}
+
 const plainFetch = globalThis.fetch;
 
 /**

@@ -81,5 +81,10 @@ async function openEngine(runtime: Runtime, options: { pull: boolean }): Promise
     pull: options.pull,
     interactive: isInteractive(),
   });
-  return EmbeddedEngine.open({ modelPath, config: config.engine, logger: logger.child("engine") });
+  return EmbeddedEngine.open({
+    modelPath,
+    config: config.engine,
+    logger: logger.child("engine"),
+    cacheFolder: config.dataDir,
+  });
 }

@@ -104,7 +104,10 @@ const engineSchema = z
     threads: z
       .union([z.literal("auto"), positiveInt.max(512)])
       .default("auto")
-      .describe('CPU threads for evaluation; "auto" picks by backend and slots.'),
+      .describe(
+        'CPU threads for evaluation. "auto" on CPU measures each count up to the cores once on the first start (a few seconds) ' +
+          "and keeps the fastest for this model, binary, CPU and slot count in dataDir/engine-threads.json; on a GPU at most 4.",
+      ),
     maxWaiting: z
       .int()
       .min(0)

@@ -97,7 +97,8 @@ async function runChecks(flags: CommonFlags): Promise<Check[]> {
   try {
     const engine = await EmbeddedEngine.open({
       modelPath: location.path,
-      config: { ...config.engine, slots: 1, contextSize: 512 },
+      // Whether it loads, not how fast: no thread measurement.
+      config: { ...config.engine, slots: 1, contextSize: 512, threads: 1 },
       logger: silentLogger,
       backend,
     });

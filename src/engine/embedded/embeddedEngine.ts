@@ -28,6 +28,8 @@ export interface EngineOptions {
    * one); a CPU one is opened when absent. The weights live in the engine's own worker thread.
    */
   readonly backend?: LlamaBackend;
+  /** Where measured thread choices are kept (Guru's data folder); measured per process without it. */
+  readonly cacheFolder?: string;
 }
 
 /**
@@ -64,7 +66,7 @@ export class EmbeddedEngine implements Engine {
   static async open(options: EngineOptions): Promise<EmbeddedEngine> {
     const { config, logger, modelPath } = options;
     let engine: EmbeddedEngine | undefined;
-    const thread = await EngineThread.start({ modelPath, config }, logger, (error) => engine?.lost(error));
+    const thread = await EngineThread.start({ modelPath, config, cacheFolder: options.cacheFolder }, logger, (error) => engine?.lost(error));
     try {
       const backend = options.backend ?? (await openLlamaBackend("cpu", silentLogger));
       const vocabulary = await loadModelFile(backend, modelPath, { vocabOnly: true });

@@ -1,6 +1,6 @@
 import { createRequire } from "node:module";
 import { pathToFileURL } from "node:url";
-import { Worker } from "node:worker_threads";
+import { SHARE_ENV, Worker } from "node:worker_threads";
 import { GuruError } from "../../errors.js";
 import type { Logger } from "../../log/logger.js";
 import { abortReason } from "../abortReason.js";
@@ -165,7 +165,7 @@ export class EngineThread {
  */
 function startWorker(setup: WorkerSetup): Worker {
   const here = import.meta.url;
-  if (!here.endsWith(".ts")) return new Worker(new URL("./engineWorker.js", here), { workerData: setup });
+  if (!here.endsWith(".ts")) return new Worker(new URL("./engineWorker.js", here), { workerData: setup, env: SHARE_ENV });
   const entry = new URL("./engineWorker.ts", here).href;
   // tsx's ESM entry (its CommonJS one cannot register hooks from an eval'd script).
   const tsx = pathToFileURL(
@@ -174,7 +174,7 @@ function startWorker(setup: WorkerSetup): Worker {
       .replace(/\.cjs$/, ".mjs"),
   ).href;
   const boot = `import(${JSON.stringify(tsx)}).then((tsx) => tsx.register()).then(() => import(${JSON.stringify(entry)}));`;
-  return new Worker(boot, { eval: true, workerData: setup });
+  return new Worker(boot, { eval: true, workerData: setup, env: SHARE_ENV });
 }
 
 function guruErrorOf(failure: WorkerFailure, fallback: GuruError["code"]): GuruError {

@@ -11,6 +11,7 @@ import { GuruError, isGuruError } from "../../errors.js";
 import type { Logger } from "../../log/logger.js";
 import { renderChatPrompt } from "./chatPrompt.js";
 import { chooseThreads, type LlamaBackend, openLlamaBackend } from "./llamaBackend.js";
+import { LockstepBatching } from "./lockstepBatching.js";
 import { loadModelFile } from "./modelLoader.js";
 import { generateOnSequence } from "./sequenceGeneration.js";
 import {
@@ -65,14 +66,22 @@ async function open(): Promise<LoadedModel> {
   const backend = await openLlamaBackend(config.gpu, logger);
   const model = await loadModelFile(backend, modelPath);
   try {
-    const threads = chooseThreads(config.threads, backend.info, config.slots);
+    const threads = await chooseThreads(config.threads, backend, config.slots, {
+      model,
+      modelPath,
+      cacheFolder: setup.cacheFolder,
+      logger,
+    });
     const sequenceCount = config.slots + config.warmSequences;
+    const batching = new LockstepBatching();
     const context = await model.createContext({
       contextSize: config.contextSize,
       sequences: sequenceCount,
       threads,
+      batching: batching.options,
     });
     const sequences = Array.from({ length: sequenceCount }, () => context.getSequence());
+    batching.attach(context, sequences);
     // Resolving the wrapper costs seconds on a gpt-4o tokenizer: once per model, never per chat.
     const chatWrapper = resolveChatWrapper(model);
     logger.info(`model loaded: ${model.filename ?? modelPath}`, {

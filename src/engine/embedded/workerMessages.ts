@@ -15,6 +15,8 @@ import type { SequenceOutcome } from "./sequenceGeneration.js";
 export interface WorkerSetup {
   readonly modelPath: string;
   readonly config: EngineConfig;
+  /** Where measured thread choices are kept (Guru's data folder). */
+  readonly cacheFolder?: string | undefined;
 }
 
 /** One generation on one slot; the main thread has already leased the slot. */
