@@ -66,7 +66,11 @@ export class EmbeddedEngine implements Engine {
   static async open(options: EngineOptions): Promise<EmbeddedEngine> {
     const { config, logger, modelPath } = options;
     let engine: EmbeddedEngine | undefined;
-    const thread = await EngineThread.start({ modelPath, config, cacheFolder: options.cacheFolder }, logger, (error) => engine?.lost(error));
+    const thread = await EngineThread.start(
+      { modelPath, config, cacheFolder: options.cacheFolder },
+      logger,
+      (error) => engine?.lost(error),
+    );
     try {
       const backend = options.backend ?? (await openLlamaBackend("cpu", silentLogger));
       const vocabulary = await loadModelFile(backend, modelPath, { vocabOnly: true });

@@ -165,7 +165,8 @@ export class EngineThread {
  */
 function startWorker(setup: WorkerSetup): Worker {
   const here = import.meta.url;
-  if (!here.endsWith(".ts")) return new Worker(new URL("./engineWorker.js", here), { workerData: setup, env: SHARE_ENV });
+  if (!here.endsWith(".ts"))
+    return new Worker(new URL("./engineWorker.js", here), { workerData: setup, env: SHARE_ENV });
   const entry = new URL("./engineWorker.ts", here).href;
   // tsx's ESM entry (its CommonJS one cannot register hooks from an eval'd script).
   const tsx = pathToFileURL(
