@@ -1,6 +1,7 @@
 import { resolve } from "node:path";
 import { getLlama, type Llama, LlamaLogLevel, type LlamaModel } from "node-llama-cpp";
 import type { EngineConfig } from "../../config/configSchema.js";
+import { preferActiveOpenMpWaiting } from "../../config/environment.js";
 import type { Logger } from "../../log/logger.js";
 import type { BackendInfo } from "../engine.js";
 import { LlamaLog } from "./llamaLog.js";
@@ -27,7 +28,7 @@ export async function openLlamaBackend(gpu: EngineConfig["gpu"], logger: Logger)
   if (native.kind === "unlinkable") {
     logger.warn(`the native llama.cpp build in ${native.folder} cannot be used: ${native.reason}`);
   }
-  if (native.kind === "ready") useActiveOpenMpWaiting();
+  if (native.kind === "ready") preferActiveOpenMpWaiting();
   const llama = await getLlama({
     gpu: gpu === "cpu" ? false : gpu,
     build: "never",
@@ -51,18 +52,6 @@ export async function openLlamaBackend(gpu: EngineConfig["gpu"], logger: Logger)
     },
   );
   return { llama, info, log, binary };
-}
-
-/**
- * OpenMP's threads keep polling for the next operation instead of sleeping at once. Node runs
- * each evaluation on one of libuv's worker threads, each the master of its own OpenMP team, and
- * with more OpenMP threads than cores libgomp sleeps after a few spins: on 2 cores one stream with
- * 2 threads went 24.5 → 36 tok/s with this (llama-server: 35.5), and no CPU was used while idle.
- * Read by libgomp when the native binary loads (the engine's worker shares the process
- * environment for this); a value the user set stays.
- */
-function useActiveOpenMpWaiting(): void {
-  process.env.OMP_WAIT_POLICY ??= "active";
 }
 
 export interface ThreadChoiceOptions {

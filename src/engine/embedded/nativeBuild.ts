@@ -5,6 +5,7 @@ import { arch, homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
+import { type Environment, readEnvironment } from "../../config/environment.js";
 
 /**
  * CMake options of Guru's native CPU build of the llama.cpp that node-llama-cpp bundles: this
@@ -26,7 +27,7 @@ const releaseSchema = z.object({ tag: z.string().min(1) });
  * Where the native build of this llama.cpp release for this CPU is kept, outside the clone (an
  * `npm ci` wipes node_modules): `GURU_NATIVE_BUILD_CACHE`, else `$XDG_CACHE_HOME/guru/node-llama-cpp`.
  */
-export function nativeBuildFolder(environment: NodeJS.ProcessEnv = process.env): string {
+export function nativeBuildFolder(environment: Environment = readEnvironment().variables): string {
   const root =
     environment.GURU_NATIVE_BUILD_CACHE ??
     join(environment.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "guru", "node-llama-cpp");
