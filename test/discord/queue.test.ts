@@ -7,10 +7,10 @@ import type { RecordedRequest } from "../support/fakeDiscord/restLog.js";
 import { DiscordRig, waitFor } from "./discordRig.js";
 import { callsFor, contentOf, flagsOf } from "./interactionRequests.js";
 
-/** Keeps the engine's only slot busy for a second or so, as another user's long answer would. */
+/** Keeps the engine's only slot busy for a couple of seconds, as another user's long answer would. */
 async function occupy(engine: Engine): Promise<{ readonly done: Promise<unknown> }> {
   const done = collect(
-    engine.generate({ ...chat("occupy", "someone-else"), maxTokens: 800, ignoreEndOfText: true }),
+    engine.generate({ ...chat("occupy", "someone-else"), maxTokens: 2000, ignoreEndOfText: true }),
   );
   await waitFor(() => engine.stats().busy === 1);
   return { done };
