@@ -58,6 +58,7 @@ export async function measureThreadPrompt(
     },
     countTokens: (text) => engine.countTokens(text),
     stats: () => engine.stats(),
+    refusal: (owner) => engine.refusal(owner),
   };
   const dataDir = mkdtempSync(join(tmpdir(), "guru-bench-thread-"));
   const memory = new Memory({

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { chromium, type Page } from "playwright-core";
 import type { EngineStats } from "../../src/engine/engine.js";
 import type { GenerationEvent } from "../../src/engine/generationTypes.js";
+import type { GuruError } from "../../src/errors.js";
 import type { AnswerEngine } from "../../src/service/conversationService.js";
 import { openScriptedConsole } from "../../test/console/scriptedConsole.js";
 import { ScriptedEngine } from "../../test/discord/scriptedEngine.js";
@@ -34,6 +35,10 @@ class BusyEngine implements AnswerEngine {
 
   countTokens(text: string): number {
     return this.script.countTokens(text);
+  }
+
+  refusal(): GuruError | undefined {
+    return undefined;
   }
 
   stats(): EngineStats {

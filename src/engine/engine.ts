@@ -1,3 +1,4 @@
+import type { GuruError } from "../errors.js";
 import type { GenerationEvent, GenerationRequest } from "./generationTypes.js";
 
 /** Where answers are computed: this process's own model, or inference servers. */
@@ -53,6 +54,11 @@ export interface EngineStats {
 export interface Engine {
   /** Streams queued → started → text… → done; a failure ends the stream with a `GuruError`. */
   generate(request: GenerationRequest): AsyncIterable<GenerationEvent>;
+  /**
+   * The refusal a request of `owner` would get if it came now (queue or the owner's share of it
+   * full, shutting down, unavailable), or undefined. Cheap: a caller asks before any costly work.
+   */
+  refusal(owner: string): GuruError | undefined;
   /** Tokens `text` takes in a prompt (an estimate where the tokenizer is remote). */
   countTokens(text: string): number;
   stats(): EngineStats;

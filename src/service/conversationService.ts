@@ -43,7 +43,7 @@ import { describeStatus, type StatusDescription } from "./statusDescription.js";
 import { TokenCountCache } from "./tokenCountCache.js";
 
 /** What the service needs of the engine (tests may wrap a real one to watch its requests). */
-export type AnswerEngine = Pick<Engine, "generate" | "countTokens" | "stats">;
+export type AnswerEngine = Pick<Engine, "generate" | "countTokens" | "stats" | "refusal">;
 
 export interface ConversationServiceOptions {
   readonly engine: AnswerEngine;
@@ -296,7 +296,7 @@ export class ConversationService {
     let partial = "";
     let settled = false;
     try {
-      const owner = `${request.address.platform}:${request.author}`;
+      const owner = ownerOf(request);
       const turns = yield* this.turnsFor(request, question, text, {
         requester: owner,
         ...(signal ? { signal } : {}),
@@ -355,6 +355,12 @@ export class ConversationService {
           : failure(tooLong(text.length, assistant.maxInputChars), ""),
       };
     }
+    // Refused before anything is stored or counted: a flood's refusals must stay cheap.
+    const refused = this.options.engine.refusal(ownerOf(request));
+    if (refused) {
+      if (!memory.claimEvent(request.eventId)) return { kind: "reply", update: { type: "duplicate" } };
+      return { kind: "reply", update: failure(refused, "") };
+    }
     // Files are kept as the model is shown them: each cut to fit half of what the prompt has room for.
     const systemPrompt = this.persona(request.address).text;
     const fileBudget = Math.floor(this.historyBudget(systemPrompt, text, request.mode) / 2);
@@ -395,6 +401,15 @@ export class ConversationService {
    */
   markAbandonedQuestions(): number {
     return this.options.memory.interruptUnplacedOrphans("PROCESS_ENDED");
+  }
+
+  /**
+   * The refusal a question of `author` at `address` would get now (Guru's line is full, it is
+   * shutting down), or undefined: a front reads no thread and fetches no file for a question that
+   * will be refused.
+   */
+  refusal(address: ConversationAddress, author: string): GuruError | undefined {
+    return this.options.engine.refusal(ownerOf({ address, author }));
   }
 
   remembered(address: ConversationAddress): ConversationMemory | null {
@@ -637,4 +652,9 @@ function toGuruError(error: unknown, logger: Logger): GuruError {
   return new GuruError("GENERATION_FAILED", "Something went wrong while answering. Please try again.", {
     cause: error,
   });
+}
+
+/** Whose share of the engine's queue a request takes: one per person per platform. */
+function ownerOf(request: Pick<ConversationRequest, "address" | "author">): string {
+  return `${request.address.platform}:${request.author}`;
 }

@@ -24,6 +24,7 @@ async function openGuru(): Promise<DiscordRig> {
     {
       countTokens: (text) => engine.countTokens(text),
       stats: () => engine.stats(),
+      refusal: (owner) => engine.refusal(owner),
       generate: (request) => longAnswersFor(engine, alice).generate(request),
     },
     { discord: (world) => ({ openThreads: false, admins: [world.users.robot.id] }) },

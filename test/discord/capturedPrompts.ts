@@ -16,6 +16,7 @@ export function capturePrompts(engine: AnswerEngine): CapturingEngine {
     },
     countTokens: (text) => engine.countTokens(text),
     stats: () => engine.stats(),
+    refusal: (owner) => engine.refusal(owner),
   };
 }
 

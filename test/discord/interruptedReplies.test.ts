@@ -40,6 +40,7 @@ function stalledEngine(hang: Promise<void>): AnswerEngine {
     },
     countTokens: (text) => engine.countTokens(text),
     stats: () => engine.stats(),
+    refusal: (owner) => engine.refusal(owner),
   };
 }
 

@@ -1,5 +1,6 @@
 import type { EngineStats } from "../../src/engine/engine.js";
 import type { GenerationEvent } from "../../src/engine/generationTypes.js";
+import type { GuruError } from "../../src/errors.js";
 import type { AnswerEngine } from "../../src/service/conversationService.js";
 
 /**
@@ -62,6 +63,11 @@ export class ScriptedEngine implements AnswerEngine {
 
   countTokens(text: string): number {
     return Math.ceil(text.length / 4);
+  }
+
+  /** A script has no line to be full: it answers everyone. */
+  refusal(): GuruError | undefined {
+    return undefined;
   }
 
   stats(): EngineStats {

@@ -70,6 +70,18 @@ describe("SlotQueue", () => {
     (await waiting).release();
   });
 
+  it("tells the refusal a newcomer would get, without putting anyone in line", async () => {
+    const q = queue(1, 1, 1);
+    expect(q.refusal("a")).toBeUndefined();
+    const holder = await q.acquire("a");
+    expect(q.refusal("b")).toBeUndefined();
+    const waiting = q.acquire("b");
+    expect(q.refusal("c")).toMatchObject({ code: "QUEUE_FULL" });
+    expect(q.stats()).toMatchObject({ busy: 1, waiting: 1 });
+    holder.release();
+    (await waiting).release();
+  });
+
   it("caps how many requests one user may have waiting", async () => {
     const q = queue(1, 10, 2);
     const holder = await q.acquire("a");

@@ -231,7 +231,7 @@ describe(`a burst of ${messageCount} messages from ${userCount} people over Slac
       expect([bot, refused.get(bot) ?? 0]).toEqual([bot, Math.max(0, n - rateLimit.requests)]);
   });
 
-  it("shows each answer exactly as stored, and stores exactly one reply to every question it took", () => {
+  it("shows each answer exactly as stored, stores one reply to every question it answered and nothing more for a refused one", () => {
     const stored = storedReplies(stack.databasePath);
     const taken = new Set<string>();
     for (const [i, outcome] of outcomes.entries()) {
@@ -244,16 +244,19 @@ describe(`a burst of ${messageCount} messages from ${userCount} people over Slac
       if (!seen || key === null) throw new Error(`message ${i} has no stored question`);
       taken.add(key);
       const replies = stored.get(key) ?? [];
-      expect(replies).toHaveLength(1);
-      const reply = replies[0];
       if (outcome === "answered") {
-        expect(reply?.status).toBe("complete");
-        expect(seen.replies[0]).toBe(shownAnswer(reply?.text ?? "", seen.platform));
+        expect(replies).toHaveLength(1);
+        expect(replies[0]?.status).toBe("complete");
+        expect(seen.replies[0]).toBe(shownAnswer(replies[0]?.text ?? "", seen.platform));
       } else {
-        expect([reply?.status, reply?.reason]).toEqual([
-          "failed",
-          expect.stringMatching(/^(USER_)?QUEUE_FULL$/),
-        ]);
+        // Refused before anything was stored; or, when the line filled up after it was stored, kept
+        // with its refusal.
+        expect(replies.length).toBeLessThanOrEqual(1);
+        for (const reply of replies)
+          expect([reply.status, reply.reason]).toEqual([
+            "failed",
+            expect.stringMatching(/^(USER_)?QUEUE_FULL$/),
+          ]);
       }
     }
     expect([...stored.keys()].filter((key) => !taken.has(key))).toEqual([]);

@@ -33,6 +33,7 @@ function stalledAfterStart(
         }
       }
     },
+    refusal: (address, author) => real.refusal(address, author),
     remembered: (address) => real.remembered(address),
     memoryView: (address) => real.memoryView(address),
     lastSeenMessageId: (address) => real.lastSeenMessageId(address),

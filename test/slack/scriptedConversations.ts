@@ -32,6 +32,11 @@ export class ScriptedConversations implements SlackConversations {
     }
   }
 
+  /** A script refuses only in its steps. */
+  refusal(): undefined {
+    return undefined;
+  }
+
   claimInterrupted(): [] {
     return [];
   }

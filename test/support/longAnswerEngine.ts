@@ -10,6 +10,7 @@ export function longAnswersFor(engine: Engine, talker: string): AnswerEngine {
   return {
     countTokens: (text) => engine.countTokens(text),
     stats: () => engine.stats(),
+    refusal: (owner) => engine.refusal(owner),
     generate: (request) =>
       request.owner.endsWith(`:${talker}`)
         ? engine.generate({ ...request, maxTokens: 3000, ignoreEndOfText: true })
@@ -26,6 +27,7 @@ export function numberedTakes(engine: Engine, long: ReadonlySet<number> = new Se
   return {
     countTokens: (text) => engine.countTokens(text),
     stats: () => engine.stats(),
+    refusal: (owner) => engine.refusal(owner),
     async *generate(request) {
       takes += 1;
       const tag = `Take ${takes}. `;

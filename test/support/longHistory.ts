@@ -86,5 +86,6 @@ export function watchingSummaries(engine: AnswerEngine, onSummary: () => void): 
     },
     countTokens: (text) => engine.countTokens(text),
     stats: () => engine.stats(),
+    refusal: (owner) => engine.refusal(owner),
   };
 }

@@ -55,6 +55,7 @@ export function openServiceRig(engine: AnswerEngine, options: RigOptions = {}): 
     },
     countTokens: (text) => engine.countTokens(text),
     stats: () => engine.stats(),
+    refusal: (owner) => engine.refusal(owner),
   };
   const databasePath = join(dir, "guru.db");
   const memory = new Memory({

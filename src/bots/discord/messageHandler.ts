@@ -77,12 +77,15 @@ async function answer(
       context.logger.debug("could not show the typing indicator", { error });
     });
   }
-  const read = await context.reader.read({
-    channel: message.channel,
-    question: message,
-    botUserId: question.botUserId,
-    lastSeenMessageId: context.service.lastSeenMessageId(address),
-  });
+  // Nothing is read for a question Guru is about to refuse as busy.
+  const read = context.service.refusal(address, caller.userId)
+    ? undefined
+    : await context.reader.read({
+        channel: message.channel,
+        question: message,
+        botUserId: question.botUserId,
+        lastSeenMessageId: context.service.lastSeenMessageId(address),
+      });
   const cancel = new AbortController();
   const eventId = eventIdOf("message", message.id);
   const reply = await startReply(

@@ -111,8 +111,11 @@ export class MessageHandler {
     const rate = gate.takeQuestion(routed.asker.user);
     if (!rate.allowed) return this.tell(routed, rateLimitedText(rate.retryAfterSeconds));
     const analyze = /^analy[sz]e\b[:\s]*/i.exec(routed.text);
-    // Read only now: the asker is admitted, and the thread is the one Guru was asked in.
-    const context = await readThreadContext(this.runtime, routed.question);
+    // Read only now: the asker is admitted, the thread is the one Guru was asked in, and Guru is
+    // not about to refuse the question as busy.
+    const context = service.refusal(routed.address, routed.asker.user)
+      ? undefined
+      : await readThreadContext(this.runtime, routed.question);
     await answerInSlack(
       this.runtime,
       {

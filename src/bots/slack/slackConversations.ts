@@ -4,6 +4,7 @@ import type { ConversationService } from "../../service/conversationService.js";
 export type SlackConversations = Pick<
   ConversationService,
   | "handle"
+  | "refusal"
   | "remembered"
   | "memoryView"
   | "forgetConversation"

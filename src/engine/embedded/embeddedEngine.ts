@@ -95,6 +95,10 @@ export class EmbeddedEngine implements Engine {
     return streamedRun((channel, abandoned) => this.run(request, channel, abandoned));
   }
 
+  refusal(owner: string): GuruError | undefined {
+    return this.queue.refusal(owner);
+  }
+
   stats(): EngineStats {
     const queue = this.queue.stats();
     const { ready } = this.thread;

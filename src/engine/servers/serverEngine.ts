@@ -101,6 +101,10 @@ export class ServerEngine implements Engine {
     return Math.ceil(Buffer.byteLength(text, "utf8") / 3);
   }
 
+  refusal(owner: string): GuruError | undefined {
+    return this.queue.refusal(owner);
+  }
+
   stats(): EngineStats {
     const queue = this.queue.stats();
     const servers = this.pool.stats();
