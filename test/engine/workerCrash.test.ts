@@ -1,0 +1,39 @@
+import type { Worker } from "node:worker_threads";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { EmbeddedEngine } from "../../src/engine/embedded/embeddedEngine.js";
+import { chat, collect, openTinyEngine } from "../support/engineHarness.js";
+
+/** The engine's worker thread, reached past its privacy: a crash cannot be asked for. */
+function workerOf(engine: EmbeddedEngine): Worker {
+  return (engine as unknown as { thread: { worker: Worker } }).thread.worker;
+}
+
+describe("when the engine's worker thread dies", () => {
+  let engine: EmbeddedEngine;
+
+  beforeAll(async () => {
+    engine = await openTinyEngine({ slots: 1, contextSize: 4096 });
+  });
+
+  afterAll(async () => {
+    await engine.close();
+  });
+
+  it("fails the running answer, refuses the waiting and new ones, and still closes", async () => {
+    const running = collect(
+      engine.generate({ ...chat("long", "someone"), maxTokens: 100_000, ignoreEndOfText: true }),
+    );
+    const waiting = collect(engine.generate(chat("me next", "someone-else")));
+    expect(engine.stats()).toMatchObject({ busy: 1, waiting: 1 });
+
+    await workerOf(engine).terminate();
+
+    expect((await running).error).toMatchObject({ code: "GENERATION_FAILED" });
+    expect((await waiting).error).toMatchObject({ code: "ENGINE_UNAVAILABLE" });
+    expect((await collect(engine.generate(chat("anyone there?")))).error).toMatchObject({
+      code: "ENGINE_UNAVAILABLE",
+    });
+    expect(engine.refusal("anyone")).toMatchObject({ code: "ENGINE_UNAVAILABLE" });
+    expect(engine.stats()).toMatchObject({ slots: 0, busy: 0, waiting: 0 });
+  });
+});
