@@ -9,6 +9,7 @@ import { type ChatWrapper, resolveChatWrapper } from "node-llama-cpp";
 import { GuruError, isGuruError } from "../../errors.js";
 import type { Logger } from "../../log/logger.js";
 import { renderChatPrompt } from "./chatPrompt.js";
+import { GenerationPause } from "./generationPause.js";
 import { chooseThreads, type LlamaBackend, openLlamaBackend } from "./llamaBackend.js";
 import { LockstepBatching } from "./lockstepBatching.js";
 import { loadModelFile } from "./modelLoader.js";
@@ -120,6 +121,7 @@ try {
 const { backend, model, context, sequences, chatWrapper } = loaded;
 const running = new Map<number, AbortController>();
 const grammars = new Map<string, Promise<LlamaGrammar>>();
+const pause = new GenerationPause();
 
 function grammarFor(schema: object): Promise<LlamaGrammar> {
   const key = JSON.stringify(schema);
@@ -147,6 +149,7 @@ async function generate(job: GenerateJob): Promise<void> {
       ignoreEndOfText: job.ignoreEndOfText,
       signal: stop.signal,
       onText: (delta) => send({ type: "text", id: job.id, delta }),
+      pause,
     });
     const { firstTokenAt, ...figures } = outcome;
     send({
