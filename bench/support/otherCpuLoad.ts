@@ -1,20 +1,22 @@
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 
 /**
  * Watches how much CPU the rest of the machine used while this process ran something: on a
  * shared 2-core machine one other busy process can cut a 2-thread decode tenfold, and the
- * figures alone do not show it. Linux only (/proc/stat) and spans of half a second or more;
- * otherwise it reports undefined.
+ * figures alone do not show it. This process's children (the embedded engine's process, a
+ * llama-server the bench started) count as its own. Linux only (/proc/stat) and spans of half a
+ * second or more; otherwise it reports undefined.
  */
 export function watchOtherCpuLoad(): () => number | undefined {
   const machineBefore = machineBusyMs();
   const ownBefore = process.cpuUsage();
+  const childrenBefore = childrenBusyMs();
   const startedAt = performance.now();
   return () => {
     const machineAfter = machineBusyMs();
     if (machineBefore === undefined || machineAfter === undefined) return undefined;
     const own = process.cpuUsage(ownBefore);
-    const ownMs = (own.user + own.system) / 1000;
+    const ownMs = (own.user + own.system) / 1000 + busySince(childrenBefore);
     const wallMs = performance.now() - startedAt;
     // /proc/stat counts in 10 ms ticks: over a shorter span a tick or two reads as a busy machine.
     if (wallMs < minSpanMs) return undefined;
@@ -34,5 +36,44 @@ function machineBusyMs(): number | undefined {
     return (user + nice + system + irq + softirq + steal) * tickMs;
   } catch {
     return undefined;
+  }
+}
+
+/** CPU time of each running child of this process. */
+function childrenBusyMs(): Map<number, number> {
+  const busy = new Map<number, number>();
+  for (const name of safeReaddir("/proc")) {
+    const pid = Number(name);
+    if (!Number.isInteger(pid)) continue;
+    const stat = safeRead(`/proc/${pid}/stat`);
+    // Fields after the parenthesised command: state ppid … utime (12th) stime (13th).
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    if (Number(fields[1]) !== process.pid) continue;
+    busy.set(pid, (Number(fields[11]) + Number(fields[12])) * tickMs);
+  }
+  return busy;
+}
+
+/** The CPU time this process's children used since `before` (one started meanwhile from zero). */
+function busySince(before: ReadonlyMap<number, number>): number {
+  let spent = 0;
+  for (const [pid, busy] of childrenBusyMs()) spent += busy - (before.get(pid) ?? 0);
+  return spent;
+}
+
+function safeReaddir(folder: string): string[] {
+  try {
+    return readdirSync(folder);
+  } catch {
+    return [];
+  }
+}
+
+/** A process can end between listing and reading. */
+function safeRead(path: string): string {
+  try {
+    return readFileSync(path, "utf8");
+  } catch {
+    return "";
   }
 }

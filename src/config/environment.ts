@@ -57,15 +57,18 @@ export const libraryVariablePatterns: readonly RegExp[] = [
 ];
 
 /**
- * OpenMP's threads keep polling for the next operation instead of sleeping at once. Node runs
- * each evaluation on one of libuv's threads, each the master of its own OpenMP team, and with
- * more OpenMP threads than cores libgomp sleeps after a few spins: on 2 cores one stream with 2
- * threads went 24.5 → 36 tok/s with this (llama-server: 35.5), and no CPU was used while idle.
- * Read by libgomp when the native binary loads (the engine's worker shares this environment);
- * a value the user set stays.
+ * The environment of the embedded engine's process: Guru's own, with one libuv pool thread.
+ * node-llama-cpp runs each evaluation on a libuv pool thread, and with the native OpenMP build
+ * each pool thread that evaluates becomes the master of an OpenMP team of its own; with more
+ * OpenMP threads than cores libgomp spins only briefly at ggml's barriers (hundreds per token),
+ * then sleeps. On 2 cores, 4 streams × 2 threads, 4 pool threads meant 4 teams and a futex sleep
+ * and wake at most barriers (≈25,000 context switches in a 7 s run): 45–50 ms per step; one
+ * pool thread, one team that spins: 34–37 ms, as llama-server. libgomp's default wait (spin
+ * ≈ milliseconds, then sleep) then suffices and leaves no core busy while idle. A value the
+ * user set stays.
  */
-export function preferActiveOpenMpWaiting(): void {
-  process.env.OMP_WAIT_POLICY ??= "active";
+export function engineProcessEnvironment(): NodeJS.ProcessEnv {
+  return { ...process.env, UV_THREADPOOL_SIZE: process.env.UV_THREADPOOL_SIZE ?? "1" };
 }
 
 const guruSecrets: ReadonlySet<string> = new Set(Object.values(secretVariables));

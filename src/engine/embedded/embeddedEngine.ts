@@ -14,7 +14,7 @@ import { runSignal } from "../runSignal.js";
 import { samplingFor } from "../sampling.js";
 import { SlotQueue } from "../slotQueue.js";
 import { streamedRun } from "../streamedRun.js";
-import { EngineThread } from "./engineThread.js";
+import { EngineProcess } from "./engineProcess.js";
 import { type LlamaBackend, openLlamaBackend } from "./llamaBackend.js";
 import { loadModelFile } from "./modelLoader.js";
 import { WarmSlots } from "./warmSlots.js";
@@ -24,8 +24,8 @@ export interface EngineOptions {
   readonly config: EngineConfig;
   readonly logger: Logger;
   /**
-   * The llama.cpp binding this thread uses for the model's tokenizer (tests and benches share
-   * one); a CPU one is opened when absent. The weights live in the engine's own worker thread.
+   * The llama.cpp binding this process uses for the model's tokenizer (tests and benches share
+   * one); a CPU one is opened when absent. The weights live in the engine's own process.
    */
   readonly backend?: LlamaBackend;
   /** Where measured thread choices are kept (Guru's data folder); measured per process without it. */
@@ -33,8 +33,8 @@ export interface EngineOptions {
 }
 
 /**
- * The model, loaded once in a worker thread, and a fixed set of context sequences (slots) that a
- * fair queue on this thread hands out. Generation runs in the worker, so a busy event loop here
+ * The model, loaded once in the engine's own process, and a fixed set of context sequences (slots)
+ * that a fair queue here hands out. Generation runs in that process, so a busy event loop here
  * (a flood of platform events) does not slow the answers running; admission, cancel, timeouts,
  * warm slots and drain stay here, where they are cheap. Every generation streams events and ends
  * with usage figures; it can be cancelled, times out, and always gives its slot back.
@@ -45,10 +45,10 @@ export class EmbeddedEngine implements Engine {
   private readonly shutdown = new AbortController();
   private readonly speeds = new RecentSpeeds();
   private completed = 0;
-  private thread!: EngineThread;
+  private process!: EngineProcess;
 
   private constructor(
-    /** The model's vocabulary only (no weights): `countTokens` is synchronous and must not wait for the worker. */
+    /** The model's vocabulary only (no weights): `countTokens` is synchronous and must not wait for the engine's process. */
     readonly model: LlamaModel,
     private readonly config: EngineConfig,
     private readonly logger: Logger,
@@ -66,7 +66,7 @@ export class EmbeddedEngine implements Engine {
   static async open(options: EngineOptions): Promise<EmbeddedEngine> {
     const { config, logger, modelPath } = options;
     let engine: EmbeddedEngine | undefined;
-    const thread = await EngineThread.start(
+    const engineProcess = await EngineProcess.start(
       { modelPath, config, cacheFolder: options.cacheFolder },
       logger,
       (error) => engine?.lost(error),
@@ -75,16 +75,16 @@ export class EmbeddedEngine implements Engine {
       const backend = options.backend ?? (await openLlamaBackend("cpu", silentLogger));
       const vocabulary = await loadModelFile(backend, modelPath, { vocabOnly: true });
       engine = new EmbeddedEngine(vocabulary, config, logger);
-      engine.thread = thread;
+      engine.process = engineProcess;
       return engine;
     } catch (error) {
-      await thread.close();
+      await engineProcess.close();
       throw error;
     }
   }
 
   get chatWrapperName(): string {
-    return this.thread.ready.chatWrapperName;
+    return this.process.ready.chatWrapperName;
   }
 
   countTokens(text: string): number {
@@ -101,7 +101,7 @@ export class EmbeddedEngine implements Engine {
 
   stats(): EngineStats {
     const queue = this.queue.stats();
-    const { ready } = this.thread;
+    const { ready } = this.process;
     return {
       kind: "embedded",
       model: ready.modelName,
@@ -123,11 +123,11 @@ export class EmbeddedEngine implements Engine {
 
   async close(): Promise<void> {
     await this.drain();
-    await this.thread.close();
+    await this.process.close();
     await this.model.dispose();
   }
 
-  /** The worker died: nobody waiting or arriving can be served any more. */
+  /** The engine's process died: nobody waiting or arriving can be served any more. */
   private lost(error: GuruError): void {
     this.queue.resize(0, error);
   }
@@ -156,7 +156,7 @@ export class EmbeddedEngine implements Engine {
         const startedAt = performance.now();
         channel.push({ type: "started", slot: lease.slot });
         this.warm.assign(lease.slot, request.conversation);
-        const outcome = await this.thread.run(
+        const outcome = await this.process.run(
           {
             slot: lease.slot,
             turns: request.turns,
@@ -182,7 +182,7 @@ export class EmbeddedEngine implements Engine {
       } catch (error) {
         // A cut-short answer leaves the slot's cache in an unknown state for warm reuse.
         this.warm.assign(lease.slot, undefined);
-        // The worker stopped on a cancel, a timeout or a shutdown: say which.
+        // The engine's process stopped on a cancel, a timeout or a shutdown: say which.
         if (signal.aborted) throw abortReason(signal);
         throw error;
       } finally {

@@ -1,15 +1,15 @@
 /**
- * The embedded engine's worker thread: it owns llama.cpp (binding, model, context, sequences,
- * grammars) and runs every token loop, so generation never waits for the main thread's event
- * loop, which a flood of platform events keeps busy. The main thread keeps the queue and leases
- * slots; this thread generates on the slot it is told and streams the text back.
+ * The embedded engine's process (started by engineProcess.ts): it owns llama.cpp (binding, model,
+ * context, sequences, grammars) and runs every token loop, so generation never waits for Guru's
+ * event loop, which a flood of platform events keeps busy. Guru keeps the queue and leases slots;
+ * this process generates on the slot it is told and streams the text back.
  */
-import { parentPort, workerData } from "node:worker_threads";
 import type { LlamaContext, LlamaContextSequence, LlamaGrammar, LlamaModel } from "node-llama-cpp";
 import { type ChatWrapper, resolveChatWrapper } from "node-llama-cpp";
 import { GuruError, isGuruError } from "../../errors.js";
 import type { Logger } from "../../log/logger.js";
 import { renderChatPrompt } from "./chatPrompt.js";
+import { GenerationPause } from "./generationPause.js";
 import { chooseThreads, type LlamaBackend, openLlamaBackend } from "./llamaBackend.js";
 import { LockstepBatching } from "./lockstepBatching.js";
 import { loadModelFile } from "./modelLoader.js";
@@ -32,10 +32,18 @@ interface LoadedModel {
   readonly threads: number;
 }
 
-if (!parentPort) throw new Error("engineWorker.ts runs only as a worker thread");
-const port = parentPort;
-const setup = workerData as WorkerSetup;
-const send = (message: FromWorker) => port.postMessage(message);
+if (!process.send) throw new Error("engineWorker.ts runs only as the engine's child process");
+const send = (message: FromWorker) => {
+  // Once Guru is gone there is nobody to tell; the disconnect below ends this process.
+  if (process.connected) process.send?.(message);
+};
+// Guru ended (or crashed) without closing the engine: nothing is left to serve.
+process.on("disconnect", () => process.exit(0));
+const setup = await new Promise<WorkerSetup>((resolve) =>
+  process.once("message", (message: ToWorker) => {
+    if (message.type === "open") resolve(message.setup);
+  }),
+);
 
 /** Log lines go to the main thread's logger (its level, scope and redaction). */
 const logger: Logger = {
@@ -108,12 +116,12 @@ try {
   loaded = await open();
 } catch (error) {
   send({ type: "openFailed", error: failureOf(error) });
-  port.close();
   process.exit(0);
 }
 const { backend, model, context, sequences, chatWrapper } = loaded;
 const running = new Map<number, AbortController>();
 const grammars = new Map<string, Promise<LlamaGrammar>>();
+const pause = new GenerationPause();
 
 function grammarFor(schema: object): Promise<LlamaGrammar> {
   const key = JSON.stringify(schema);
@@ -141,6 +149,7 @@ async function generate(job: GenerateJob): Promise<void> {
       ignoreEndOfText: job.ignoreEndOfText,
       signal: stop.signal,
       onText: (delta) => send({ type: "text", id: job.id, delta }),
+      pause,
     });
     const { firstTokenAt, ...figures } = outcome;
     send({
@@ -161,20 +170,20 @@ async function generate(job: GenerateJob): Promise<void> {
   }
 }
 
-/** Frees llama.cpp's memory here, before the thread ends: never while a native call runs. */
+/** Frees llama.cpp's memory here, before the process ends: never while a native call runs. */
 async function close(): Promise<void> {
   await context.dispose();
   await model.dispose();
   await backend.llama.dispose();
   send({ type: "closed" });
-  port.close();
+  process.disconnect();
 }
 
-port.on("message", (message: ToWorker) => {
+process.on("message", (message: ToWorker) => {
   if (message.type === "generate") void generate(message);
   else if (message.type === "cancel")
     running.get(message.id)?.abort(new GuruError(message.reason.code ?? "CANCELLED", message.reason.message));
-  else void close();
+  else if (message.type === "close") void close();
 });
 
 send({

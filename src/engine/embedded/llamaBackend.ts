@@ -1,7 +1,6 @@
 import { resolve } from "node:path";
 import { getLlama, type Llama, LlamaLogLevel, type LlamaModel } from "node-llama-cpp";
 import type { EngineConfig } from "../../config/configSchema.js";
-import { preferActiveOpenMpWaiting } from "../../config/environment.js";
 import type { Logger } from "../../log/logger.js";
 import type { BackendInfo } from "../engine.js";
 import { LlamaLog } from "./llamaLog.js";
@@ -28,7 +27,6 @@ export async function openLlamaBackend(gpu: EngineConfig["gpu"], logger: Logger)
   if (native.kind === "unlinkable") {
     logger.warn(`the native llama.cpp build in ${native.folder} cannot be used: ${native.reason}`);
   }
-  if (native.kind === "ready") preferActiveOpenMpWaiting();
   const llama = await getLlama({
     gpu: gpu === "cpu" ? false : gpu,
     build: "never",

@@ -4,6 +4,7 @@ import { GuruError } from "../../errors.js";
 import { abortReason } from "../abortReason.js";
 import type { Sampling } from "../sampling.js";
 import type { RenderedPrompt } from "./chatPrompt.js";
+import type { GenerationPause } from "./generationPause.js";
 import { TokenTextStream } from "./tokenTextStream.js";
 
 export interface SequenceGeneration {
@@ -15,6 +16,8 @@ export interface SequenceGeneration {
   readonly ignoreEndOfText: boolean;
   readonly signal: AbortSignal;
   readonly onText: (delta: string) => void;
+  /** Shared by every sequence of the context. */
+  readonly pause: GenerationPause;
 }
 
 export interface SequenceOutcome {
@@ -44,7 +47,7 @@ export async function generateOnSequence(run: SequenceGeneration): Promise<Seque
       `The conversation is too long for the model's context (${promptLength} of ${sequence.contextSize} tokens). Shorten the message or start a new thread.`,
     );
   }
-  const cachedPromptTokens = await reuseCachedPrefix(sequence, prompt.tokens);
+  const cachedPromptTokens = await reuseCachedPrefix(sequence, prompt.tokens, run.pause);
   const maxTokens = Math.min(run.maxTokens, sequence.contextSize - promptLength);
   const model = sequence.model;
   const stream = new TokenTextStream(model);
@@ -84,6 +87,7 @@ export async function generateOnSequence(run: SequenceGeneration): Promise<Seque
       stopReason = "maxTokens";
       break;
     }
+    await run.pause.beforeNextToken();
   }
   emit(stream.finish());
   if (signal.aborted) throw abortReason(signal);
@@ -113,11 +117,14 @@ function isEndOfText(run: SequenceGeneration, token: Token): boolean {
 async function reuseCachedPrefix(
   sequence: LlamaContextSequence,
   promptTokens: readonly Token[],
+  pause: GenerationPause,
 ): Promise<number> {
   const { firstDifferentIndex } = sequence.compareContextTokens([...promptTokens]);
   const keep = Math.max(0, Math.min(firstDifferentIndex, promptTokens.length - 1));
   if (sequence.nextTokenIndex > keep) {
-    await sequence.eraseContextTokenRanges([{ start: keep, end: sequence.nextTokenIndex }]);
+    await pause.whileErasing(() =>
+      sequence.eraseContextTokenRanges([{ start: keep, end: sequence.nextTokenIndex }]),
+    );
   }
   return keep;
 }

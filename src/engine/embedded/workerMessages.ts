@@ -6,12 +6,12 @@ import type { Sampling } from "../sampling.js";
 import type { SequenceOutcome } from "./sequenceGeneration.js";
 
 /**
- * What the engine's main-thread side and its worker thread tell each other. Both sides are this
- * module's own code in one process (structured clone, no outside input), so the messages are
- * typed here and not parsed again.
+ * What Guru and the engine's process tell each other. Both sides are this module's own code
+ * (structured clone over the IPC channel of a process Guru started, no outside input), so the
+ * messages are typed here and not parsed again.
  */
 
-/** `workerData`: what the worker opens. */
+/** What the engine's process opens: its first message. */
 export interface WorkerSetup {
   readonly modelPath: string;
   readonly config: EngineConfig;
@@ -30,13 +30,14 @@ export interface GenerateJob {
   readonly ignoreEndOfText: boolean;
 }
 
-/** A coded error crossing the thread boundary (GuruError's class does not survive cloning). */
+/** A coded error crossing the process boundary (GuruError's class does not survive cloning). */
 export interface WorkerFailure {
   readonly code?: ErrorCode;
   readonly message: string;
 }
 
 export type ToWorker =
+  | { readonly type: "open"; readonly setup: WorkerSetup }
   | ({ readonly type: "generate" } & GenerateJob)
   | { readonly type: "cancel"; readonly id: number; readonly reason: WorkerFailure }
   | { readonly type: "close" };
@@ -48,7 +49,7 @@ export interface WorkerReady {
   readonly chatWrapperName: string;
 }
 
-/** A finished generation; times are epoch milliseconds (each thread has its own `performance` origin). */
+/** A finished generation; times are epoch milliseconds (each process has its own `performance` origin). */
 export interface WorkerOutcome extends Omit<SequenceOutcome, "firstTokenAt"> {
   readonly promptTokens: number;
   readonly firstTokenAtEpoch: number | null;
@@ -69,7 +70,7 @@ export type FromWorker =
     }
   | { readonly type: "closed" };
 
-/** Epoch milliseconds now, comparable across threads. */
+/** Epoch milliseconds now, comparable across processes. */
 export function epochNow(): number {
   return performance.timeOrigin + performance.now();
 }

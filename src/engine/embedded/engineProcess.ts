@@ -1,6 +1,7 @@
+import { type ChildProcess, fork } from "node:child_process";
 import { createRequire } from "node:module";
-import { pathToFileURL } from "node:url";
-import { SHARE_ENV, Worker } from "node:worker_threads";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { engineProcessEnvironment } from "../../config/environment.js";
 import { GuruError } from "../../errors.js";
 import type { Logger } from "../../log/logger.js";
 import { abortReason } from "../abortReason.js";
@@ -20,62 +21,71 @@ interface Pending {
   readonly reject: (error: unknown) => void;
 }
 
-/** How long a closing worker gets to end by itself once it has freed the model. */
+/** How long a closing engine process gets to end by itself once it has freed the model. */
 const exitGraceMs = 10_000;
 
 /**
- * The main thread's handle on the engine's worker thread (engineWorker.ts): starts it, sends it
- * jobs, carries cancels to it, and turns its messages back into promises and text callbacks. If
- * the thread dies, everything it was running fails with a coded error, and `onCrash` is told.
+ * The handle on the engine's own process (engineWorker.ts): starts it, sends it jobs, carries
+ * cancels to it, and turns its messages back into promises and text callbacks. If the process
+ * dies, everything it was running fails with a coded error, and `onCrash` is told.
  */
-export class EngineThread {
+export class EngineProcess {
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   private crashed: GuruError | undefined;
   private closing = false;
 
   private constructor(
-    private readonly worker: Worker,
+    private readonly child: ChildProcess,
     readonly ready: WorkerReady,
     private readonly logger: Logger,
     private readonly onCrash: (error: GuruError) => void,
   ) {
-    worker.on("message", (message: FromWorker) => this.receive(message));
-    worker.on("error", (error) => this.crash(error));
-    worker.on("exit", (code) => {
-      if (!this.closing) this.crash(new Error(`the engine's thread exited with code ${code}`));
+    child.on("message", (message: FromWorker) => this.receive(message));
+    child.on("error", (error) => this.crash(error));
+    child.on("exit", (code, signal) => {
+      if (!this.closing) this.crash(new Error(`the engine's process exited (${signal ?? `code ${code}`})`));
     });
   }
 
-  /** Starts the worker and waits until it has loaded the model (or failed to). */
+  /** Starts the process and waits until it has loaded the model (or failed to). */
   static async start(
     setup: WorkerSetup,
     logger: Logger,
     onCrash: (error: GuruError) => void,
-  ): Promise<EngineThread> {
-    const worker = startWorker(setup);
+  ): Promise<EngineProcess> {
+    const child = startProcess();
     const ready = await new Promise<WorkerReady>((resolve, reject) => {
       const onMessage = (message: FromWorker) => {
         if (message.type === "log") forwardLog(logger, message);
         else if (message.type === "ready") resolve(message);
         else if (message.type === "openFailed") reject(guruErrorOf(message.error, "MODEL_INVALID"));
       };
-      worker.on("message", onMessage);
-      worker.once("error", reject);
-      worker.once("exit", (code) =>
+      child.on("message", onMessage);
+      child.once("error", reject);
+      child.once("exit", (code, signal) =>
         reject(
-          new GuruError("ENGINE_UNAVAILABLE", `The engine's thread ended while loading (code ${code}).`),
+          new GuruError(
+            "ENGINE_UNAVAILABLE",
+            `The engine's process ended while loading (${signal ?? `code ${code}`}).`,
+          ),
         ),
       );
-    }).finally(() => {
-      worker.removeAllListeners("message");
-      worker.removeAllListeners("error");
-      worker.removeAllListeners("exit");
-    });
-    return new EngineThread(worker, ready, logger, onCrash);
+      child.send({ type: "open", setup } satisfies ToWorker);
+    })
+      .catch((error: unknown) => {
+        child.kill("SIGKILL");
+        throw error;
+      })
+      .finally(() => {
+        child.removeAllListeners("message");
+        child.removeAllListeners("error");
+        child.removeAllListeners("exit");
+      });
+    return new EngineProcess(child, ready, logger, onCrash);
   }
 
-  /** Runs one job; aborting `signal` stops it in the worker, which still answers before this settles. */
+  /** Runs one job; aborting `signal` stops it in the engine's process, which still answers before this settles. */
   run(
     job: Omit<GenerateJob, "id">,
     signal: AbortSignal,
@@ -96,11 +106,11 @@ export class EngineThread {
     }).finally(() => signal.removeEventListener("abort", cancel));
   }
 
-  /** Frees the model inside the worker, then lets the thread end. Call with nothing running. */
+  /** Frees the model inside the engine's process, then lets it end. Call with nothing running. */
   async close(): Promise<void> {
     if (this.crashed) return;
     this.closing = true;
-    const exited = new Promise<void>((resolve) => this.worker.once("exit", () => resolve()));
+    const exited = new Promise<void>((resolve) => this.child.once("exit", () => resolve()));
     this.send({ type: "close" });
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<"late">((resolve) => {
@@ -108,12 +118,16 @@ export class EngineThread {
     });
     const ended = await Promise.race([exited, late]);
     clearTimeout(timer);
-    // The model is freed by now (or the thread is stuck): nothing native is left to interrupt.
-    if (ended === "late") await this.worker.terminate();
+    // The model is freed by now (or the process is stuck): nothing native is left to interrupt.
+    if (ended === "late") {
+      this.child.kill("SIGKILL");
+      await exited;
+    }
   }
 
   private send(message: ToWorker): void {
-    this.worker.postMessage(message);
+    // A process that just died cannot take messages; its exit fails what was running.
+    if (this.child.connected) this.child.send(message);
   }
 
   private receive(message: FromWorker): void {
@@ -143,10 +157,10 @@ export class EngineThread {
 
   private crash(cause: unknown): void {
     if (this.crashed) return;
-    this.logger.error("the engine's thread stopped", { error: cause });
+    this.logger.error("the engine's process stopped", { error: cause });
     this.crashed = new GuruError(
       "ENGINE_UNAVAILABLE",
-      "The model's thread stopped, so Guru cannot answer right now. Restart Guru; operators: see the log and run `guru doctor`.",
+      "The model's process stopped, so Guru cannot answer right now. Restart Guru; operators: see the log and run `guru doctor`.",
       { cause },
     );
     const running = [...this.pending.values()];
@@ -160,22 +174,22 @@ export class EngineThread {
 }
 
 /**
- * The worker runs the compiled `.js` next to this file; from TypeScript sources (tsx, vitest) it
- * registers tsx in the new thread first, so the same `.ts` module runs there.
+ * The engine runs in a process of its own, with one libuv pool thread (engineProcessEnvironment
+ * says why). It runs the compiled `.js` next to this file; from TypeScript sources (tsx, vitest)
+ * it loads tsx first, so the same `.ts` module runs there. The IPC channel carries the messages
+ * by structured clone, as between threads.
  */
-function startWorker(setup: WorkerSetup): Worker {
+function startProcess(): ChildProcess {
   const here = import.meta.url;
-  if (!here.endsWith(".ts"))
-    return new Worker(new URL("./engineWorker.js", here), { workerData: setup, env: SHARE_ENV });
-  const entry = new URL("./engineWorker.ts", here).href;
-  // tsx's ESM entry (its CommonJS one cannot register hooks from an eval'd script).
-  const tsx = pathToFileURL(
-    createRequire(here)
-      .resolve("tsx/esm/api")
-      .replace(/\.cjs$/, ".mjs"),
-  ).href;
-  const boot = `import(${JSON.stringify(tsx)}).then((tsx) => tsx.register()).then(() => import(${JSON.stringify(entry)}));`;
-  return new Worker(boot, { eval: true, workerData: setup, env: SHARE_ENV });
+  const typescript = here.endsWith(".ts");
+  const entry = fileURLToPath(new URL(typescript ? "./engineWorker.ts" : "./engineWorker.js", here));
+  const execArgv = typescript ? ["--import", pathToFileURL(createRequire(here).resolve("tsx")).href] : [];
+  return fork(entry, [], {
+    env: engineProcessEnvironment(),
+    execArgv,
+    serialization: "advanced",
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
 }
 
 function guruErrorOf(failure: WorkerFailure, fallback: GuruError["code"]): GuruError {
