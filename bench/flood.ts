@@ -18,6 +18,7 @@ import { configSchema } from "../src/config/configSchema.js";
 import { EmbeddedEngine } from "../src/engine/embedded/embeddedEngine.js";
 import { silentLogger } from "../src/log/logger.js";
 import { secrets } from "../test/slack/slackRig.js";
+import { childProcesses } from "../test/support/childProcesses.js";
 import { openServiceRig } from "../test/support/serviceHarness.js";
 import { positiveIntegerFlag } from "./support/benchArgs.js";
 import { benchModelPath } from "./support/benchModel.js";
@@ -152,20 +153,21 @@ function windowRate({ answers, startedAt, endedAt }: Measured): number {
   return rates.reduce((sum, rate) => sum + rate, 0) / rates.length;
 }
 
-/** CPU seconds used so far (Linux /proc): this process's main thread, all of it, and the Slack process. */
-function cpuSeconds(): { mainThread: number; wholeProcess: number; slackProcess: number } {
-  const ticks = (path: string) => {
-    try {
-      const fields = readFileSync(path, "utf8").split(") ")[1]?.split(" ") ?? [];
-      return (Number(fields[11]) + Number(fields[12])) / 100;
-    } catch {
-      return Number.NaN;
-    }
-  };
+/**
+ * CPU seconds used so far (Linux /proc): Guru's main thread, the engine's process (the model's
+ * threads), and the Slack process.
+ */
+function cpuSeconds(): { mainThread: number; engineProcess: number; slackProcess: number } {
+  const fields = readFileSync(`/proc/self/task/${process.pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+  const children = childProcesses();
+  const cpuOf = (isSlack: boolean) =>
+    children
+      .filter((child) => (child.pid === slackProcess.pid) === isSlack)
+      .reduce((sum, child) => sum + child.cpuMs / 1000, 0);
   return {
-    mainThread: ticks(`/proc/self/task/${process.pid}/stat`),
-    wholeProcess: ticks("/proc/self/stat"),
-    slackProcess: ticks(`/proc/${slackProcess.pid}/stat`),
+    mainThread: (Number(fields[11]) + Number(fields[12])) / 100,
+    engineProcess: cpuOf(false),
+    slackProcess: cpuOf(true),
   };
 }
 
@@ -196,7 +198,7 @@ const flooded = await twoAnswers(async () => {
 const cpuAfter = cpuSeconds();
 const floodCpu = {
   mainThread: cpuAfter.mainThread - cpuBefore.mainThread,
-  wholeProcess: cpuAfter.wholeProcess - cpuBefore.wholeProcess,
+  engineProcess: cpuAfter.engineProcess - cpuBefore.engineProcess,
   slackProcess: cpuAfter.slackProcess - cpuBefore.slackProcess,
 };
 // The questions the flood left waiting are answered first, so that the last quiet run is quiet.
@@ -221,7 +223,7 @@ process.stdout.write(
     `Two long answers on 2 slots (${threads} threads); ${eventCount} Slack mentions (Socket Mode) from ${people} people over ${floodSeconds} s`,
     `  quiet: ${quietRate.toFixed(1)} tok/s per answer over ${floodSeconds} s (before the flood ${quietRates.before.toFixed(1)}, after ${quietRates.after.toFixed(1)})`,
     `  flood: ${floodRate.toFixed(1)} tok/s per answer while the events arrived (${((floodTimes.endedAt - floodTimes.startedAt) / 1000).toFixed(1)} s; slowest ack ${floodTimes.slowestAckMs.toFixed(0)} ms)`,
-    `  CPU while the answers ran with the flood: Guru's main thread ${floodCpu.mainThread.toFixed(1)} s, Guru in all ${floodCpu.wholeProcess.toFixed(1)} s, the Slack process ${floodCpu.slackProcess.toFixed(1)} s`,
+    `  CPU while the answers ran with the flood: Guru's main thread ${floodCpu.mainThread.toFixed(1)} s, the engine's process ${floodCpu.engineProcess.toFixed(1)} s, the Slack process ${floodCpu.slackProcess.toFixed(1)} s`,
     `  the quiet run after the flood began ${settleSeconds.toFixed(1)} s after it, ${settled ? "once the bot had posted every refusal" : "with the bot still posting refusals"}`,
     `  ratio flood ÷ quiet: ${ratio.toFixed(2)} (goal ≥ 0.9) ${pass ? "PASS" : "MISS"}`,
     "  The fake Slack and the event sender run in a child process at the lowest priority: in production Slack's work is not on this machine.",

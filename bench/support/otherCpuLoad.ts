@@ -1,4 +1,5 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
+import { childProcesses } from "../../test/support/childProcesses.js";
 
 /**
  * Watches how much CPU the rest of the machine used while this process ran something: on a
@@ -41,17 +42,7 @@ function machineBusyMs(): number | undefined {
 
 /** CPU time of each running child of this process. */
 function childrenBusyMs(): Map<number, number> {
-  const busy = new Map<number, number>();
-  for (const name of safeReaddir("/proc")) {
-    const pid = Number(name);
-    if (!Number.isInteger(pid)) continue;
-    const stat = safeRead(`/proc/${pid}/stat`);
-    // Fields after the parenthesised command: state ppid … utime (12th) stime (13th).
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    if (Number(fields[1]) !== process.pid) continue;
-    busy.set(pid, (Number(fields[11]) + Number(fields[12])) * tickMs);
-  }
-  return busy;
+  return new Map(childProcesses().map((child) => [child.pid, child.cpuMs]));
 }
 
 /** The CPU time this process's children used since `before` (one started meanwhile from zero). */
@@ -59,21 +50,4 @@ function busySince(before: ReadonlyMap<number, number>): number {
   let spent = 0;
   for (const [pid, busy] of childrenBusyMs()) spent += busy - (before.get(pid) ?? 0);
   return spent;
-}
-
-function safeReaddir(folder: string): string[] {
-  try {
-    return readdirSync(folder);
-  } catch {
-    return [];
-  }
-}
-
-/** A process can end between listing and reading. */
-function safeRead(path: string): string {
-  try {
-    return readFileSync(path, "utf8");
-  } catch {
-    return "";
-  }
 }

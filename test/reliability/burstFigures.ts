@@ -1,3 +1,5 @@
+import { childProcesses } from "../support/childProcesses.js";
+
 /** The load figures a burst reports. */
 export interface BurstFigures {
   readonly messages: number;
@@ -26,14 +28,18 @@ export interface MemoryPeaks {
 
 const mebibyte = 1024 * 1024;
 
-/** Samples the process's memory and the engine's line every 50 ms until stopped. */
+/**
+ * Samples the memory of this process with its children (the engine's own process holds the
+ * model) and the engine's line every 50 ms until stopped.
+ */
 export function sampleMemory(waiting: () => number): { stop(): MemoryPeaks } {
   let rss = 0;
   let heap = 0;
   let line = 0;
   const sample = () => {
     const usage = process.memoryUsage();
-    rss = Math.max(rss, usage.rss);
+    const children = childProcesses().reduce((sum, child) => sum + child.rssBytes, 0);
+    rss = Math.max(rss, usage.rss + children);
     heap = Math.max(heap, usage.heapUsed);
     line = Math.max(line, waiting());
   };
