@@ -29,6 +29,9 @@ async function replyChanges(page: Page): Promise<number> {
   );
 }
 
+/** Analyses queued ahead of the question the Stop test stops. */
+const aheadOfStopped = 12;
+
 describe("the console, in a real browser against guru start on the tiny model", () => {
   let guru: GuruServer;
   let url: string;
@@ -40,7 +43,14 @@ describe("the console, in a real browser against guru start on the tiny model", 
     guru = startGuru(
       ["start"],
       // One slot, so a question can be made to wait behind others.
-      { GURU_MODEL: await tinyModelPath(), GURU_DATA_DIR: dataDir, GURU_WEB_PORT: "0", GURU_SLOTS: "1" },
+      {
+        GURU_MODEL: await tinyModelPath(),
+        GURU_DATA_DIR: dataDir,
+        GURU_WEB_PORT: "0",
+        GURU_SLOTS: "1",
+        // The stopped question and the analyses ahead of it are all the console owner's.
+        GURU_ENGINE__MAX_WAITING_PER_USER: String(aheadOfStopped + 1),
+      },
       dataDir,
     );
     await guru.waitForOutput(/Guru is listening on the console/, 90_000);
@@ -107,21 +117,33 @@ describe("the console, in a real browser against guru start on the tiny model", 
   it("stops a question with Stop, and keeps it in the conversation marked interrupted", async () => {
     const page = await context.newPage();
     await page.goto(url);
-    // Three analyses ahead of it in the one slot's queue.
-    const ahead = page.evaluate(() =>
-      Promise.all(
-        [1, 2, 3].map((n) =>
+    // Analyses ahead of it in the one slot's queue, enough that the tiny model cannot finish them
+    // before the question is asked; called off once it has been stopped.
+    const ahead = page.evaluate((count) => {
+      const calledOff = new AbortController();
+      (window as unknown as { calledOff: AbortController }).calledOff = calledOff;
+      return Promise.all(
+        Array.from({ length: count }, (_, n) =>
           fetch("/api/chat", {
             method: "POST",
             headers: { "content-type": "application/json" },
             body: JSON.stringify({ conversation: `ahead-${n}`, text: "Take your time.", mode: "analyze" }),
-          }).then((response) => response.text()),
+            signal: calledOff.signal,
+          })
+            .then((response) => response.text())
+            .catch(() => "called off"),
         ),
-      ),
-    );
+      );
+    }, aheadOfStopped);
     await expect
-      .poll(() => page.evaluate(() => fetch("/api/status").then((response) => response.json())))
-      .toMatchObject({ busy: 1, waiting: 2 });
+      .poll(() =>
+        page.evaluate(() =>
+          fetch("/api/status")
+            .then((response) => response.json())
+            .then((status: { busy: number; waiting: number }) => status.busy === 1 && status.waiting >= 2),
+        ),
+      )
+      .toBe(true);
     await page.getByRole("button", { name: "New chat" }).click();
     await page.getByLabel("Your question").fill("Will this be stopped?");
     await page.getByRole("button", { name: "Ask" }).click();
@@ -144,6 +166,7 @@ describe("the console, in a real browser against guru start on the tiny model", 
           { role: "assistant", status: "interrupted" },
         ],
       });
+    await page.evaluate(() => (window as unknown as { calledOff: AbortController }).calledOff.abort());
     await ahead;
     await page.close();
   });
