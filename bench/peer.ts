@@ -1,9 +1,10 @@
 /**
  * `npm run bench:peer`: Guru's embedded engine beside llama.cpp's own llama-server, built here from
  * the same bundled source (scripts/llama-server.sh, cached), on the same generated ≈250 M-param
- * model with the same requests: one stream and four at once, each with 1 and 2 threads. Prints
- * the table and Guru ÷ llama-server, and the single stream's weight reads as a share of this
- * machine's memory read bandwidth. A measurement, not a test: it always exits 0 once run.
+ * model with the same requests, the two taking turns: one stream and four at once, each with 1
+ * and 2 threads. Prints the table and Guru ÷ llama-server, and the single stream's weight reads as
+ * a share of this machine's memory read bandwidth. A measurement, not a test: it always exits 0
+ * once run.
  */
 import { stat } from "node:fs/promises";
 import { parseArgs } from "node:util";
@@ -89,22 +90,16 @@ async function main(): Promise<void> {
   const layouts = [1, options.streams].flatMap((streams) =>
     options.threads.map((threads) => ({ streams, threads })),
   );
-  const guruRuns = new Map<string, BatchFigures[]>();
-  for (const { streams, threads } of layouts) {
-    guruRuns.set(`${streams}x${threads}`, await measureGuruStreams(plan, threads, streams));
-    console.error(`Guru ${streams} × ${threads} measured`);
-  }
   const cells: Cell[] = [];
   for (const { streams, threads } of layouts) {
-    const serverRuns = await measureServer(plan, options.serverArgs, streams, threads);
-    console.error(`llama-server ${streams} × ${threads} measured`);
-    const guru = guruRuns.get(`${streams}x${threads}`) ?? [];
+    const { guruRuns, serverRuns } = await measureInTurns(plan, options.serverArgs, streams, threads);
+    console.error(`${streams} × ${threads} measured`);
     cells.push({
       streams,
       threads,
-      guru: median(guru.map((run) => run.tokensPerSecond)),
+      guru: median(guruRuns.map((run) => run.tokensPerSecond)),
       server: median(serverRuns.map((run) => run.tokensPerSecond)),
-      guruRuns: guru,
+      guruRuns,
       serverRuns,
     });
   }
@@ -180,6 +175,29 @@ async function main(): Promise<void> {
     goals,
   });
   console.log(`figures written to ${path}`);
+}
+
+/**
+ * One timed run of each side per round, the side going first alternating: this VM's speed drifts
+ * by ±15 % over minutes, and measuring all of one side before the other read that drift as a gap.
+ */
+async function measureInTurns(
+  plan: EngineBenchPlan,
+  serverArgs: readonly string[],
+  streams: number,
+  threads: number,
+): Promise<{ guruRuns: BatchFigures[]; serverRuns: BatchFigures[] }> {
+  const once = { ...plan, repeat: 1 };
+  const guruRuns: BatchFigures[] = [];
+  const serverRuns: BatchFigures[] = [];
+  const guru = async () => guruRuns.push(...(await measureGuruStreams(once, threads, streams)));
+  const server = async () => serverRuns.push(...(await measureServer(once, serverArgs, streams, threads)));
+  for (let round = 0; round < plan.repeat; round += 1) {
+    const [first, second] = round % 2 === 0 ? [guru, server] : [server, guru];
+    await first();
+    await second();
+  }
+  return { guruRuns, serverRuns };
 }
 
 async function measureServer(
