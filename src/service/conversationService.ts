@@ -34,7 +34,7 @@ import { cleanInputText, isBlank } from "./inputText.js";
 import { type InterruptedQuestion, restartedText } from "./interruptedQuestion.js";
 import { type MemoryView, memoryViewOf } from "./memoryView.js";
 import { type PersonaInForce, personaFor, personaText } from "./personas.js";
-import { assembleTurns } from "./promptAssembly.js";
+import { assembleTurns, type QuestionPrompt } from "./promptAssembly.js";
 import { perTurnOverhead, promptMargin } from "./promptBudget.js";
 import { readNotes, withReadNotes } from "./readNotes.js";
 import type { Reply, ReplyUpdate } from "./replyUpdate.js";
@@ -78,6 +78,18 @@ export interface HandleOptions {
 }
 
 /** A stored question to answer: now, or after a restart. */
+/** What a question's prompt is made of before history is fitted to the context. */
+interface PromptPlan {
+  readonly systemPrompt: string;
+  readonly mode: RequestMode;
+  readonly question: QuestionPrompt;
+  /** Tokens the history may take. */
+  readonly historyBudget: number;
+}
+
+/** The prompt's turns, or the history budget within which older history must first be folded. */
+type FittedTurns = { readonly turns: ChatTurn[] } | { readonly foldWithin: number };
+
 interface AcceptedQuestion {
   readonly question: StoredMessage;
   readonly text: string;
@@ -297,10 +309,17 @@ export class ConversationService {
     let settled = false;
     try {
       const owner = ownerOf(request);
-      const turns = yield* this.turnsFor(request, question, text, {
-        requester: owner,
-        ...(signal ? { signal } : {}),
-      });
+      // Built at once unless history must be folded first: no await before the engine has the
+      // request, so each of a burst's requests reaches the queue before the next one's work starts.
+      const plan = this.promptPlan(request, question, text);
+      const fitted = this.fitTurns(plan, question, plan.historyBudget);
+      const turns =
+        "turns" in fitted
+          ? fitted.turns
+          : yield* this.foldedTurns(request.address, plan, question, fitted.foldWithin, {
+              requester: owner,
+              ...(signal ? { signal } : {}),
+            });
       const notes = readNotes(request.context?.notes ?? [], documents);
       let result: GenerationResult | undefined;
       for await (const event of this.options.engine.generate({
@@ -497,37 +516,54 @@ export class ConversationService {
    * fit is folded into the rolling summary. Yields `summarizing` before folding, so the asker sees
    * progress before the slow step.
    */
-  private async *turnsFor(
-    request: ParsedConversationRequest,
+  /** The prompt's turns once older history has been folded into the summary within `foldWithin`. */
+  private async *foldedTurns(
+    address: ConversationAddress,
+    plan: PromptPlan,
     question: StoredMessage,
-    text: string,
+    foldWithin: number,
     fold: FoldRequest,
   ): AsyncGenerator<ReplyUpdate, ChatTurn[]> {
-    const { memory, memoryConfig } = this.options;
+    yield { type: "summarizing" };
+    let fitted: FittedTurns = { foldWithin };
+    while ("foldWithin" in fitted) {
+      await this.options.memory.foldHistory(address, fitted.foldWithin, fold);
+      fitted = this.fitTurns(plan, question, fitted.foldWithin, fitted.foldWithin);
+    }
+    return fitted.turns;
+  }
+
+  private promptPlan(request: ParsedConversationRequest, question: StoredMessage, text: string): PromptPlan {
     const systemPrompt = this.persona(request.address).text;
     const available = this.historyBudget(systemPrompt, text, request.mode);
     const files = fitDocuments(question.documents, Math.floor(available / 2), (t) =>
       this.tokenCounts.tokens(t),
     );
-    const questionPrompt = { text, documents: files.documents };
-    let budget = Math.max(0, available - files.tokens);
-    let announced = false;
-    for (;;) {
-      let context = memory.buildContext(question, budget, memoryConfig.maxAnalyses);
-      if (context.foldPending) {
-        if (!announced) yield { type: "summarizing" };
-        announced = true;
-        await memory.foldHistory(request.address, budget, fold);
-        context = memory.buildContext(question, budget, memoryConfig.maxAnalyses);
-      }
-      const turns = assembleTurns(systemPrompt, context, questionPrompt, request.mode);
+    return {
+      systemPrompt,
+      mode: request.mode,
+      question: { text, documents: files.documents },
+      historyBudget: Math.max(0, available - files.tokens),
+    };
+  }
+
+  /**
+   * The turns with as much history as fits `budget` and the context, or the budget within which
+   * older history must first be folded into the summary (once folded within `folded`, it is used).
+   */
+  private fitTurns(plan: PromptPlan, question: StoredMessage, budget: number, folded?: number): FittedTurns {
+    const { memory, memoryConfig } = this.options;
+    for (let room = budget; ; ) {
+      const context = memory.buildContext(question, room, memoryConfig.maxAnalyses);
+      if (context.foldPending && room !== folded) return { foldWithin: room };
+      const turns = assembleTurns(plan.systemPrompt, context, plan.question, plan.mode);
       // Memory counts the words of each turn; the template around every turn and the note on each
       // answer cut short cost more, which many short turns add up past the context. Then the history
       // gets less room (and what no longer fits is folded into the summary).
       const excess =
-        this.promptTokens(turns) + this.answerTokens(request.mode) + promptMargin - this.options.contextSize;
-      if (excess <= 0 || budget === 0) return turns;
-      budget = Math.max(0, budget - excess);
+        this.promptTokens(turns) + this.answerTokens(plan.mode) + promptMargin - this.options.contextSize;
+      if (excess <= 0 || room === 0) return { turns };
+      room = Math.max(0, room - excess);
     }
   }
 
