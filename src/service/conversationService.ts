@@ -77,7 +77,6 @@ export interface HandleOptions {
   readonly signal?: AbortSignal;
 }
 
-/** A stored question to answer: now, or after a restart. */
 /** What a question's prompt is made of before history is fitted to the context. */
 interface PromptPlan {
   readonly systemPrompt: string;
@@ -90,6 +89,7 @@ interface PromptPlan {
 /** The prompt's turns, or the history budget within which older history must first be folded. */
 type FittedTurns = { readonly turns: ChatTurn[] } | { readonly foldWithin: number };
 
+/** A stored question to answer: now, or after a restart. */
 interface AcceptedQuestion {
   readonly question: StoredMessage;
   readonly text: string;
@@ -511,12 +511,9 @@ export class ConversationService {
   }
 
   /**
-   * The question always fits; its files (cut to fit half of the room when stored) come next; the
-   * history (with the thread messages read for it, newest first) gets the rest, and what does not
-   * fit is folded into the rolling summary. Yields `summarizing` before folding, so the asker sees
-   * progress before the slow step.
+   * The prompt's turns once older history has been folded into the summary within `foldWithin`.
+   * Yields `summarizing` before folding, so the asker sees progress before the slow step.
    */
-  /** The prompt's turns once older history has been folded into the summary within `foldWithin`. */
   private async *foldedTurns(
     address: ConversationAddress,
     plan: PromptPlan,
@@ -533,6 +530,11 @@ export class ConversationService {
     return fitted.turns;
   }
 
+  /**
+   * The question always fits; its files (cut to fit half of the room when stored) come next; the
+   * history (with the thread messages read for it, newest first) gets the rest, and what does not
+   * fit is folded into the rolling summary.
+   */
   private promptPlan(request: ParsedConversationRequest, question: StoredMessage, text: string): PromptPlan {
     const systemPrompt = this.persona(request.address).text;
     const available = this.historyBudget(systemPrompt, text, request.mode);
