@@ -3,9 +3,9 @@
  * SQLite memory, queue, engine, and a renderer splitting each update as a platform would — and
  * how much of each reply's time is Guru's own (everything but waiting for and running the
  * model), each timed from the burst's start, when all arrived. Goals: ≤ 2 % of the reply time and
- * ≤ 5 ms median. Then a question read with a
- * 200-message thread and a 100 KB file: Guru's own time to build the prompt from them (fetching
- * and the model excluded). Goal: ≤ 20 ms median. A measurement, not a test.
+ * ≤ 5 ms median. Then a question read with a 200-message thread and a 100 KB file: Guru's own time
+ * to build the prompt from them (fetching and the model excluded). Goal: ≤ 20 ms median. A
+ * measurement, not a test.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -74,11 +74,10 @@ interface PathFigures {
 }
 
 /**
- * One request's way through, timed from `arrivedAt`: a burst's requests all arrive at its start, so
- * the time one waits while the others' work runs on the event loop is Guru's own.
+ * One request's way through, timed from when it arrived (`started`): a burst's requests all arrive
+ * at its start, so the time one waits while the others' work runs on the event loop is Guru's own.
  */
-async function oneRequest(index: number, arrivedAt = performance.now()): Promise<PathFigures> {
-  const started = arrivedAt;
+async function oneRequest(index: number, started = performance.now()): Promise<PathFigures> {
   let engineMs = Number.NaN;
   let renderedParts = 0;
   const updates = service.handle({
