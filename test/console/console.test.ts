@@ -322,6 +322,7 @@ describe("the console, in a real browser against guru start on the tiny model", 
     await page.keyboard.press("Control+Enter");
     await expect.poll(() => page.locator("#progress").textContent(), { timeout: 60_000 }).toBe("Done.");
     // Tab order: the question box is followed by Ask, Analyze (Stop is disabled while idle).
+    await expect.poll(() => page.locator("#stop").isDisabled()).toBe(true);
     await page.locator("#question").focus();
     await page.keyboard.press("Tab");
     expect(await page.evaluate(() => document.activeElement?.id)).toBe("ask");
