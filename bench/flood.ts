@@ -45,7 +45,7 @@ const engine = await EmbeddedEngine.open({
   config: { ...defaults.engine, gpu: "cpu", slots: 2, contextSize: 2048, threads: threadsFlag },
   logger: silentLogger,
 });
-const rig = openServiceRig(engine);
+const rig = openServiceRig(engine, { checkpoints: "background" });
 const slackProcess = fork(fileURLToPath(new URL("./support/floodSlack.ts", import.meta.url)), {
   execArgv: ["--import", "tsx"],
 });

@@ -53,6 +53,7 @@ const engine = await EmbeddedEngine.open({
 const dataDir = mkdtempSync(join(tmpdir(), "guru-bench-path-"));
 const memory = new Memory({
   path: join(dataDir, "guru.db"),
+  checkpoints: "background",
   countTokens: (text) => engine.countTokens(text),
   summarize: historySummarizer(engine),
 });

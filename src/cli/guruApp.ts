@@ -35,6 +35,9 @@ export async function openGuruApp(
       path: join(config.dataDir, "guru.db"),
       scope: config.memory.scope,
       retentionDays: config.memory.retentionDays,
+      checkpoints: "background",
+      onCheckpointFailure: (message) =>
+        logger.warn("background checkpoints stopped; SQLite checkpoints inside commits again", { message }),
       countTokens: (text) => engine.countTokens(text),
       summarize: historySummarizer(engine),
     });

@@ -8,6 +8,7 @@ import {
 } from "../conversation/conversationAddress.js";
 import { GuruError } from "../errors.js";
 import { type AnalysisInput, AnalysisStore } from "./analysisStore.js";
+import { BackgroundCheckpoints, checkpointEveryMs } from "./backgroundCheckpoints.js";
 import { type Context, ContextBuilder } from "./contextBuilder.js";
 import { type ConversationSize, ConversationSizes } from "./conversationSizes.js";
 import { ConversationStore } from "./conversationStore.js";
@@ -62,6 +63,11 @@ const settingsSchema = z.object({
   scope: z.enum(["channel", "thread"]).default("channel"),
   /** null keeps everything. */
   retentionDays: z.number().positive().nullable().default(null),
+  /**
+   * "background": WAL checkpoints run on a thread of their own, so no commit waits for one (a
+   * long-running Guru); "inline": SQLite's default, inside the commit that fills the log.
+   */
+  checkpoints: z.enum(["inline", "background"]).default("inline"),
 });
 
 export type MemorySettings = z.input<typeof settingsSchema>;
@@ -70,6 +76,8 @@ export interface MemoryOptions extends MemorySettings {
   countTokens: (text: string) => number;
   summarize: Summarize;
   now?: () => number;
+  /** Told why background checkpoints stopped (SQLite then checkpoints inline again). */
+  onCheckpointFailure?: (message: string) => void;
 }
 
 export interface InboundInput extends UserMessageInput {
@@ -110,6 +118,7 @@ export class Memory {
   private readonly personas: PersonaStore;
   private readonly heartbeat: NodeJS.Timeout;
   private readonly shown: ShownReplies;
+  private readonly checkpoints: BackgroundCheckpoints | null;
 
   /** Opens the database (migrating it) and prunes what the retention period has expired. */
   constructor(options: MemoryOptions) {
@@ -144,6 +153,14 @@ export class Memory {
     this.heartbeat = setInterval(() => this.renewLease(), heartbeatMs);
     this.heartbeat.unref();
     this.pruneExpired();
+    this.checkpoints =
+      settings.checkpoints === "background" && settings.path !== ":memory:"
+        ? new BackgroundCheckpoints(
+            this.db,
+            { path: settings.path, busyTimeoutMs: settings.busyTimeoutMs, everyMs: checkpointEveryMs },
+            options.onCheckpointFailure ?? (() => {}),
+          )
+        : null;
   }
 
   /** True the first time a platform event id is seen, false for a redelivery. */
@@ -342,6 +359,7 @@ export class Memory {
 
   close(): void {
     clearInterval(this.heartbeat);
+    this.checkpoints?.close();
     this.guard("close the database", () => {
       this.lease.release();
       this.db.pragma("optimize");

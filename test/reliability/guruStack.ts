@@ -102,7 +102,7 @@ export interface GuruStack {
 }
 
 export async function openGuruStack(engine: Engine, options: StackOptions = {}): Promise<GuruStack> {
-  const rig = openServiceRig(engine);
+  const rig = openServiceRig(engine, { checkpoints: "background" });
   const opened: { close(): Promise<void> }[] = [];
   try {
     const socket = await openSlackRig("socket", rig.service, options.slack);

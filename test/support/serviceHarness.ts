@@ -36,10 +36,20 @@ export interface RigOptions {
   readonly onGenerate?: (request: GenerationRequest) => void;
   /** Told of every request's start and outcome, as the operations front is. */
   readonly observer?: RequestObserver;
+  /** How the database checkpoints its log: "background" as a running Guru does, "inline" by default. */
+  readonly checkpoints?: "inline" | "background";
 }
 
 export function openServiceRig(engine: AnswerEngine, options: RigOptions = {}): ServiceRig {
-  const { wrapStream = (events) => events, onGenerate, dataDir, firstSeed, observer, ...overrides } = options;
+  const {
+    wrapStream = (events) => events,
+    onGenerate,
+    dataDir,
+    firstSeed,
+    observer,
+    checkpoints = "inline",
+    ...overrides
+  } = options;
   const defaults = configSchema.parse({});
   const dir = dataDir ?? mkdtempSync(join(tmpdir(), "guru-service-"));
   const generations: GenerationRequest[] = [];
@@ -60,6 +70,7 @@ export function openServiceRig(engine: AnswerEngine, options: RigOptions = {}): 
   const databasePath = join(dir, "guru.db");
   const memory = new Memory({
     path: databasePath,
+    checkpoints,
     countTokens: watched.countTokens,
     summarize: historySummarizer(watched),
   });

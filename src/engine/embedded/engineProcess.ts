@@ -1,9 +1,8 @@
 import { type ChildProcess, fork } from "node:child_process";
-import { createRequire } from "node:module";
-import { fileURLToPath, pathToFileURL } from "node:url";
 import { engineProcessEnvironment } from "../../config/environment.js";
 import { GuruError } from "../../errors.js";
 import type { Logger } from "../../log/logger.js";
+import { siblingProcess } from "../../siblingModule.js";
 import { abortReason } from "../abortReason.js";
 import type {
   FromWorker,
@@ -180,10 +179,7 @@ export class EngineProcess {
  * by structured clone, as between threads.
  */
 function startProcess(): ChildProcess {
-  const here = import.meta.url;
-  const typescript = here.endsWith(".ts");
-  const entry = fileURLToPath(new URL(typescript ? "./engineWorker.ts" : "./engineWorker.js", here));
-  const execArgv = typescript ? ["--import", pathToFileURL(createRequire(here).resolve("tsx")).href] : [];
+  const { entry, execArgv } = siblingProcess(import.meta.url, "engineWorker");
   return fork(entry, [], {
     env: engineProcessEnvironment(),
     execArgv,
