@@ -40,7 +40,6 @@ import { readNotes, withReadNotes } from "./readNotes.js";
 import type { Reply, ReplyUpdate } from "./replyUpdate.js";
 import { outcomeOf, type RequestObserver } from "./requestObserver.js";
 import { describeStatus, type StatusDescription } from "./statusDescription.js";
-import { TokenCountCache } from "./tokenCountCache.js";
 
 /** What the service needs of the engine (tests may wrap a real one to watch its requests). */
 export type AnswerEngine = Pick<Engine, "generate" | "countTokens" | "stats" | "refusal">;
@@ -129,13 +128,10 @@ export const helpText =
  * was of it, marked — whatever happens.
  */
 export class ConversationService {
-  private readonly tokenCounts: TokenCountCache;
   /** Questions whose reply is being regenerated now: one regeneration at a time each. */
   private readonly regenerating = new Set<number>();
 
-  constructor(private readonly options: ConversationServiceOptions) {
-    this.tokenCounts = new TokenCountCache((text) => options.engine.countTokens(text));
-  }
+  constructor(private readonly options: ConversationServiceOptions) {}
 
   async *handle(raw: ConversationRequest, handleOptions: HandleOptions = {}): AsyncGenerator<ReplyUpdate> {
     const request = conversationRequestSchema.parse(raw);
@@ -384,7 +380,7 @@ export class ConversationService {
     const systemPrompt = this.persona(request.address).text;
     const fileBudget = Math.floor(this.historyBudget(systemPrompt, text, request.mode) / 2);
     const keptFitting = (documents: readonly ReadDocument[]) =>
-      fitDocuments(documents.map(cleanDocument), fileBudget, (t) => this.tokenCounts.tokens(t)).documents;
+      fitDocuments(documents.map(cleanDocument), fileBudget, (t) => this.tokens(t)).documents;
     const documents = keptFitting(request.context?.documents ?? []);
     const read = (request.context?.messages ?? []).map((message) => ({
       author: message.author,
@@ -538,9 +534,7 @@ export class ConversationService {
   private promptPlan(request: ParsedConversationRequest, question: StoredMessage, text: string): PromptPlan {
     const systemPrompt = this.persona(request.address).text;
     const available = this.historyBudget(systemPrompt, text, request.mode);
-    const files = fitDocuments(question.documents, Math.floor(available / 2), (t) =>
-      this.tokenCounts.tokens(t),
-    );
+    const files = fitDocuments(question.documents, Math.floor(available / 2), (t) => this.tokens(t));
     return {
       systemPrompt,
       mode: request.mode,
@@ -571,13 +565,14 @@ export class ConversationService {
 
   /** What is left of the slot's context for history once the prompt and the answer have room. */
   private historyBudget(systemPrompt: string, question: string, mode: RequestMode): number {
-    const fixed =
-      this.tokenCounts.tokens(systemPrompt) +
-      this.tokenCounts.tokens(question) +
-      4 * perTurnOverhead +
-      promptMargin;
+    const fixed = this.tokens(systemPrompt) + this.tokens(question) + 4 * perTurnOverhead + promptMargin;
     const { contextSize } = this.options;
     return Math.max(0, contextSize - this.answerTokens(mode) - fixed);
+  }
+
+  /** The engine counts each text once (it keeps the counts), however often a prompt is budgeted. */
+  private tokens(text: string): number {
+    return this.options.engine.countTokens(text);
   }
 
   private answerTokens(mode: RequestMode): number {
@@ -587,7 +582,7 @@ export class ConversationService {
 
   /** The prompt's size as the model will see it, near enough: every turn's text and its template. */
   private promptTokens(turns: readonly ChatTurn[]): number {
-    return turns.reduce((sum, turn) => sum + this.tokenCounts.tokens(turn.text) + perTurnOverhead, 0);
+    return turns.reduce((sum, turn) => sum + this.tokens(turn.text) + perTurnOverhead, 0);
   }
 
   /** Stores the answer as the model wrote it; the person also gets the notes on what was not read. */

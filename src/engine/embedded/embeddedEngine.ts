@@ -17,6 +17,7 @@ import { streamedRun } from "../streamedRun.js";
 import { EngineProcess } from "./engineProcess.js";
 import { type LlamaBackend, openLlamaBackend } from "./llamaBackend.js";
 import { loadModelFile } from "./modelLoader.js";
+import { TokenCountCache } from "./tokenCountCache.js";
 import { WarmSlots } from "./warmSlots.js";
 
 export interface EngineOptions {
@@ -46,6 +47,8 @@ export class EmbeddedEngine implements Engine {
   private readonly speeds = new RecentSpeeds();
   private completed = 0;
   private process!: EngineProcess;
+  /** Memory and the prompt budget count the same texts (a question, a reply, each turn): once each. */
+  private readonly counts = new TokenCountCache((text) => this.model.tokenize(text, false).length);
 
   private constructor(
     /** The model's vocabulary only (no weights): `countTokens` is synchronous and must not wait for the engine's process. */
@@ -88,7 +91,7 @@ export class EmbeddedEngine implements Engine {
   }
 
   countTokens(text: string): number {
-    return this.model.tokenize(text, false).length;
+    return this.counts.tokens(text);
   }
 
   generate(request: GenerationRequest): AsyncIterable<GenerationEvent> {

@@ -1,8 +1,9 @@
 /**
  * Remembers how many tokens a text has. Budgeting a prompt counts every history turn on every
- * request; with Phi-4 Mini's gpt-4o pre-tokenizer one count costs ≈1.3 ms, so a long thread would
- * pay that per turn. A turn's text never changes, so each is counted once. Least recently used
- * entries are dropped past `capacity`.
+ * request, and memory counts each question and reply it stores; with Phi-4 Mini's gpt-4o
+ * pre-tokenizer one count costs ≈1 ms of the event loop, however short the text. A text's count
+ * never changes, so the engine counts each once for all of them. Least recently used entries are
+ * dropped past `capacity`.
  */
 export class TokenCountCache {
   private readonly counts = new Map<string, number>();
