@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { performance } from "node:perf_hooks";
 import type { GuruConfig } from "../../src/config/configSchema.js";
 import type { Engine } from "../../src/engine/engine.js";
 import type { GenerationEvent, GenerationRequest } from "../../src/engine/generationTypes.js";
@@ -17,6 +18,8 @@ export interface ThreadPromptFigures {
   readonly fileBytes: number;
   readonly promptMsMedian: number;
   readonly promptTokensMedian: number;
+  /** Of that time, how long Guru's event loop was busy (the rest it could serve others). */
+  readonly loopBusyMsMedian: number;
   readonly runsMs: readonly number[];
 }
 
@@ -57,6 +60,7 @@ export async function measureThreadPrompt(
       return answerAtOnce(summary ? "Earlier: the team planned a deploy." : "ok");
     },
     countTokens: (text) => engine.countTokens(text),
+    countAhead: engine.countAhead?.bind(engine),
     stats: () => engine.stats(),
     refusal: (owner) => engine.refusal(owner),
   };
@@ -76,11 +80,14 @@ export async function measureThreadPrompt(
     logger: silentLogger,
   });
   const tokens: number[] = [];
+  const loopBusyMs: number[] = [];
   try {
     const runsMs = await repeatMeasure(options.runs + 1, async (run) => {
       const messages = threadMessages(run, options.threadMessages);
       const file = logFile(run, options.fileBytes);
       const started = performance.now();
+      const loopBefore = performance.eventLoopUtilization();
+      let loopBusy = Number.NaN;
       for await (const update of service.handle({
         address: { platform: "bench", space: "W1", channel: "C1", thread: `T${run}` },
         author: "U1",
@@ -90,9 +97,12 @@ export async function measureThreadPrompt(
         mode: "ask",
         context: { messages, documents: [{ name: "deploy.log", text: file, truncated: false }], notes: [] },
       })) {
+        // The first update comes once the prompt has reached the engine.
+        if (Number.isNaN(loopBusy)) loopBusy = performance.eventLoopUtilization(loopBefore).active;
         if (update.type === "failed") throw new Error(`${update.code}: ${update.message}`);
       }
       tokens.push(promptTokens);
+      loopBusyMs.push(loopBusy);
       return promptReachedAt - started;
     });
     // The first run warms the statements and the tokenizer.
@@ -103,6 +113,7 @@ export async function measureThreadPrompt(
       fileBytes: options.fileBytes,
       promptMsMedian: median(measured),
       promptTokensMedian: median(tokens.slice(1)),
+      loopBusyMsMedian: median(loopBusyMs.slice(1)),
       runsMs: measured,
     };
   } finally {

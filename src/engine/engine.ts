@@ -61,6 +61,11 @@ export interface Engine {
   refusal(owner: string): GuruError | undefined;
   /** Tokens `text` takes in a prompt (an estimate where the tokenizer is remote). */
   countTokens(text: string): number;
+  /**
+   * Where counting is costly, counts `texts` away from Guru's event loop, so that `countTokens`
+   * then answers them at once (a thread of messages read with a question). Absent: no need.
+   */
+  countAhead?(texts: readonly string[]): Promise<void>;
   stats(): EngineStats;
   /**
    * Graceful stop: nothing new is admitted, waiting requests are refused, running generations

@@ -38,4 +38,34 @@ describe("counting tokens", () => {
     expect(answer?.author).toBe("guru");
     expect(tokenize.mock.calls.filter(([text]) => String(text) === answer?.text)).toHaveLength(1);
   });
+
+  it("counts the thread read with a question in the engine's process, off Guru's event loop, with the same counts", async () => {
+    const address = { ...channel, thread: "count-thread-ahead" };
+    const thread = ["the deploy stalled at step 3", "retrying with a smaller batch", "it failed again: disk full"];
+    const tokenize = vi.spyOn(engine.model, "tokenize");
+    await updatesOf(
+      rig.service.handle(
+        request("what went wrong?", {
+          address,
+          context: {
+            messages: thread.map((text, i) => ({
+              messageId: `read-${i}`,
+              author: "U2",
+              authorKind: "person" as const,
+              text,
+              documents: [],
+            })),
+            documents: [],
+            notes: [],
+          },
+        }),
+      ),
+    );
+    expect(tokenize.mock.calls.filter(([text]) => thread.includes(String(text)))).toEqual([]);
+    tokenize.mockRestore();
+    const stored = rig.memory.remembered(address)?.messages.filter((message) => thread.includes(message.text));
+    expect(stored?.map((message) => message.tokenCount)).toEqual(
+      thread.map((text) => engine.model.tokenize(text, false).length),
+    );
+  });
 });

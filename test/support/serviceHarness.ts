@@ -64,6 +64,7 @@ export function openServiceRig(engine: AnswerEngine, options: RigOptions = {}): 
       return wrapStream(engine.generate(request));
     },
     countTokens: (text) => engine.countTokens(text),
+    countAhead: engine.countAhead?.bind(engine),
     stats: () => engine.stats(),
     refusal: (owner) => engine.refusal(owner),
   };

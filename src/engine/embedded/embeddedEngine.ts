@@ -94,6 +94,17 @@ export class EmbeddedEngine implements Engine {
     return this.counts.tokens(text);
   }
 
+  /** Counted in the engine's process, which has the same tokenizer: the counts are the same. */
+  async countAhead(texts: readonly string[]): Promise<void> {
+    const missing = this.counts.missing(texts);
+    if (missing.length === 0) return;
+    const counts = await this.process.count(missing);
+    missing.forEach((text, index) => {
+      const count = counts[index];
+      if (count !== undefined) this.counts.remember(text, count);
+    });
+  }
+
   generate(request: GenerationRequest): AsyncIterable<GenerationEvent> {
     return streamedRun((channel, abandoned) => this.run(request, channel, abandoned));
   }

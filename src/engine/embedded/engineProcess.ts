@@ -20,6 +20,11 @@ interface Pending {
   readonly reject: (error: unknown) => void;
 }
 
+interface PendingCount {
+  readonly resolve: (counts: readonly number[]) => void;
+  readonly reject: (error: unknown) => void;
+}
+
 /** How long a closing engine process gets to end by itself once it has freed the model. */
 const exitGraceMs = 10_000;
 
@@ -30,6 +35,7 @@ const exitGraceMs = 10_000;
  */
 export class EngineProcess {
   private readonly pending = new Map<number, Pending>();
+  private readonly pendingCounts = new Map<number, PendingCount>();
   private nextId = 1;
   private crashed: GuruError | undefined;
   private closing = false;
@@ -105,6 +111,17 @@ export class EngineProcess {
     }).finally(() => signal.removeEventListener("abort", cancel));
   }
 
+  /** Each text's token count, counted in the engine's process (between its running answers' tokens). */
+  count(texts: readonly string[]): Promise<readonly number[]> {
+    if (this.crashed) return Promise.reject(this.crashed);
+    const id = this.nextId;
+    this.nextId += 1;
+    return new Promise((resolve, reject) => {
+      this.pendingCounts.set(id, { resolve, reject });
+      this.send({ type: "count", id, texts });
+    });
+  }
+
   /** Frees the model inside the engine's process, then lets it end. Call with nothing running. */
   async close(): Promise<void> {
     if (this.crashed) return;
@@ -140,6 +157,10 @@ export class EngineProcess {
       case "failed":
         this.settle(message.id)?.reject(guruErrorOf(message.error, "GENERATION_FAILED"));
         return;
+      case "counted":
+        this.pendingCounts.get(message.id)?.resolve(message.counts);
+        this.pendingCounts.delete(message.id);
+        return;
       case "log":
         forwardLog(this.logger, message);
         return;
@@ -168,6 +189,8 @@ export class EngineProcess {
       cause,
     });
     for (const job of running) job.reject(failed);
+    for (const count of this.pendingCounts.values()) count.reject(this.crashed);
+    this.pendingCounts.clear();
     this.onCrash(this.crashed);
   }
 }

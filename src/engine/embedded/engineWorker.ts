@@ -4,6 +4,7 @@
  * event loop, which a flood of platform events keeps busy. Guru keeps the queue and leases slots;
  * this process generates on the slot it is told and streams the text back.
  */
+import { setImmediate } from "node:timers/promises";
 import type { LlamaContext, LlamaContextSequence, LlamaGrammar, LlamaModel } from "node-llama-cpp";
 import { type ChatWrapper, resolveChatWrapper } from "node-llama-cpp";
 import { GuruError, isGuruError } from "../../errors.js";
@@ -122,6 +123,7 @@ const { backend, model, context, sequences, chatWrapper } = loaded;
 const running = new Map<number, AbortController>();
 const grammars = new Map<string, Promise<LlamaGrammar>>();
 const pause = new GenerationPause();
+const countsPerTurn = 8;
 
 function grammarFor(schema: object): Promise<LlamaGrammar> {
   const key = JSON.stringify(schema);
@@ -170,6 +172,19 @@ async function generate(job: GenerateJob): Promise<void> {
   }
 }
 
+/**
+ * Counts the texts' tokens a few at a time, letting the running answers' token loops take their
+ * turn in between: each count costs ≈1 ms with Phi-4 Mini's gpt-4o pre-tokenizer.
+ */
+async function count(id: number, texts: readonly string[]): Promise<void> {
+  const counts: number[] = [];
+  for (const text of texts) {
+    if (counts.length > 0 && counts.length % countsPerTurn === 0) await setImmediate();
+    counts.push(model.tokenize(text, false).length);
+  }
+  send({ type: "counted", id, counts });
+}
+
 /** Frees llama.cpp's memory here, before the process ends: never while a native call runs. */
 async function close(): Promise<void> {
   await context.dispose();
@@ -183,6 +198,7 @@ process.on("message", (message: ToWorker) => {
   if (message.type === "generate") void generate(message);
   else if (message.type === "cancel")
     running.get(message.id)?.abort(new GuruError(message.reason.code ?? "CANCELLED", message.reason.message));
+  else if (message.type === "count") void count(message.id, message.texts);
   else if (message.type === "close") void close();
 });
 

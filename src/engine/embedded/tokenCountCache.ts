@@ -13,6 +13,18 @@ export class TokenCountCache {
     private readonly capacity = 4096,
   ) {}
 
+  /** The texts (each once) whose count is not kept. */
+  missing(texts: Iterable<string>): string[] {
+    return [...new Set(texts)].filter((text) => !this.counts.has(text));
+  }
+
+  /** Keeps a count taken elsewhere (the engine's process, with the same tokenizer). */
+  remember(text: string, tokens: number): void {
+    this.counts.delete(text);
+    this.counts.set(text, tokens);
+    this.dropOldest();
+  }
+
   tokens(text: string): number {
     const known = this.counts.get(text);
     if (known !== undefined) {
@@ -22,10 +34,14 @@ export class TokenCountCache {
     }
     const counted = this.count(text);
     this.counts.set(text, counted);
+    this.dropOldest();
+    return counted;
+  }
+
+  private dropOldest(): void {
     if (this.counts.size > this.capacity) {
       const oldest = this.counts.keys().next();
       if (!oldest.done) this.counts.delete(oldest.value);
     }
-    return counted;
   }
 }

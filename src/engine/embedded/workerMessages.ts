@@ -40,6 +40,7 @@ export type ToWorker =
   | { readonly type: "open"; readonly setup: WorkerSetup }
   | ({ readonly type: "generate" } & GenerateJob)
   | { readonly type: "cancel"; readonly id: number; readonly reason: WorkerFailure }
+  | { readonly type: "count"; readonly id: number; readonly texts: readonly string[] }
   | { readonly type: "close" };
 
 export interface WorkerReady {
@@ -62,6 +63,7 @@ export type FromWorker =
   | { readonly type: "text"; readonly id: number; readonly delta: string }
   | { readonly type: "done"; readonly id: number; readonly outcome: WorkerOutcome }
   | { readonly type: "failed"; readonly id: number; readonly error: WorkerFailure }
+  | { readonly type: "counted"; readonly id: number; readonly counts: readonly number[] }
   | {
       readonly type: "log";
       readonly level: "debug" | "info" | "warn" | "error";
