@@ -41,7 +41,11 @@ describe("counting tokens", () => {
 
   it("counts the thread read with a question in the engine's process, off Guru's event loop, with the same counts", async () => {
     const address = { ...channel, thread: "count-thread-ahead" };
-    const thread = ["the deploy stalled at step 3", "retrying with a smaller batch", "it failed again: disk full"];
+    const thread = [
+      "the deploy stalled at step 3",
+      "retrying with a smaller batch",
+      "it failed again: disk full",
+    ];
     const tokenize = vi.spyOn(engine.model, "tokenize");
     await updatesOf(
       rig.service.handle(
@@ -63,7 +67,9 @@ describe("counting tokens", () => {
     );
     expect(tokenize.mock.calls.filter(([text]) => thread.includes(String(text)))).toEqual([]);
     tokenize.mockRestore();
-    const stored = rig.memory.remembered(address)?.messages.filter((message) => thread.includes(message.text));
+    const stored = rig.memory
+      .remembered(address)
+      ?.messages.filter((message) => thread.includes(message.text));
     expect(stored?.map((message) => message.tokenCount)).toEqual(
       thread.map((text) => engine.model.tokenize(text, false).length),
     );
