@@ -26,8 +26,6 @@ export class BackgroundCheckpoints {
   private readonly timer: NodeJS.Timeout;
   private inFlight = false;
   private stopped = false;
-  /** The last checkpoint's report: how far the log has been copied back (for tests and status). */
-  last: CheckpointReport | null = null;
 
   constructor(
     private readonly db: Database,
@@ -41,7 +39,6 @@ export class BackgroundCheckpoints {
     this.thread.unref();
     this.thread.on("message", (report: CheckpointReport) => {
       this.inFlight = false;
-      this.last = report;
       if (report.type === "failed") this.fail(report.message);
     });
     this.thread.on("error", (error) => this.fail(String(error)));
@@ -50,8 +47,8 @@ export class BackgroundCheckpoints {
     this.timer.unref();
   }
 
-  /** Asks for a checkpoint now unless one is under way. */
-  request(): void {
+  /** Asks for a checkpoint unless one is under way. */
+  private request(): void {
     if (this.stopped || this.inFlight) return;
     this.inFlight = true;
     this.thread.postMessage("checkpoint");

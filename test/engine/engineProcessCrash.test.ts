@@ -37,5 +37,9 @@ describe("when the engine's process is killed (the out-of-memory killer, a crash
     });
     expect(engine.refusal("anyone")).toMatchObject({ code: "ENGINE_UNAVAILABLE" });
     expect(engine.stats()).toMatchObject({ slots: 0, busy: 0, waiting: 0 });
+    // Counting ahead fails too (the question is then counted at admission, and refused there).
+    await expect(engine.countAhead(["a thread message never counted"])).rejects.toMatchObject({
+      code: "ENGINE_UNAVAILABLE",
+    });
   });
 });

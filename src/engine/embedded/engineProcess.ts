@@ -50,6 +50,7 @@ export class EngineProcess {
     child.on("error", (error) => this.crash(error));
     child.on("exit", (code, signal) => {
       if (!this.closing) this.crash(new Error(`the engine's process exited (${signal ?? `code ${code}`})`));
+      else this.rejectCounts(new GuruError("SHUTTING_DOWN", "Guru is shutting down."));
     });
   }
 
@@ -169,6 +170,11 @@ export class EngineProcess {
     }
   }
 
+  private rejectCounts(error: GuruError): void {
+    for (const count of this.pendingCounts.values()) count.reject(error);
+    this.pendingCounts.clear();
+  }
+
   private settle(id: number): Pending | undefined {
     const pending = this.pending.get(id);
     this.pending.delete(id);
@@ -189,8 +195,7 @@ export class EngineProcess {
       cause,
     });
     for (const job of running) job.reject(failed);
-    for (const count of this.pendingCounts.values()) count.reject(this.crashed);
-    this.pendingCounts.clear();
+    this.rejectCounts(this.crashed);
     this.onCrash(this.crashed);
   }
 }
