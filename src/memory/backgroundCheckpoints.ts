@@ -4,7 +4,7 @@ import { siblingThread } from "../siblingModule.js";
 import type { CheckpointReport, CheckpointSetup } from "./checkpointThread.js";
 
 /** How often the log is copied back: it grows by at most what a second of commits writes. */
-export const checkpointEveryMs = 1000;
+const checkpointEveryMs = 1000;
 
 /** SQLite's own default: checkpoint once the log holds this many pages. */
 const inlineCheckpointPages = 1000;
@@ -17,7 +17,7 @@ const backstopCheckpointPages = 10_000;
 /**
  * WAL checkpoints on a thread of their own. SQLite otherwise checkpoints inside whichever commit
  * takes the log past 1,000 pages, and that commit then waits for the database file's fsync
- * (milliseconds: a whole burst of questions waited behind one). Every `everyMs` the thread copies
+ * (milliseconds: a whole burst of questions waited behind one). Every second the thread copies
  * the log back, one checkpoint at a time, and the main connection checkpoints only as a backstop.
  * Should the thread fail, the main connection checkpoints as SQLite does by default again.
  */
@@ -29,12 +29,12 @@ export class BackgroundCheckpoints {
 
   constructor(
     private readonly db: Database,
-    setup: CheckpointSetup & { readonly everyMs: number },
+    setup: CheckpointSetup,
     private readonly onFailure: (message: string) => void,
   ) {
     db.pragma(`wal_autocheckpoint = ${backstopCheckpointPages}`);
     this.thread = siblingThread(import.meta.url, "checkpointThread", {
-      workerData: { path: setup.path, busyTimeoutMs: setup.busyTimeoutMs } satisfies CheckpointSetup,
+      workerData: setup,
     });
     this.thread.unref();
     this.thread.on("message", (report: CheckpointReport) => {
@@ -43,7 +43,7 @@ export class BackgroundCheckpoints {
     });
     this.thread.on("error", (error) => this.fail(String(error)));
     this.thread.on("exit", (code) => this.fail(`the checkpoint thread exited (${code})`));
-    this.timer = setInterval(() => this.request(), setup.everyMs);
+    this.timer = setInterval(() => this.request(), checkpointEveryMs);
     this.timer.unref();
   }
 

@@ -11,9 +11,9 @@ export interface CheckpointSetup {
   readonly busyTimeoutMs: number;
 }
 
-/** What a checkpoint did: frames in the log, and how many of them are now in the database file. */
+/** How a checkpoint ended: what it could not copy now, the next one copies. */
 export type CheckpointReport =
-  | { readonly type: "checkpointed"; readonly logFrames: number; readonly checkpointedFrames: number }
+  | { readonly type: "checkpointed" }
   | { readonly type: "failed"; readonly message: string };
 
 const port = parentPort;
@@ -25,12 +25,8 @@ if (port) {
   port.on("message", () => {
     try {
       // PASSIVE never waits for the writer or readers: what cannot be copied now is copied next time.
-      const [row] = db.pragma("wal_checkpoint(PASSIVE)") as { log: number; checkpointed: number }[];
-      port.postMessage({
-        type: "checkpointed",
-        logFrames: row?.log ?? 0,
-        checkpointedFrames: row?.checkpointed ?? 0,
-      } satisfies CheckpointReport);
+      db.pragma("wal_checkpoint(PASSIVE)");
+      port.postMessage({ type: "checkpointed" } satisfies CheckpointReport);
     } catch (error) {
       port.postMessage({ type: "failed", message: String(error) } satisfies CheckpointReport);
     }

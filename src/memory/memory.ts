@@ -8,7 +8,7 @@ import {
 } from "../conversation/conversationAddress.js";
 import { GuruError } from "../errors.js";
 import { type AnalysisInput, AnalysisStore } from "./analysisStore.js";
-import { BackgroundCheckpoints, checkpointEveryMs } from "./backgroundCheckpoints.js";
+import { BackgroundCheckpoints } from "./backgroundCheckpoints.js";
 import { type Context, ContextBuilder } from "./contextBuilder.js";
 import { type ConversationSize, ConversationSizes } from "./conversationSizes.js";
 import { ConversationStore } from "./conversationStore.js";
@@ -157,7 +157,7 @@ export class Memory {
       settings.checkpoints === "background" && settings.path !== ":memory:"
         ? new BackgroundCheckpoints(
             this.db,
-            { path: settings.path, busyTimeoutMs: settings.busyTimeoutMs, everyMs: checkpointEveryMs },
+            { path: settings.path, busyTimeoutMs: settings.busyTimeoutMs },
             options.onCheckpointFailure ?? (() => {}),
           )
         : null;

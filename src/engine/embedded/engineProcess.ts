@@ -98,8 +98,7 @@ export class EngineProcess {
     onText: (delta: string) => void,
   ): Promise<WorkerOutcome> {
     if (this.crashed) return Promise.reject(this.crashed);
-    const id = this.nextId;
-    this.nextId += 1;
+    const id = this.nextId++;
     const cancel = () => {
       const reason = abortReason(signal);
       this.send({ type: "cancel", id, reason: { code: reason.code, message: reason.message } });
@@ -115,8 +114,7 @@ export class EngineProcess {
   /** Each text's token count, counted in the engine's process (between its running answers' tokens). */
   count(texts: readonly string[]): Promise<readonly number[]> {
     if (this.crashed) return Promise.reject(this.crashed);
-    const id = this.nextId;
-    this.nextId += 1;
+    const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pendingCounts.set(id, { resolve, reject });
       this.send({ type: "count", id, texts });

@@ -18,30 +18,19 @@ export class TokenCountCache {
     return [...new Set(texts)].filter((text) => !this.counts.has(text));
   }
 
-  /** Keeps a count taken elsewhere (the engine's process, with the same tokenizer). */
+  /** Keeps a count (taken here, or in the engine's process with the same tokenizer) as the newest. */
   remember(text: string, tokens: number): void {
     this.counts.delete(text);
     this.counts.set(text, tokens);
-    this.dropOldest();
-  }
-
-  tokens(text: string): number {
-    const known = this.counts.get(text);
-    if (known !== undefined) {
-      this.counts.delete(text);
-      this.counts.set(text, known);
-      return known;
-    }
-    const counted = this.count(text);
-    this.counts.set(text, counted);
-    this.dropOldest();
-    return counted;
-  }
-
-  private dropOldest(): void {
     if (this.counts.size > this.capacity) {
       const oldest = this.counts.keys().next();
       if (!oldest.done) this.counts.delete(oldest.value);
     }
+  }
+
+  tokens(text: string): number {
+    const tokens = this.counts.get(text) ?? this.count(text);
+    this.remember(text, tokens);
+    return tokens;
   }
 }
