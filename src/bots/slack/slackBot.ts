@@ -28,6 +28,7 @@ import { slackFileAccess } from "./slackFiles.js";
 import { listenForSlack, slackBodyLimitBytes } from "./slackHttpServer.js";
 import { identifySlackBot, slackEndpoint } from "./slackIdentity.js";
 import type { SlackRuntime } from "./slackRuntime.js";
+import { SlackTransport } from "./slackTransport.js";
 import { defaultRetryPolicy, type RetryPolicy, SlackWebApi } from "./slackWebApi.js";
 import { watchSocketModeStart } from "./socketModeAttempts.js";
 import { StreamingSupport } from "./streamingSupport.js";
@@ -88,6 +89,7 @@ export class SlackBot implements ChatBot {
   private readonly inFlight = new Set<Promise<void>>();
   private stopReceiving: (() => Promise<void>) | null = null;
   private stopSweeping: (() => Promise<void>) | null = null;
+  private transport: SlackTransport | null = null;
   private url: string | null = null;
   private connection: () => Readiness = () => notReady("Slack is not connected yet");
 
@@ -105,8 +107,11 @@ export class SlackBot implements ChatBot {
     const mode = slackMode(config.slack, secrets);
     const bolt = boltLogger(logger.child("bolt"), config.logLevel);
     const edits = new EditBudget(chatUpdateBudget);
+    const transport = new SlackTransport();
+    this.transport = transport;
     const api = SlackWebApi.create({
       token: botToken,
+      fetch: transport.fetch,
       apiUrl: config.slack.apiUrl,
       policy: this.options.retry ?? defaultRetryPolicy,
       logger,
@@ -144,7 +149,11 @@ export class SlackBot implements ChatBot {
       logger: bolt,
       logLevel: boltLevel(config.logLevel),
       convoStore: false,
-      clientOptions: { slackApiUrl: config.slack.apiUrl, retryConfig: { retries: 0 } },
+      clientOptions: {
+        slackApiUrl: config.slack.apiUrl,
+        retryConfig: { retries: 0 },
+        fetch: transport.fetch,
+      },
     });
     const messages = new MessageHandler(runtime);
     const commands = new CommandHandler(runtime);
@@ -185,6 +194,8 @@ export class SlackBot implements ChatBot {
     this.stopSweeping = null;
     await Promise.all([stopReceiving?.(), stopSweeping?.()]);
     await this.idle();
+    await this.transport?.close();
+    this.transport = null;
   }
 
   /** Resolves once every reply under way has been shown. */

@@ -122,6 +122,8 @@ export class SlackWebApi {
     policy: RetryPolicy;
     logger: Logger;
     boltLogger: BoltLogger;
+    /** The HTTP transport (`SlackTransport`'s); the platform's fetch if absent. */
+    fetch?: typeof fetch;
     /** Slack answered a call with 429: told before the call waits out `Retry-After`. */
     onRateLimited?: (method: string, waitMs: number) => void;
     /** Slack answered a call with an error other than 429 (or none came): told of each try. */
@@ -133,6 +135,7 @@ export class SlackWebApi {
       rejectRateLimitedCalls: true,
       timeout: options.policy.timeoutMs,
       logger: options.boltLogger,
+      ...(options.fetch ? { fetch: options.fetch } : {}),
     });
     return new SlackWebApi(
       client,
