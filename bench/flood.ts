@@ -30,6 +30,7 @@ const { values } = parseArgs({
     events: { type: "string" },
     seconds: { type: "string" },
     threads: { type: "string" },
+    cold: { type: "boolean", default: false },
   },
 });
 const eventCount = positiveIntegerFlag(values.events, "events", 1000);
@@ -171,8 +172,10 @@ function cpuSeconds(): { mainThread: number; engineProcess: number; slackProcess
   };
 }
 
-/** Tells the Slack process to send the flood; resolves when every event was acknowledged. */
-function flood(): Promise<Extract<FromFloodSlack, { type: "flooded" }>> {
+/** Tells the Slack process to send a flood; resolves when every event was acknowledged. */
+function flood(
+  order: Extract<ToFloodSlack, { type: "flood" }>,
+): Promise<Extract<FromFloodSlack, { type: "flooded" }>> {
   return new Promise((resolve) => {
     const onMessage = (message: FromFloodSlack) => {
       if (message.type !== "flooded") return;
@@ -180,20 +183,39 @@ function flood(): Promise<Extract<FromFloodSlack, { type: "flooded" }>> {
       resolve(message);
     };
     slackProcess.on("message", onMessage);
-    const order: ToFloodSlack = { type: "flood", events: eventCount, seconds: floodSeconds, people };
     slackProcess.send(order);
   });
 }
 
-// Warm up the model and both slots once, outside the measurement.
-await twoAnswers(() => setTimeout(1000));
+/** Until the questions left waiting are answered and the bot has posted its replies (a minute at most). */
+async function settle(): Promise<{ settled: boolean; settleSeconds: number }> {
+  while (engine.stats().busy + engine.stats().waiting > 0) await setTimeout(100);
+  const settleStarted = Date.now();
+  const settled = await Promise.race([bot.idle().then(() => true), setTimeout(60_000, false)]);
+  return { settled, settleSeconds: (Date.now() - settleStarted) / 1000 };
+}
+
+// Warm up the model and both slots once, outside the measurement, and (unless `--cold`) Guru's
+// path for a mention, refused or queued, as a Guru that has been running has it: one person
+// mentions it 100 times in a second (4 are queued, the rest refused), and those 4 are answered.
+await twoAnswers(async () => {
+  await setTimeout(1000);
+  if (!values.cold) await flood({ type: "flood", events: 100, seconds: 1, people: 1, group: "WARMUP" });
+});
+if (!values.cold) await settle();
 progress("warmed up; the two answers without the flood…");
 const quietBefore = await twoAnswers(quietWindow);
 progress("…with the flood…");
 const cpuBefore = cpuSeconds();
 let floodTimes = { type: "flooded", startedAt: 0, endedAt: 0, slowestAckMs: 0 };
 const flooded = await twoAnswers(async () => {
-  floodTimes = await flood();
+  floodTimes = await flood({
+    type: "flood",
+    events: eventCount,
+    seconds: floodSeconds,
+    people,
+    group: "FLOOD",
+  });
 });
 const cpuAfter = cpuSeconds();
 const floodCpu = {
@@ -202,11 +224,7 @@ const floodCpu = {
   slackProcess: cpuAfter.slackProcess - cpuBefore.slackProcess,
 };
 // The questions the flood left waiting are answered first, so that the last quiet run is quiet.
-while (engine.stats().busy + engine.stats().waiting > 0) await setTimeout(100);
-// …and the bot has posted its refusals (Slack's rate tiers pace them), up to a minute.
-const settleStarted = Date.now();
-const settled = await Promise.race([bot.idle().then(() => true), setTimeout(60_000, false)]);
-const settleSeconds = (Date.now() - settleStarted) / 1000;
+const { settled, settleSeconds } = await settle();
 progress("…and without it again");
 const quietAfter = await twoAnswers(quietWindow);
 const quietRates = { before: windowRate(quietBefore), after: windowRate(quietAfter) };
@@ -242,6 +260,7 @@ const path = await writeResults("flood", {
     people,
     transport: "socket",
     threads,
+    warmedUp: !values.cold,
   },
   flood: floodTimes,
   floodCpuSeconds: floodCpu,

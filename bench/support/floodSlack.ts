@@ -10,7 +10,14 @@ import { startFakeSlack } from "../../test/support/fakeSlack/fakeSlack.js";
 import { workspace } from "../../test/support/fakeSlack/workspace.js";
 
 export type ToFloodSlack =
-  | { readonly type: "flood"; readonly events: number; readonly seconds: number; readonly people: number }
+  | {
+      readonly type: "flood";
+      readonly events: number;
+      readonly seconds: number;
+      readonly people: number;
+      /** Whose ids the mentions come from (and their channels'): the measured flood's or the warm-up's. */
+      readonly group: "FLOOD" | "WARMUP";
+    }
   | { readonly type: "close" };
 
 export type FromFloodSlack =
@@ -26,7 +33,12 @@ export type FromFloodSlack =
 const send = (message: FromFloodSlack) => process.send?.(message);
 const slack = await startFakeSlack();
 
-async function flood(events: number, seconds: number, people: number): Promise<void> {
+async function flood({
+  events,
+  seconds,
+  people,
+  group,
+}: Extract<ToFloodSlack, { type: "flood" }>): Promise<void> {
   const startedAt = Date.now();
   const gapMs = (seconds * 1000) / events;
   const acks: Promise<{ ms: number }>[] = [];
@@ -34,8 +46,8 @@ async function flood(events: number, seconds: number, people: number): Promise<v
     const wait = startedAt + index * gapMs - Date.now();
     if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
     const posted = slack.web.userPosts({
-      user: `U0FLOOD${String(index % people).padStart(2, "0")}`,
-      channel: `C0FLOOD${index % people}`,
+      user: `U0${group}${String(index % people).padStart(2, "0")}`,
+      channel: `C0${group}${index % people}`,
       text: `<@${workspace.botUserId}> question ${index}: what is ${index} squared?`,
     });
     acks.push(slack.socket.send("events_api", appMention(posted)));
@@ -45,7 +57,7 @@ async function flood(events: number, seconds: number, people: number): Promise<v
 }
 
 process.on("message", (message: ToFloodSlack) => {
-  if (message.type === "flood") void flood(message.events, message.seconds, message.people);
+  if (message.type === "flood") void flood(message);
   else void slack.close().finally(() => process.exit(0));
 });
 send({ type: "ready", apiUrl: slack.apiUrl });
