@@ -4,8 +4,10 @@
  * arrive over 10 s through the fake Slack (most are refused: queue full or rate limited). The
  * answers' decode speed during the flood is set against the same answers without it, both counted
  * over a window of the flood's length that the answers outlast (they are stopped at its end), the
- * quiet figure the mean of a run before and one after the flood. Goal: ratio ≥ 0.9. The fake Slack and the event sender run in a child process at the lowest priority: in
- * production Slack's side of the work is not on this machine. A measurement, not a test.
+ * quiet figure the mean of a run before and one after the flood. Goal: ratio ≥ 0.9. Guru's path
+ * for a mention is warmed first (`--cold`: not). The fake Slack and the event sender run in a
+ * child process at the lowest priority: in production Slack's side of the work is not on this
+ * machine. A measurement, not a test.
  */
 import { fork } from "node:child_process";
 import { readFileSync } from "node:fs";

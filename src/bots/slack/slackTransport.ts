@@ -7,7 +7,7 @@ import { Agent, request } from "undici";
  * refusal is a post, and that time is taken from the answers decoding beside it.
  */
 export class SlackTransport {
-  private readonly pool = new Agent({ keepAliveTimeout: 30_000 });
+  private readonly pool = new Agent();
 
   readonly fetch: typeof fetch = async (input, init = {}) => {
     const { body } = init;
@@ -17,7 +17,7 @@ export class SlackTransport {
       return fetch(input, init);
     }
     const response = await request(input, {
-      method: init.method === undefined ? "GET" : (init.method.toUpperCase() as "POST"),
+      method: init.method?.toUpperCase() ?? "GET",
       headers: plainHeaders(init.headers),
       ...(typeof body === "string" ? { body } : {}),
       ...(init.signal ? { signal: init.signal } : {}),
