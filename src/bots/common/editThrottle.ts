@@ -10,7 +10,12 @@ export class EditThrottle {
   private lastEditAt = 0;
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> = Promise.resolve();
-  private readonly flushed = new AbortController();
+  /**
+   * Made only for an edit that waits its turn: every reply is flushed, most never waited, and an
+   * abort without a reason builds an AbortError with its stack (a flood's refusals paid it each).
+   */
+  private waiting: AbortController | null = null;
+  private flushed = false;
 
   constructor(
     private readonly intervalMs: number,
@@ -34,15 +39,18 @@ export class EditThrottle {
       clearTimeout(this.timer);
       this.timer = null;
     }
-    this.flushed.abort();
+    this.flushed = true;
+    this.waiting?.abort();
     await this.running;
   }
 
   private async editLatest(): Promise<void> {
     if (this.latest === null || this.latest === this.shown) return;
     if (this.waitTurn) {
-      await this.waitTurn(this.flushed.signal);
-      if (this.flushed.signal.aborted) return;
+      if (this.flushed) return;
+      this.waiting ??= new AbortController();
+      await this.waitTurn(this.waiting.signal);
+      if (this.flushed) return;
     }
     // The newest text once it is this reply's turn, not the one that asked for the turn.
     const text = this.latest;

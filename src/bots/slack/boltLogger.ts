@@ -20,9 +20,14 @@ export function boltLevel(level: GuruLogLevel): LogLevel {
  */
 export function boltLogger(logger: Logger, level: GuruLogLevel): BoltLogger {
   let current = boltLevel(level);
+  // A filtered line is not built: the Socket Mode client logs a debug line for every ack it sends.
   return {
-    debug: (...parts: unknown[]) => logger.debug(line(parts)),
-    info: (...parts: unknown[]) => logger.info(line(parts)),
+    debug: (...parts: unknown[]) => {
+      if (current === LogLevel.DEBUG) logger.debug(line(parts));
+    },
+    info: (...parts: unknown[]) => {
+      if (current === LogLevel.DEBUG || current === LogLevel.INFO) logger.info(line(parts));
+    },
     warn: (...parts: unknown[]) => logger.warn(line(parts)),
     error: (...parts: unknown[]) => logger.error(line(parts)),
     setLevel: (next: LogLevel) => {
