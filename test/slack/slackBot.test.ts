@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { createSlackBot, SlackBot, slackMode } from "../../src/bots/slack/slackBot.js";
 import { configSchema } from "../../src/config/configSchema.js";
 import type { Secrets } from "../../src/config/secrets.js";
@@ -118,5 +118,32 @@ describe("SlackBot.stop", () => {
 
     expect(rig.slack.web.botRepliesIn(places.general, question.ts).map((m) => m.text)).toEqual(["Done."]);
     await expect(rig.event(appMention(question))).rejects.toThrow(/no Socket Mode connection/);
+  });
+});
+
+describe("Slack's Web API calls", () => {
+  let rig: SlackRig;
+
+  afterEach(async () => {
+    vi.restoreAllMocks();
+    await rig.slack.close();
+  });
+
+  it("go through Guru's transport, Socket Mode's connection requests included, not the global fetch", async () => {
+    const globalFetch = vi.spyOn(globalThis, "fetch");
+    rig = await openSlackRig(
+      "socket",
+      new ScriptedConversations([{ type: "started" }, ...streamed("Done.", 1, 0)]),
+    );
+    const question = rig.slack.web.userPosts({
+      user: people.alice,
+      channel: places.general,
+      text: `<@${workspace.botUserId}> go`,
+    });
+    await rig.settle(appMention(question));
+
+    expect(rig.slack.web.botRepliesIn(places.general, question.ts).map((m) => m.text)).toEqual(["Done."]);
+    const viaGlobalFetch = globalFetch.mock.calls.map(([input]) => String(input));
+    expect(viaGlobalFetch).toEqual([]);
   });
 });

@@ -139,7 +139,7 @@ export class SlackBot implements ChatBot {
       assistantThreads: new AssistantThreads(api),
       running: new RunningAnswers(),
     };
-    const receiver = createReceiver(mode, this.options, bolt);
+    const receiver = createReceiver(mode, this.options, bolt, transport);
     const app = new App({
       token: botToken,
       // Known from auth.test above: Bolt need not call it again.
@@ -260,14 +260,15 @@ function createReceiver(
   mode: SlackMode,
   options: SlackBotOptions,
   logger: BoltLogger,
+  transport: SlackTransport,
 ): SocketModeReceiver | HTTPReceiver {
   const { secrets, config } = options;
   if (mode === "socket") {
     return new SocketModeReceiver({
       appToken: secrets.slackAppToken ?? "",
       logger,
-      // apps.connections.open goes to the configured API too.
-      installerOptions: { clientOptions: { slackApiUrl: config.slack.apiUrl } },
+      // apps.connections.open goes to the configured API too, through the same transport.
+      installerOptions: { clientOptions: { slackApiUrl: config.slack.apiUrl, fetch: transport.fetch } },
     });
   }
   return new HTTPReceiver({
