@@ -158,8 +158,8 @@ export class SlackBot implements ChatBot {
     const messages = new MessageHandler(runtime);
     const commands = new CommandHandler(runtime);
     // Bolt has acknowledged an event before its listeners run; the answer is tracked, not awaited.
-    app.event("app_mention", async ({ body }) => this.track(messages.handle(body)));
-    app.event("message", async ({ body }) => this.track(messages.handle(body)));
+    // One listener for both: Bolt runs every listener's middleware for every event it receives.
+    app.event(/^(app_mention|message)$/, async ({ body }) => this.track(messages.handle(body)));
     registerAssistantSurfaces(app, runtime, messages, (work) => this.track(work));
     app.command("/guru", async ({ body, ack, respond }) => this.track(commands.handle(body, ack, respond)));
     registerMessageShortcut(app, runtime, (work) => this.track(work));
