@@ -15,6 +15,11 @@ export type EmittedLevel = Exclude<LogLevel, "silent">;
 
 const rank: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 99 };
 
+/** Whether a line at `at` is written by a logger at `level`: an adapter builds only those it will. */
+export function levelShows(at: EmittedLevel, level: LogLevel): boolean {
+  return rank[at] >= rank[level];
+}
+
 export interface LoggerOptions {
   readonly level: LogLevel;
   readonly redact: Redactor;
@@ -42,7 +47,7 @@ export function createLogger(options: LoggerOptions): Logger {
 
 function scopedLogger(level: LogLevel, writer: LineWriter, scope: string | undefined): Logger {
   const emit = (at: EmittedLevel, message: string, fields?: Record<string, unknown>) => {
-    if (rank[at] >= rank[level]) writer(at, scope, message, fields);
+    if (levelShows(at, level)) writer(at, scope, message, fields);
   };
   return {
     debug: (message, fields) => emit("debug", message, fields),

@@ -39,4 +39,19 @@ describe("Bolt's lines in Guru's log", () => {
     expect(lines).toHaveLength(2);
     expect(lines[1]).toContain("Error: socket closed");
   });
+
+  it("does not build a line the log leaves out: its parts are never serialized", () => {
+    const { bolt, lines } = logged("info");
+    let serialized = 0;
+    const envelope = {
+      toJSON: () => {
+        serialized += 1;
+        return { envelope_id: "e1" };
+      },
+    };
+    bolt.debug("sending ack", envelope);
+    bolt.info("acked", envelope);
+    expect(serialized).toBe(1);
+    expect(lines).toHaveLength(1);
+  });
 });

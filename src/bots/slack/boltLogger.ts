@@ -1,6 +1,6 @@
 import { type Logger as BoltLogger, LogLevel } from "@slack/bolt";
 import type { LogLevel as GuruLogLevel } from "../../config/configSchema.js";
-import type { Logger } from "../../log/logger.js";
+import { type EmittedLevel, type Logger, levelShows } from "../../log/logger.js";
 
 const boltLevels: Record<GuruLogLevel, LogLevel> = {
   debug: LogLevel.DEBUG,
@@ -20,16 +20,17 @@ export function boltLevel(level: GuruLogLevel): LogLevel {
  */
 export function boltLogger(logger: Logger, level: GuruLogLevel): BoltLogger {
   let current = boltLevel(level);
-  // A filtered line is not built: the Socket Mode client logs a debug line for every ack it sends.
+  // A line the logger would not write is not built: the Socket Mode client logs one for every ack.
+  const logAt =
+    (emitted: EmittedLevel) =>
+    (...parts: unknown[]) => {
+      if (levelShows(emitted, level)) logger[emitted](line(parts));
+    };
   return {
-    debug: (...parts: unknown[]) => {
-      if (current === LogLevel.DEBUG) logger.debug(line(parts));
-    },
-    info: (...parts: unknown[]) => {
-      if (current === LogLevel.DEBUG || current === LogLevel.INFO) logger.info(line(parts));
-    },
-    warn: (...parts: unknown[]) => logger.warn(line(parts)),
-    error: (...parts: unknown[]) => logger.error(line(parts)),
+    debug: logAt("debug"),
+    info: logAt("info"),
+    warn: logAt("warn"),
+    error: logAt("error"),
     setLevel: (next: LogLevel) => {
       current = next;
     },

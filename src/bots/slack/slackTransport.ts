@@ -3,7 +3,7 @@ import { Agent, type Dispatcher } from "undici";
 /**
  * The HTTP transport under Slack's Web API client (its `fetch` option): each call is dispatched on
  * one keep-alive undici pool and its answer collected whole. The client's default, the global
- * `fetch`, takes about twice the CPU of Guru's event loop per call (WHATWG streams and abort
+ * `fetch`, takes about three times the CPU of Guru's event loop per call (WHATWG streams and abort
  * plumbing); undici's `request` still builds a body stream per call. Under a flood of mentions
  * every refusal is a post, and that time is taken from the answers decoding beside it.
  */
