@@ -49,7 +49,8 @@ export class AnalysisStore {
       "INSERT INTO analyses_fts (rowid, conversation, body) VALUES (?, ?, ?)",
     );
     // The scope-prefixed terms already confine hits to the scope; the outer filter re-checks it against
-    // the conversations table so a wrong index entry could never leak across a boundary.
+    // the conversations table so a wrong index entry could never leak across a boundary. It looks up
+    // each hit's conversation: listing the scope's conversations instead costs what the channel holds.
     this.searchStatement = db.prepare(
       `WITH hits AS (
          SELECT rowid AS hit_id, bm25(analyses_fts, 0.0, 1.0) AS score
@@ -57,7 +58,10 @@ export class AnalysisStore {
          ORDER BY score, rowid DESC LIMIT @limit
        )
        SELECT ${analysisColumns} FROM hits JOIN analyses ON analyses.id = hits.hit_id
-       WHERE conversation_id IN (SELECT id FROM conversations WHERE scope_id = @scopeId)
+       WHERE EXISTS (
+           SELECT 1 FROM conversations
+           WHERE conversations.id = analyses.conversation_id AND conversations.scope_id = @scopeId
+         )
          AND (@conversationId IS NULL OR conversation_id = @conversationId)
        ORDER BY score, hit_id DESC`,
     );

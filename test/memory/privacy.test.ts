@@ -1,8 +1,10 @@
+import Sqlite from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import type { ConversationAddress } from "../../src/conversation/conversationAddress.js";
 import { isGuruError } from "../../src/errors.js";
 import type { Memory } from "../../src/memory/memory.js";
-import { addresses, analyze, openTestMemory, say } from "./support.js";
+import { indexedText } from "../../src/memory/searchTerms.js";
+import { addresses, analyze, openTestMemory, query, say } from "./support.js";
 
 const secret = "kubernetes migration plan";
 
@@ -58,6 +60,23 @@ describe("the privacy boundary", () => {
 
     expect(visibleFrom(memory, addresses.slackOtherChannel)).toEqual([]);
     expect(visibleFrom(memory, addresses.discordChannel)).toEqual([]);
+  });
+
+  it("re-checks each hit's channel, so a wrong search-index entry never crosses the boundary", () => {
+    const { memory, path } = openTestMemory();
+    say(memory, addresses.slackChannel, "hello");
+    seed(memory, { dm: addresses.slackDm });
+    const [channel] = query<{ scopeId: number }>(
+      path,
+      "SELECT scope_id AS scopeId FROM conversations WHERE channel = ?",
+      addresses.slackChannel.channel,
+    );
+    // The DM's analysis indexed under the channel's words, as a corrupted index would have it.
+    const db = new Sqlite(path);
+    db.prepare("UPDATE analyses_fts SET body = ?").run(indexedText(channel?.scopeId ?? 0, secret));
+    db.close();
+
+    expect(visibleFrom(memory, addresses.slackChannel)).toEqual([]);
   });
 
   it("confines a thread to its own analyses when the scope is narrowed to threads", () => {
