@@ -1,11 +1,10 @@
 import type { Database, Statement } from "better-sqlite3";
-import { z } from "zod";
 import {
   type ConversationAddress,
   channelScopeKey,
   conversationKey,
 } from "../conversation/conversationAddress.js";
-import { conversationColumns, conversationSchema, type StoredConversation } from "./rows.js";
+import { conversationColumns, conversationSchema, rowIdSchema, type StoredConversation } from "./rows.js";
 
 /** Conversations and the scopes (channels, DMs) they belong to. */
 export class ConversationStore {
@@ -52,7 +51,7 @@ export class ConversationStore {
   /** The id of the channel (or DM) scope this address belongs to; null before its first message. */
   scopeIdOf(address: ConversationAddress): number | null {
     const id = this.scopeIdByKey.get(channelScopeKey(address));
-    return id === undefined ? null : z.number().int().parse(id);
+    return id === undefined ? null : rowIdSchema.parse(id);
   }
 
   /** The conversation at this address, created (with its scope) on first use. */
@@ -62,7 +61,7 @@ export class ConversationStore {
       if (existing !== null) return existing;
       const scopeKey = channelScopeKey(address);
       this.insertScope.run(scopeKey);
-      const scopeId = z.number().int().parse(this.scopeIdByKey.get(scopeKey));
+      const scopeId = rowIdSchema.parse(this.scopeIdByKey.get(scopeKey));
       const created = this.insertConversation.get(
         conversationKey(address),
         scopeId,

@@ -3,6 +3,8 @@ import { z } from "zod";
 import type { ContextAuthorKind, ReadDocument } from "../conversation/readDocument.js";
 import { messageColumns, messageSchema, type StoredConversation, type StoredMessage } from "./rows.js";
 
+const platformIdSchema = z.string();
+
 export interface UserMessageInput {
   author: string;
   text: string;
@@ -149,7 +151,7 @@ export class MessageStore {
   /** The platform id of the newest platform message stored in a conversation: fronts read only what came after. */
   lastPlatformMessageId(conversationId: number): string | null {
     const id = this.lastPlatformId.get(conversationId);
-    return id === undefined ? null : z.string().parse(id);
+    return id === undefined ? null : platformIdSchema.parse(id);
   }
 
   /** A message's words and its files' together: both take room in a prompt. */

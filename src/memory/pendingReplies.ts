@@ -7,6 +7,7 @@ import {
   conversationSchema,
   messageColumns,
   messageSchema,
+  rowIdSchema,
   type StoredMessage,
 } from "./rows.js";
 
@@ -30,6 +31,8 @@ const claimedSchema = z.object({
   locator: z.string(),
   eventId: z.string(),
 });
+
+const rowIdsSchema = z.array(rowIdSchema);
 
 /**
  * Questions without a stored reply, each owned by the process answering it. Storing any reply
@@ -115,6 +118,6 @@ export class PendingReplies {
   /** Ids of questions a dead process left that show nowhere (a terminal, an MCP call, an older Guru). */
   unplacedOrphans(): number[] {
     const live = JSON.stringify(this.lease.liveIds());
-    return z.array(z.number().int()).parse(this.unplaced.all(live));
+    return rowIdsSchema.parse(this.unplaced.all(live));
   }
 }

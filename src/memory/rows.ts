@@ -6,7 +6,9 @@ import { contextAuthorKinds, readDocumentSchema } from "../conversation/readDocu
  * (snake_case aliased to camelCase) and the result is parsed once, here, into a typed value.
  */
 
-const id = z.number().int().positive();
+/** A row's id (SQLite's rowid): also for ids read alone, so no query builds a schema per call. */
+export const rowIdSchema = z.number().int().positive();
+const id = rowIdSchema;
 const epochMs = z.number().int();
 
 export const conversationColumns =
@@ -30,6 +32,8 @@ export const messageColumns =
   "reply_to AS replyTo, status, status_reason AS statusReason, token_count AS tokenCount, created_at AS createdAt, " +
   "origin, author_name AS authorName, author_kind AS authorKind, documents";
 
+const storedDocumentsSchema = z.array(readDocumentSchema);
+
 const messageStatuses = ["complete", "interrupted", "failed"] as const;
 export const messageOrigins = ["asked", "read"] as const;
 
@@ -52,7 +56,7 @@ export const messageSchema = z.object({
   // Most messages carry no file: they skip the parse (every history read comes through here).
   documents: z
     .string()
-    .transform((json) => (json === "[]" ? [] : z.array(readDocumentSchema).parse(JSON.parse(json)))),
+    .transform((json) => (json === "[]" ? [] : storedDocumentsSchema.parse(JSON.parse(json)))),
 });
 
 export type StoredMessage = z.infer<typeof messageSchema>;

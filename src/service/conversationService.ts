@@ -96,6 +96,8 @@ interface AcceptedQuestion {
   readonly documents: readonly ReadDocument[];
   /** A regeneration: the new reply replaces the stored one instead of being added. */
   readonly replaces?: boolean;
+  /** The persona admission read (a database read saved); looked up when absent. */
+  readonly systemPrompt?: string;
 }
 
 /** What a Regenerate press came to: a new reply under way, or why not. */
@@ -301,7 +303,7 @@ export class ConversationService {
 
   private async *answer(
     request: ParsedConversationRequest,
-    { question, text, documents, replaces = false }: AcceptedQuestion,
+    { question, text, documents, replaces = false, systemPrompt }: AcceptedQuestion,
     signal: AbortSignal | undefined,
   ): AsyncGenerator<ReplyUpdate> {
     let partial = "";
@@ -310,7 +312,7 @@ export class ConversationService {
       const owner = ownerOf(request);
       // Built at once unless history must be folded first: no await before the engine has the
       // request, so each of a burst's requests reaches the queue before the next one's work starts.
-      const plan = this.promptPlan(request, question, text);
+      const plan = this.promptPlan(request, question, text, systemPrompt);
       const fitted = this.fitTurns(plan, question, plan.historyBudget);
       const turns =
         "turns" in fitted
@@ -425,6 +427,7 @@ export class ConversationService {
       question: inbound.message,
       text,
       documents: [...documents, ...read.flatMap((message) => message.documents)],
+      systemPrompt,
     };
   }
 
@@ -549,8 +552,12 @@ export class ConversationService {
    * history (with the thread messages read for it, newest first) gets the rest, and what does not
    * fit is folded into the rolling summary.
    */
-  private promptPlan(request: ParsedConversationRequest, question: StoredMessage, text: string): PromptPlan {
-    const systemPrompt = this.persona(request.address).text;
+  private promptPlan(
+    request: ParsedConversationRequest,
+    question: StoredMessage,
+    text: string,
+    systemPrompt = this.persona(request.address).text,
+  ): PromptPlan {
     const available = this.historyBudget(systemPrompt, text, request.mode);
     const files = fitDocuments(question.documents, Math.floor(available / 2), (t) => this.tokens(t));
     return {
