@@ -18,7 +18,7 @@ import { openLlamaBackend } from "../src/engine/embedded/llamaBackend.js";
 import { silentLogger } from "../src/log/logger.js";
 import { Memory } from "../src/memory/memory.js";
 import { ConversationService } from "../src/service/conversationService.js";
-import { historySummarizer } from "../src/service/historySummarizer.js";
+import { historySummarizer, summarizerTurnRoom } from "../src/service/historySummarizer.js";
 import { BenchArgumentError, positiveIntegerFlag } from "./support/benchArgs.js";
 import { benchModelPath } from "./support/benchModel.js";
 import { median } from "./support/median.js";
@@ -64,6 +64,7 @@ const memory = new Memory({
   checkpoints: "background",
   countTokens: (text) => engine.countTokens(text),
   summarize: historySummarizer(engine),
+  foldChunkTokens: summarizerTurnRoom(engine),
 });
 const service = new ConversationService({
   engine,

@@ -9,7 +9,7 @@ import { silentLogger } from "../../src/log/logger.js";
 import { Memory } from "../../src/memory/memory.js";
 import type { ContextMessage } from "../../src/service/conversationRequest.js";
 import { type AnswerEngine, ConversationService } from "../../src/service/conversationService.js";
-import { historySummarizer } from "../../src/service/historySummarizer.js";
+import { historySummarizer, summarizerTurnRoom } from "../../src/service/historySummarizer.js";
 import { median, repeatMeasure } from "./median.js";
 
 export interface ThreadPromptFigures {
@@ -69,6 +69,7 @@ export async function measureThreadPrompt(
     path: join(dataDir, "guru.db"),
     countTokens: instant.countTokens,
     summarize: historySummarizer(instant),
+    foldChunkTokens: summarizerTurnRoom(instant),
   });
   const service = new ConversationService({
     engine: instant,

@@ -7,7 +7,7 @@ import { configuredServers, serverBackendFactories } from "../engine/servers/ser
 import { ServerEngine } from "../engine/servers/serverEngine.js";
 import { Memory } from "../memory/memory.js";
 import { ConversationService } from "../service/conversationService.js";
-import { historySummarizer } from "../service/historySummarizer.js";
+import { historySummarizer, summarizerTurnRoom } from "../service/historySummarizer.js";
 import type { RequestObserver } from "../service/requestObserver.js";
 import { startMaintenance } from "./maintenance.js";
 import { ensureModelFile, isInteractive } from "./modelAvailability.js";
@@ -40,6 +40,7 @@ export async function openGuruApp(
         logger.warn("background checkpoints stopped; SQLite checkpoints inside commits again", { message }),
       countTokens: (text) => engine.countTokens(text),
       summarize: historySummarizer(engine),
+      foldChunkTokens: summarizerTurnRoom(engine),
     });
   } catch (error) {
     await engine.close();

@@ -23,19 +23,26 @@ export type Summarize = (
 ) => Promise<string>;
 
 export class HistoryFolder {
+  private readonly summarize: Summarize;
+  /** The most turn tokens one summarizer call takes (0: the budget's history share). */
+  private readonly chunkTokens: number;
+
   constructor(
     private readonly db: Database,
     private readonly conversations: ConversationStore,
     private readonly messages: MessageStore,
     private readonly summaries: SummaryStore,
-    private readonly summarize: Summarize,
-  ) {}
+    summarizer: { readonly summarize: Summarize; readonly chunkTokens: number },
+  ) {
+    this.summarize = summarizer.summarize;
+    this.chunkTokens = summarizer.chunkTokens;
+  }
 
   /**
    * Folds the turns that no longer fit `budget` into the conversation's rolling summary, one
-   * summarizer call per budget-sized chunk, each stored as soon as it is made. The newest turns
-   * filling half the history share stay unfolded, so a long thread is not refolded at every message.
-   * Returns how many turns were folded.
+   * summarizer call per chunk (as many turns as one call takes, at least the budget's history
+   * share), each stored as soon as it is made. The newest turns filling half the history share stay
+   * unfolded, so a long thread is not refolded at every message. Returns how many turns were folded.
    */
   async fold(address: ConversationAddress, budget: number, request: FoldRequest): Promise<number> {
     let folded = 0;
@@ -63,7 +70,7 @@ export class HistoryFolder {
     }
   }
 
-  /** The oldest unfolded turns, up to one history share of tokens (at least one turn). */
+  /** The oldest unfolded turns, up to one chunk of tokens (at least one turn). */
   private nextChunk(conversationId: number, afterId: number, budget: number): StoredMessage[] {
     const keepTokens = Math.floor(historyShare(budget) / 2);
     let kept = 0;
@@ -74,10 +81,11 @@ export class HistoryFolder {
       oldestKeptId = message.id;
     }
 
+    const chunkLimit = Math.max(historyShare(budget), this.chunkTokens);
     const chunk: StoredMessage[] = [];
     let tokens = 0;
     for (const message of this.messages.oldestFirst(conversationId, afterId, oldestKeptId)) {
-      if (chunk.length > 0 && tokens + message.tokenCount > historyShare(budget)) break;
+      if (chunk.length > 0 && tokens + message.tokenCount > chunkLimit) break;
       chunk.push(message);
       tokens += message.tokenCount;
     }

@@ -75,6 +75,12 @@ export type MemorySettings = z.input<typeof settingsSchema>;
 export interface MemoryOptions extends MemorySettings {
   countTokens: (text: string) => number;
   summarize: Summarize;
+  /**
+   * The most turn tokens one summarizer call can be given: a long history is folded in as few calls
+   * as that allows (each one a generation the asker waits for). Unset, a chunk is the history share
+   * of the answer's budget, often far less.
+   */
+  foldChunkTokens?: number;
   now?: () => number;
   /** Told why background checkpoints stopped (SQLite then checkpoints inline again). */
   onCheckpointFailure?: (message: string) => void;
@@ -143,7 +149,10 @@ export class Memory {
       summaries,
       settings.scope,
     );
-    this.folder = new HistoryFolder(this.db, this.conversations, this.messages, summaries, options.summarize);
+    this.folder = new HistoryFolder(this.db, this.conversations, this.messages, summaries, {
+      summarize: options.summarize,
+      chunkTokens: options.foldChunkTokens ?? 0,
+    });
     this.retention = new Retention(this.db, this.conversations, this.events, settings.retentionDays);
     this.userData = new UserData(this.db, this.conversations, this.messages, this.analyses, summaries);
     this.lease = this.guard("register this process", () => new ProcessLease(this.db, this.now));

@@ -8,6 +8,19 @@ import { documentBlock, speakerLabel } from "./quotedContent.js";
 const summaryTokens = 200;
 
 /**
+ * The turn tokens one summarizer call can be given (memory's `foldChunkTokens`): the context less
+ * the instruction, the earlier summary and the new one. Memory counts a turn's words only; the
+ * transcript's names and line breaks come on top, so a quarter is left for them; a chunk that
+ * still does not fit is summarized in halves. (bench:path's 200-message thread: 6 calls this way;
+ * leaving a third took 7, a tenth 9 as chunks overflowed, budget-sized chunks 16.)
+ */
+export function summarizerTurnRoom(engine: AnswerEngine): number {
+  const fixed =
+    engine.countTokens(summaryInstruction) + 2 * perTurnOverhead + 2 * summaryTokens + promptMargin;
+  return Math.max(0, Math.floor(((engine.stats().contextSize - fixed) * 3) / 4));
+}
+
+/**
  * Memory's rolling-summary writer: the model, through the same queue as every answer. A fold is
  * the first step of the question that needed it, so it waits in line as the asker (the asker's
  * one place in line: the answer queues only once the fold is done) and is cancelled with it.

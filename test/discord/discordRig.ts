@@ -7,7 +7,7 @@ import { configSchema, type GuruConfig } from "../../src/config/configSchema.js"
 import { type Logger, silentLogger } from "../../src/log/logger.js";
 import { Memory } from "../../src/memory/memory.js";
 import { type AnswerEngine, ConversationService } from "../../src/service/conversationService.js";
-import { historySummarizer } from "../../src/service/historySummarizer.js";
+import { historySummarizer, summarizerTurnRoom } from "../../src/service/historySummarizer.js";
 import type { DiscordWorld } from "../support/fakeDiscord/discordWorld.js";
 import { FakeDiscord, type FakeDiscordOptions } from "../support/fakeDiscord/fakeDiscord.js";
 import type { RecordedRequest } from "../support/fakeDiscord/restLog.js";
@@ -64,6 +64,7 @@ export class DiscordRig {
       path: dbPath,
       countTokens: (text) => engine.countTokens(text),
       summarize: historySummarizer(engine),
+      foldChunkTokens: summarizerTurnRoom(engine),
     });
     const service = new ConversationService({
       engine,

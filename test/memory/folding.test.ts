@@ -32,6 +32,18 @@ describe("folding long threads into a rolling summary", () => {
     ]);
   });
 
+  it("folds in chunks as large as one summarizer call takes, when that is more than the budget's share", async () => {
+    const { summarize, calls } = recordingSummarizer();
+    const { memory } = openTestMemory({ summarize, foldChunkTokens: 1000 });
+    for (const turn of tenTurns) say(memory, addresses.slackThread, turn);
+    say(memory, addresses.slackThread, "what next");
+
+    const folded = await memory.foldHistory(addresses.slackThread, 24, asker);
+
+    expect(folded).toBe(9);
+    expect(calls).toEqual([[null, tenTurns.slice(0, 9)]]);
+  });
+
   it("starts the next context from the stored summary, losing no turn", async () => {
     const { summarize } = recordingSummarizer();
     const { memory, path } = openTestMemory({ summarize });

@@ -75,6 +75,33 @@ describe("a question whose history must first be folded into the summary", () =>
     expect(rig.service.remembered(long)?.summary).not.toBeNull();
   });
 
+  it("folds in fewer summarizer calls than chunks of the answer's share would take, each within the context", async () => {
+    const { engine, rig } = await open(1, 4);
+    const bySummarizerRoom = rig;
+    const byAnswerShare = openServiceRig(engine, { foldChunkTokens: 0 });
+    const log = Array.from({ length: 400 }, (_, i) => `line ${i}: shard ${i % 7} moved invoices`).join("\n");
+    const context = {
+      messages: [],
+      documents: [{ name: "moves.log", text: log, truncated: false }],
+      notes: [],
+    };
+    const summaryCalls = async (on: ServiceRig) => {
+      seedLongHistory(on.memory, thread("fold-few"), "U1");
+      const updates = await updatesOf(
+        on.service.handle(request("what moved?", { address: thread("fold-few"), context })),
+      );
+      expect(finalOf(updates)).toMatchObject({ type: "finished" });
+      return on.generations.filter(isSummaryRequest).map((s) => engine.countTokens(s.turns[1]?.text ?? ""));
+    };
+
+    const fewer = await summaryCalls(bySummarizerRoom);
+    const more = await summaryCalls(byAnswerShare);
+    byAnswerShare.close();
+
+    expect(fewer.length).toBeLessThan(more.length);
+    expect(Math.max(...fewer)).toBeLessThan(engine.stats().contextSize - 400);
+  }, 60_000);
+
   it("counts the summarizer's work to the asker, not to a shared owner", async () => {
     const { rig } = await open(1, 4);
     const long = thread("fold-owner");

@@ -7,7 +7,7 @@ import type { Engine } from "../../src/engine/engine.js";
 import { silentLogger } from "../../src/log/logger.js";
 import { Memory } from "../../src/memory/memory.js";
 import { type AnswerEngine, ConversationService } from "../../src/service/conversationService.js";
-import { historySummarizer } from "../../src/service/historySummarizer.js";
+import { historySummarizer, summarizerTurnRoom } from "../../src/service/historySummarizer.js";
 import { openTinyEngine } from "../support/engineHarness.js";
 
 /** Two slots, and room in each for an analysis (up to 2,048 tokens) after its prompt. */
@@ -49,6 +49,7 @@ export function openGuruService(
     path: databasePath,
     countTokens: (text) => engine.countTokens(text),
     summarize: historySummarizer(engine),
+    foldChunkTokens: summarizerTurnRoom(engine),
   });
   const service = new ConversationService({
     engine,

@@ -8,7 +8,7 @@ import { silentLogger } from "../../src/log/logger.js";
 import { Memory } from "../../src/memory/memory.js";
 import type { ConversationRequest } from "../../src/service/conversationRequest.js";
 import { type AnswerEngine, ConversationService } from "../../src/service/conversationService.js";
-import { historySummarizer } from "../../src/service/historySummarizer.js";
+import { historySummarizer, summarizerTurnRoom } from "../../src/service/historySummarizer.js";
 import type { ReplyUpdate } from "../../src/service/replyUpdate.js";
 import type { RequestObserver } from "../../src/service/requestObserver.js";
 
@@ -38,6 +38,8 @@ export interface RigOptions {
   readonly observer?: RequestObserver;
   /** How the database checkpoints its log: "background" as a running Guru does, "inline" by default. */
   readonly checkpoints?: "inline" | "background";
+  /** Memory's `foldChunkTokens` (the summarizer's room, as a running Guru has it, by default). */
+  readonly foldChunkTokens?: number;
 }
 
 export function openServiceRig(engine: AnswerEngine, options: RigOptions = {}): ServiceRig {
@@ -48,6 +50,7 @@ export function openServiceRig(engine: AnswerEngine, options: RigOptions = {}): 
     firstSeed,
     observer,
     checkpoints = "inline",
+    foldChunkTokens,
     ...overrides
   } = options;
   const defaults = configSchema.parse({});
@@ -74,6 +77,7 @@ export function openServiceRig(engine: AnswerEngine, options: RigOptions = {}): 
     checkpoints,
     countTokens: watched.countTokens,
     summarize: historySummarizer(watched),
+    foldChunkTokens: foldChunkTokens ?? summarizerTurnRoom(watched),
   });
   const service = new ConversationService({
     engine: watched,
