@@ -23,20 +23,15 @@ export type Summarize = (
 ) => Promise<string>;
 
 export class HistoryFolder {
-  private readonly summarize: Summarize;
-  /** The most turn tokens one summarizer call takes (0: the budget's history share). */
-  private readonly chunkTokens: number;
-
   constructor(
     private readonly db: Database,
     private readonly conversations: ConversationStore,
     private readonly messages: MessageStore,
     private readonly summaries: SummaryStore,
-    summarizer: { readonly summarize: Summarize; readonly chunkTokens: number },
-  ) {
-    this.summarize = summarizer.summarize;
-    this.chunkTokens = summarizer.chunkTokens;
-  }
+    private readonly summarize: Summarize,
+    /** The most turn tokens one summarizer call takes (0: the budget's history share). */
+    private readonly chunkTokens: number,
+  ) {}
 
   /**
    * Folds the turns that no longer fit `budget` into the conversation's rolling summary, one

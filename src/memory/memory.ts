@@ -149,10 +149,14 @@ export class Memory {
       summaries,
       settings.scope,
     );
-    this.folder = new HistoryFolder(this.db, this.conversations, this.messages, summaries, {
-      summarize: options.summarize,
-      chunkTokens: options.foldChunkTokens ?? 0,
-    });
+    this.folder = new HistoryFolder(
+      this.db,
+      this.conversations,
+      this.messages,
+      summaries,
+      options.summarize,
+      options.foldChunkTokens ?? 0,
+    );
     this.retention = new Retention(this.db, this.conversations, this.events, settings.retentionDays);
     this.userData = new UserData(this.db, this.conversations, this.messages, this.analyses, summaries);
     this.lease = this.guard("register this process", () => new ProcessLease(this.db, this.now));

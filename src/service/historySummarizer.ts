@@ -7,17 +7,26 @@ import { documentBlock, speakerLabel } from "./quotedContent.js";
 /** The longest rolling summary, in tokens. */
 const summaryTokens = 200;
 
+/** The tokens a summarizer call's prompt (earlier summary and transcript) may take in its context. */
+function promptRoom(engine: AnswerEngine): number {
+  return (
+    engine.stats().contextSize -
+    engine.countTokens(summaryInstruction) -
+    2 * perTurnOverhead -
+    summaryTokens -
+    promptMargin
+  );
+}
+
 /**
- * The turn tokens one summarizer call can be given (memory's `foldChunkTokens`): the context less
- * the instruction, the earlier summary and the new one. Memory counts a turn's words only; the
- * transcript's names and line breaks come on top, so a quarter is left for them; a chunk that
- * still does not fit is summarized in halves. (bench:path's 200-message thread: 6 calls this way;
- * leaving a third took 7, a tenth 9 as chunks overflowed, budget-sized chunks 16.)
+ * The turn tokens one summarizer call can be given (memory's `foldChunkTokens`): its prompt's room
+ * less the earlier summary. Memory counts a turn's words only; the transcript's names and line
+ * breaks come on top, so a quarter is left for them; a chunk that still does not fit is summarized
+ * in halves. (bench:path's 200-message thread: 6 calls this way; leaving a third took 7, a tenth 9
+ * as chunks overflowed, budget-sized chunks 16.)
  */
 export function summarizerTurnRoom(engine: AnswerEngine): number {
-  const fixed =
-    engine.countTokens(summaryInstruction) + 2 * perTurnOverhead + 2 * summaryTokens + promptMargin;
-  return Math.max(0, Math.floor(((engine.stats().contextSize - fixed) * 3) / 4));
+  return Math.max(0, Math.floor(((promptRoom(engine) - summaryTokens) * 3) / 4));
 }
 
 /**
@@ -33,9 +42,7 @@ export function historySummarizer(engine: AnswerEngine): Summarize {
       : transcript;
     // Memory sizes a chunk by its turns' words; the transcript's names and line breaks come on top
     // and, over many short turns, past the context: such a chunk is summarized in two halves.
-    const promptTokens =
-      engine.countTokens(summaryInstruction) + engine.countTokens(prompt) + 2 * perTurnOverhead;
-    if (turns.length > 1 && promptTokens + summaryTokens + promptMargin > engine.stats().contextSize) {
+    if (turns.length > 1 && engine.countTokens(prompt) > promptRoom(engine)) {
       const half = Math.ceil(turns.length / 2);
       const firstHalf = await summarize(previousSummary, turns.slice(0, half), request);
       return summarize(firstHalf, turns.slice(half), request);
