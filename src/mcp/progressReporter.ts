@@ -42,6 +42,8 @@ export class ProgressReporter {
   private phase = "generating";
   private phaseSince = 0;
   private characters = 0;
+  /** Notifications not yet handed to the transport: the call's result must not overtake them. */
+  private readonly sending = new Set<Promise<void>>();
 
   constructor(
     private readonly send: SendProgress | null,
@@ -62,13 +64,15 @@ export class ProgressReporter {
       this.lastTextAt = performance.now();
       this.emit(`generating: ${this.characters} characters so far`);
     } else {
-      this.stop();
+      await this.stop();
     }
   }
 
-  stop(): void {
+  /** Stops the heartbeat; resolves once every notification sent is out, before the call's result. */
+  async stop(): Promise<void> {
     clearInterval(this.heartbeat);
     this.heartbeat = undefined;
+    await Promise.all(this.sending);
   }
 
   private enter(phase: string): Promise<void> {
@@ -91,6 +95,8 @@ export class ProgressReporter {
     if (this.send === null) return Promise.resolve();
     this.step += 1;
     // A client that went away cannot be told; the answer itself still settles the call.
-    return this.send(this.step, message).catch(() => {});
+    const sent = this.send(this.step, message).catch(() => {});
+    this.sending.add(sent);
+    return sent.finally(() => this.sending.delete(sent));
   }
 }

@@ -30,7 +30,7 @@ export async function replyOutcome(
       if (update.type === "failed") return { type: "failed", code: update.code, message: update.message };
     }
   } finally {
-    progress.stop();
+    await progress.stop();
   }
   // Only a redelivered event ends without either, and every call here is a new event.
   return { type: "failed", code: "GENERATION_FAILED", message: "The request ended without an answer." };

@@ -43,4 +43,26 @@ describe("progress notifications", () => {
       [4, "generating: 3 characters so far"],
     ]);
   });
+
+  it("are all out before the call's result: stopping waits for a notification still being sent", async () => {
+    let deliver = () => {};
+    const events: string[] = [];
+    const reporter = new ProgressReporter(
+      (_progress, message) =>
+        new Promise<void>((resolve) => {
+          deliver = () => {
+            events.push(`sent ${message}`);
+            resolve();
+          };
+        }),
+      { textIntervalMs: 0, heartbeatMs: 60_000 },
+    );
+    void reporter.report({ type: "text", text: "Hi" });
+
+    const stopped = reporter.stop().then(() => events.push("result"));
+    deliver();
+    await stopped;
+
+    expect(events).toEqual(["sent generating: 2 characters so far", "result"]);
+  });
 });
