@@ -8,6 +8,8 @@ import { generatedModelPath } from "./tinyModel.js";
 const buildScript = fileURLToPath(new URL("../../scripts/llama-server.sh", import.meta.url));
 /** Building llama-server the first time takes minutes (the script waits on a lock meanwhile). */
 export const llamaServerBuildTimeoutMs = 30 * 60_000;
+/** How long a SIGTERM may take before the server is killed instead. */
+const gracefulStopMs = 5_000;
 
 let binary: Promise<string> | undefined;
 
@@ -109,13 +111,20 @@ export class LlamaServerProcess {
     return this.stop("SIGKILL");
   }
 
-  /** Stops it (SIGTERM) and waits until it is gone. */
+  /**
+   * Stops it (SIGTERM) and waits until it is gone. llama-server's SIGTERM handler can deadlock: it
+   * takes the task queue's lock, which the interrupted main thread may already hold (seen here
+   * about once in twenty stops right after answers that ended in errors). So a server still up
+   * after a few seconds is killed.
+   */
   async stop(signal: NodeJS.Signals = "SIGTERM"): Promise<void> {
     const child = this.child;
-    if (!child || child.exitCode !== null) return;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
     const gone = new Promise((resolve) => child.once("exit", resolve));
     child.kill(signal);
+    const stuck = setTimeout(() => child.kill("SIGKILL"), gracefulStopMs);
     await gone;
+    clearTimeout(stuck);
   }
 
   private async untilHealthy(child: ChildProcess): Promise<void> {
