@@ -4,7 +4,11 @@ import type { EngineConfig } from "../../src/config/configSchema.js";
 import { configSchema } from "../../src/config/configSchema.js";
 import { EmbeddedEngine } from "../../src/engine/embedded/embeddedEngine.js";
 import { type LlamaBackend, openLlamaBackend } from "../../src/engine/embedded/llamaBackend.js";
-import type { GenerationEvent, GenerationRequest } from "../../src/engine/generationTypes.js";
+import type {
+  GenerationEvent,
+  GenerationRequest,
+  GenerationResult,
+} from "../../src/engine/generationTypes.js";
 import { silentLogger } from "../../src/log/logger.js";
 import { generatedModelPath } from "./tinyModel.js";
 
@@ -70,4 +74,16 @@ export async function collect(events: AsyncIterable<GenerationEvent>): Promise<C
   } catch (error) {
     return { events: seen, text, error };
   }
+}
+
+/** The server a request started on (inference servers name it in their `started` event). */
+export function startedOn(events: readonly GenerationEvent[]): string | undefined {
+  const started = events.find((event) => event.type === "started");
+  return started?.type === "started" ? started.server : undefined;
+}
+
+/** The finished answer, if the stream got that far. */
+export function resultOf(events: readonly GenerationEvent[]): GenerationResult | undefined {
+  const done = events.find((event) => event.type === "done");
+  return done?.type === "done" ? done.result : undefined;
 }

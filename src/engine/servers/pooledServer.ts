@@ -1,6 +1,7 @@
 import type { ServerStats } from "../engine.js";
 import { RecentSpeeds } from "../recentSpeeds.js";
-import { type ServerBackend, ServerFailure, type ServerHealth } from "./serverBackend.js";
+import { AnswerWatch } from "./answerWatch.js";
+import type { ServerBackend, ServerHealth } from "./serverBackend.js";
 
 /** What the last check that answered said (kept while the server is down, for status lines). */
 interface KnownFacts {
@@ -15,13 +16,15 @@ export class PooledServer {
   busy = 0;
   private known: KnownFacts | undefined;
   private downReason: string | undefined = "not checked yet";
-  /** Requests sent here that have had no token yet (a server holds them in its own line). */
-  private readonly unanswered = new Set<AbortController>();
+  /** Requests running here, watched for the server leaving rotation. */
+  private readonly watches = new Set<AnswerWatch>();
 
   constructor(
     readonly backend: ServerBackend,
     /** Overrides what the server reports (an operator's limit). */
     private readonly configuredSlots: number | undefined,
+    /** How long an answer already streaming may stay silent once the server is out of rotation. */
+    private readonly stallMs: number,
   ) {}
 
   get url(): string {
@@ -60,31 +63,18 @@ export class PooledServer {
       this.downReason = health.reason;
     }
     if (wasHealthy === this.healthy) return "same";
-    if (!this.healthy) this.releaseUnanswered(health.healthy ? "" : health.reason);
+    for (const watch of [...this.watches]) {
+      if (this.healthy) watch.serverBack();
+      else watch.serverLeft(health.healthy ? "" : health.reason);
+    }
     return this.healthy ? "joined" : "left";
   }
 
-  /**
-   * Follows a request sent here until its first token: if the server leaves rotation before
-   * that, `signal` aborts with a failure that lets the request move to another server instead
-   * of waiting on one that may never answer. `settle` ends the watch.
-   */
-  watchFirstToken(): { readonly signal: AbortSignal; readonly settle: () => void } {
-    const watch = new AbortController();
-    this.unanswered.add(watch);
-    return { signal: watch.signal, settle: () => this.unanswered.delete(watch) };
-  }
-
-  private releaseUnanswered(reason: string): void {
-    for (const watch of this.unanswered) {
-      watch.abort(
-        new ServerFailure(`${this.url} left rotation before answering: ${reason}`, {
-          started: false,
-          serverFault: false,
-        }),
-      );
-    }
-    this.unanswered.clear();
+  /** Follows a request sent here while it runs (see `AnswerWatch`); `settle` ends the watch. */
+  watch(): AnswerWatch {
+    const watch = new AnswerWatch(this.url, this.stallMs, (settled) => this.watches.delete(settled));
+    this.watches.add(watch);
+    return watch;
   }
 
   stats(): ServerStats {

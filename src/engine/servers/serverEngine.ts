@@ -55,7 +55,11 @@ export class ServerEngine implements Engine {
       maxWaitingPerUser: config.maxWaitingPerUser,
     });
     this.pool = new ServerPool(
-      servers.map(({ backend, slots }) => new PooledServer(backend, slots)),
+      // A silence of one check interval and its timeout: by then the server has failed a check.
+      servers.map(
+        ({ backend, slots }) =>
+          new PooledServer(backend, slots, config.healthCheckMs + config.healthCheckTimeoutMs),
+      ),
       (slots) => this.queue.resize(slots),
       logger,
     );
@@ -188,7 +192,7 @@ export class ServerEngine implements Engine {
     let textSent = false;
     const attempt = async (server: PooledServer) => {
       let answered = false;
-      const firstToken = server.watchFirstToken();
+      const watch = server.watch();
       try {
         const outcome = await server.backend.generate({
           turns: request.turns,
@@ -196,9 +200,9 @@ export class ServerEngine implements Engine {
           sampling: samplingFor(request, this.config),
           ...(request.jsonSchema ? { jsonSchema: request.jsonSchema } : {}),
           ignoreEndOfText: request.ignoreEndOfText ?? false,
-          signal: AbortSignal.any([signal, firstToken.signal]),
+          signal: AbortSignal.any([signal, watch.signal]),
           onText: (delta) => {
-            firstToken.settle();
+            watch.text();
             textSent = true;
             channel.push({ type: "text", delta });
           },
@@ -206,11 +210,12 @@ export class ServerEngine implements Engine {
         answered = true;
         return { server, outcome };
       } catch (error) {
-        // The server left rotation before answering: whatever the backend made of the abort, move on.
-        const left = firstToken.signal.aborted && !signal.aborted ? firstToken.signal.reason : error;
+        // The server left rotation (before answering, or then fell silent): whatever the backend
+        // made of the abort, the watch's failure says what happened.
+        const left = watch.signal.aborted && !signal.aborted ? watch.signal.reason : error;
         throw this.judge(server, left, signal, textSent);
       } finally {
-        firstToken.settle();
+        watch.settle();
         this.pool.give(server, request.conversation, answered);
       }
     };

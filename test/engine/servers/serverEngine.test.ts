@@ -230,6 +230,41 @@ describe("ServerEngine", () => {
     await Promise.all([hanging, next]);
   });
 
+  it("ends an answer that falls silent on a server out of rotation, keeping its text", async () => {
+    const a = new TestServer("http://127.0.0.1:1");
+    const engine = await open([a], { healthCheckMs: 100, healthCheckTimeoutMs: 100 });
+    const run = start(engine, chat("hi"));
+    await settle();
+    const wedged = a.only();
+    wedged.run.onText("The beginning");
+    a.health = down("no answer to /props");
+    const result = await run;
+    expect(isGuruError(result.error, "GENERATION_FAILED")).toBe(true);
+    expect(String((result.error as GuruError).cause)).toContain("left rotation and has sent nothing");
+    expect(result.text).toBe("The beginning");
+    expect(wedged.run.signal.aborted).toBe(true);
+  });
+
+  it("lets an answer finish on a server out of rotation while its text keeps coming", async () => {
+    const a = new TestServer("http://127.0.0.1:1");
+    const engine = await open([a], { healthCheckMs: 100, healthCheckTimeoutMs: 100 });
+    const run = start(engine, chat("hi"));
+    await settle();
+    const slow = a.only();
+    slow.run.onText("word ");
+    a.health = down("no answer to /props");
+    // Four times the 200 ms a silence may last, a word every 50 ms.
+    for (let words = 0; words < 16; words += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      slow.run.onText("word ");
+    }
+    expect(statsOf(engine.stats().servers, a.url).healthy).toBe(false);
+    slow.finish("end");
+    const result = await run;
+    expect(result.error).toBeUndefined();
+    expect(doneText(result.events)).toBe("end");
+  });
+
   it("moves a request its server has not begun answering when the server leaves rotation", async () => {
     const a = new TestServer("http://127.0.0.1:1", 1);
     const b = new TestServer("http://127.0.0.1:2", 1);

@@ -1,18 +1,14 @@
 import { readFileSync } from "node:fs";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type {
-  GenerationEvent,
-  GenerationRequest,
-  GenerationResult,
-} from "../../../../src/engine/generationTypes.js";
+import type { GenerationRequest, GenerationResult } from "../../../../src/engine/generationTypes.js";
 import { LlamaServerBackend } from "../../../../src/engine/servers/llamaServer/llamaServerBackend.js";
 import { ServerEngine } from "../../../../src/engine/servers/serverEngine.js";
 import { isGuruError } from "../../../../src/errors.js";
 import { silentLogger } from "../../../../src/log/logger.js";
 import { cognitiveAnalysisSchema } from "../../../../src/service/cognitiveAnalysis.js";
 import { publishedAnalysisSchemaPath } from "../../../../src/service/publishedSchema.js";
-import { chat, collect, engineConfig } from "../../../support/engineHarness.js";
+import { chat, collect, engineConfig, resultOf, startedOn } from "../../../support/engineHarness.js";
 import { LlamaServerProcess, llamaServerBuildTimeoutMs } from "../../../support/llamaServerProcess.js";
 import { channel, finalOf, openServiceRig, request, updatesOf } from "../../../support/serviceHarness.js";
 
@@ -31,16 +27,6 @@ function longAnswer(
   overrides: Partial<GenerationRequest> = {},
 ): GenerationRequest {
   return { ...chat(question, owner), maxTokens: 200, ignoreEndOfText: true, ...overrides };
-}
-
-function startedOn(events: readonly GenerationEvent[]): string | undefined {
-  const started = events.find((event) => event.type === "started");
-  return started?.type === "started" ? started.server : undefined;
-}
-
-function resultOf(events: readonly GenerationEvent[]): GenerationResult | undefined {
-  const done = events.find((event) => event.type === "done");
-  return done?.type === "done" ? done.result : undefined;
 }
 
 async function busySlots(server: LlamaServerProcess): Promise<number> {
