@@ -9,6 +9,7 @@ import { emptyWorkdir, runGuru } from "../support/guruProcess.js";
 import { startGuru } from "../support/guruServer.js";
 import { LlamaServerProcess, llamaServerBuildTimeoutMs } from "../support/llamaServerProcess.js";
 import { expectPublishedAnalysis } from "../support/publishedAnalysis.js";
+import { WedgingProxy } from "../support/wedgingProxy.js";
 
 /** Every command below runs with only GURU_SERVERS set, and no model file anywhere. */
 let server: LlamaServerProcess;
@@ -104,5 +105,20 @@ describe("Guru with only inference servers configured", () => {
     );
     expect(run.stdout).toContain(`FAIL  server ${down} (llama-server)`);
     expect(run.stdout).not.toContain("model:");
+  });
+
+  it("guru doctor says how to recover a server that answers /health and nothing else", async () => {
+    const wedged = await WedgingProxy.start(server.url);
+    wedged.wedge();
+    try {
+      const run = await runGuru(["doctor"], { env: { ...env, GURU_SERVERS: wedged.url } });
+      expect(run.code).toBe(1);
+      expect(run.stdout).toContain(
+        `FAIL  server ${wedged.url} (llama-server): no answer to a health check within 2000 ms`,
+      );
+      expect(run.stdout).toContain("restart it (a stuck llama-server ends on a second Ctrl-C");
+    } finally {
+      await wedged.close();
+    }
   });
 });

@@ -141,13 +141,16 @@ async function serverChecks(config: GuruConfig, environment: EnvironmentSnapshot
   return Promise.all(
     servers.map(async ({ backend, slots }): Promise<Check> => {
       const name = `server ${backend.url} (${backend.kind})`;
-      const health = await checkWithin(backend, config.engine.healthCheckTimeoutMs);
+      const { health, timedOut } = await checkWithin(backend, config.engine.healthCheckTimeoutMs);
       if (!health.healthy)
         return {
           name,
           ok: false,
           detail: health.reason,
-          fix: "start it (see docs/servers.md), check the URL, or remove it from GURU_SERVERS / engine.servers",
+          // Silence, unlike a refusal or an error status, means a stuck server or a dropped connection.
+          fix: timedOut
+            ? "if it stays silent, restart it (a stuck llama-server ends on a second Ctrl-C: see docs/servers.md), and check that no firewall drops the connection"
+            : "start it (see docs/servers.md), check the URL, or remove it from GURU_SERVERS / engine.servers",
           outcome: "runtime",
         };
       const context =

@@ -33,7 +33,7 @@ export class HealthChecker {
 
   /** Checks one server now (after a request found it in trouble), so it rejoins without waiting a round. */
   async check(server: PooledServer): Promise<void> {
-    const { health, timedOut } = await checkOrTimeout(server.backend, this.timing.timeoutMs);
+    const { health, timedOut } = await checkWithin(server.backend, this.timing.timeoutMs);
     if (timedOut && server.healthy && !this.slow.has(server)) {
       this.slow.add(server);
       return;
@@ -54,12 +54,11 @@ export class HealthChecker {
   }
 }
 
-/** The backend's verdict, or "no answer" at the deadline even if it ignores its signal. */
-export async function checkWithin(backend: ServerBackend, timeoutMs: number): Promise<ServerHealth> {
-  return (await checkOrTimeout(backend, timeoutMs)).health;
-}
-
-async function checkOrTimeout(
+/**
+ * The backend's verdict, or "no answer" at the deadline even if it ignores its signal;
+ * `timedOut` tells a silent server from one that answered "down".
+ */
+export async function checkWithin(
   backend: ServerBackend,
   timeoutMs: number,
 ): Promise<{ health: ServerHealth; timedOut: boolean }> {
